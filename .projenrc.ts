@@ -1,0 +1,103 @@
+import { cdk8s, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cozynet',
+  packageName: 'cozynet',
+  description: 'Typed constructs that synthesize and verify the networking layer of a bare-metal Kubernetes platform (Cilium, Kube-OVN, MetalLB, Multus, cozy-proxy).',
+  author: 'cozynet authors',
+  authorAddress: 'cozynet@example.com',
+  repositoryUrl: 'https://example.com/cozynet.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  keywords: ['cdk8s', 'cilium', 'kube-ovn', 'metallb', 'multus', 'kubernetes', 'networking'],
+
+  // cdk8s 2.x and constructs 10.x (projen 0.103 defaults to cdk8s 1.x).
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~6.0.0',
+
+  // `dist/` is where `cozynet synth` writes the platform by default; keep the
+  // jsii package artifacts out of its way.
+  artifactsDirectory: 'dist-pkg',
+
+  // This repository is not released from GitHub; no workflows to maintain.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  peerDeps: [
+    // Workloads (DaemonSets, RBAC) are built with cdk8s-plus.
+    'cdk8s-plus-28@^2.5.6',
+    // Terraform target only (entry point `cozynet/lib/terraform`): never
+    // loaded by the core library.
+    'cdktf@^0.21.0',
+    '@cdktf/provider-helm@^12.1.2',
+  ],
+  bundledDeps: [
+    // YAML parsing with line/column errors, and deterministic stringify.
+    'yaml@^2.8.0',
+    // JSON Schema validation of chart values, CRDs and the platform file.
+    'ajv@^8.17.1',
+    // CIDR / IP range math (IPv4 and IPv6, BigInt based).
+    'ip-address@^10.0.1',
+    // CLI argument parsing for the `cozynet` command.
+    'commander@^12.1.0',
+  ],
+  devDeps: [
+    // `cdk8s import` (typed CRD bindings) and `cdk8s synth` of the examples.
+    'cdk8s-cli@^2.207.0',
+    // Property-based tests of tenant isolation.
+    'fast-check@^4.0.0',
+    // Source of the Kubernetes object model used to generate the strict
+    // Kubernetes JSON schemas in schemas/kubernetes (scripts/gen-k8s-schemas.ts).
+    '@kubernetes/client-node@^2.0.1',
+  ],
+
+  bin: { cozynet: 'bin/cozynet' },
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      coverageReporters: ['text-summary'],
+      testPathIgnorePatterns: ['/node_modules/', '/examples/'],
+    },
+  },
+  tsconfig: {
+    compilerOptions: {
+      // jsii 6 sets `lib`; resolveJsonModule lets the CLI read its own package.json.
+      resolveJsonModule: true,
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'lib/'],
+  },
+  gitignore: ['/dist/', '/.tmp/', '/bench/out/', 'examples/*/dist/', 'examples/*/node_modules/'],
+});
+
+// Files shipped with the package: bundled CRDs and schemas read at run time.
+project.addFields({ files: ['lib', 'bin', 'crds', 'schemas', '.jsii', 'README.md', 'API.md', 'LICENSE'] });
+
+// Typed bindings for the CRDs cozynet emits, generated from the copies in crds/.
+const importTask = project.addTask('import', {
+  description: 'Regenerate src/imports from crds/*.yaml with cdk8s import',
+});
+for (const group of ['cilium.io', 'metallb.io', 'kubeovn.io', 'k8s.cni.cncf.io', 'fluxcd.io', 'kilo.squat.ai']) {
+  importTask.exec(`cdk8s import crds/${group}.yaml --language typescript --output src/imports --no-class-prefix --no-check-upgrade`);
+}
+
+project.addTask('schemas:k8s', {
+  description: 'Regenerate the strict Kubernetes JSON schemas in schemas/kubernetes',
+  exec: 'node scripts/gen-k8s-schemas.js',
+});
+
+project.addTask('bench', {
+  description: 'Synthesis and verification benchmark (writes bench/results.json)',
+  exec: 'node --expose-gc bench/run.js',
+});
+
+project.synth();

@@ -1,0 +1,2 @@
+export const VERSION_PLACEHOLDER = 1;
+import './imports/cilium.io';

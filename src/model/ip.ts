@@ -1,0 +1,117 @@
+import { Address4, Address6 } from 'ip-address';
+
+/**
+ * Internal IP math on top of `ip-address`: every address, CIDR and range is
+ * reduced to an inclusive [start, end] interval of BigInts per family.
+ * @internal
+ */
+export interface IpInterval {
+  readonly family: 4 | 6;
+  readonly start: bigint;
+  readonly end: bigint;
+  /** The text the user wrote. */
+  readonly text: string;
+}
+
+/** @internal */
+export interface ParsedCidr extends IpInterval {
+  readonly prefix: number;
+}
+
+/** Result of parsing: a value, or an explanation of what is allowed. @internal */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Parses a single IPv4 or IPv6 address (no prefix). @internal */
+export function parseAddress(text: unknown): Parsed<IpInterval> {
+  if (typeof text !== 'string' || text.length === 0) {
+    return { ok: false, error: 'must be an IPv4 or IPv6 address' };
+  }
+  if (text.includes('/')) return { ok: false, error: 'must be a single address without a prefix length' };
+  if (Address4.isValid(text)) {
+    const v = new Address4(text).bigInt();
+    return { ok: true, value: { family: 4, start: v, end: v, text } };
+  }
+  if (Address6.isValid(text)) {
+    const v = new Address6(text).bigInt();
+    return { ok: true, value: { family: 6, start: v, end: v, text } };
+  }
+  return { ok: false, error: 'must be an IPv4 or IPv6 address' };
+}
+
+/**
+ * Parses a CIDR (`10.244.0.0/16`, `fd00::/64`). Host bits must be zero.
+ * @internal
+ */
+export function parseCidr(text: unknown): Parsed<ParsedCidr> {
+  const allowed = 'must be a CIDR such as 10.244.0.0/16 or fd00:10:244::/64';
+  if (typeof text !== 'string' || !/^[^/]+\/\d{1,3}$/.test(text)) return { ok: false, error: allowed };
+  const [addr, bitsText] = text.split('/');
+  const bits = Number(bitsText);
+  let family: 4 | 6;
+  let parsed: Address4 | Address6;
+  if (Address4.isValid(addr)) {
+    if (bits > 32) return { ok: false, error: 'IPv4 prefix length must be 0-32' };
+    family = 4;
+    parsed = new Address4(text);
+  } else if (Address6.isValid(addr)) {
+    if (bits > 128) return { ok: false, error: 'IPv6 prefix length must be 0-128' };
+    family = 6;
+    parsed = new Address6(text);
+  } else {
+    return { ok: false, error: allowed };
+  }
+  const start = parsed.startAddress().bigInt();
+  const end = parsed.endAddress().bigInt();
+  const given = (family === 4 ? new Address4(addr) : new Address6(addr)).bigInt();
+  if (given !== start) {
+    return {
+      ok: false,
+      error: `host bits are set; the network address is ${formatAddress(start, family)}/${bits}`,
+    };
+  }
+  return { ok: true, value: { family, start, end, text, prefix: bits } };
+}
+
+/**
+ * Parses an address block: a CIDR or an inclusive `start-end` range of the
+ * same family with start <= end.
+ * @internal
+ */
+export function parseBlock(text: unknown): Parsed<IpInterval> {
+  if (typeof text === 'string' && text.includes('-')) {
+    const parts = text.split('-').map((p) => p.trim());
+    if (parts.length !== 2) return { ok: false, error: 'a range is written start-end, e.g. 192.0.2.100-192.0.2.120' };
+    const a = parseAddress(parts[0]);
+    const b = parseAddress(parts[1]);
+    if (!a.ok) return { ok: false, error: `range start ${a.error}` };
+    if (!b.ok) return { ok: false, error: `range end ${b.error}` };
+    if (a.value.family !== b.value.family) return { ok: false, error: 'both ends of a range must be of the same IP family' };
+    if (a.value.start > b.value.start) return { ok: false, error: 'range is reversed: the start must not be above the end' };
+    return { ok: true, value: { family: a.value.family, start: a.value.start, end: b.value.start, text } };
+  }
+  const c = parseCidr(text);
+  if (!c.ok) {
+    return { ok: false, error: `${c.error}; or a range start-end such as 192.0.2.100-192.0.2.120` };
+  }
+  return c;
+}
+
+/** Whether two intervals share any address. @internal */
+export function overlaps(a: IpInterval, b: IpInterval): boolean {
+  return a.family === b.family && a.start <= b.end && b.start <= a.end;
+}
+
+/** Whether `inner` lies entirely inside `outer`. @internal */
+export function contains(outer: IpInterval, inner: IpInterval): boolean {
+  return outer.family === inner.family && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/** Formats a BigInt address. @internal */
+export function formatAddress(value: bigint, family: 4 | 6): string {
+  return family === 4 ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+}
+
+/** The first usable address of a CIDR (network + 1), as Kube-OVN picks gateways. @internal */
+export function firstHost(cidr: ParsedCidr): string {
+  return formatAddress(cidr.start + 1n, cidr.family);
+}
