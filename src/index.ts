@@ -1,2 +1,16 @@
-export const VERSION_PLACEHOLDER = 1;
-import './imports/cilium.io';
+export * from './model/errors';
+export * from './model/cluster';
+export * from './helm/release';
+export * from './constructs/component';
+export * from './constructs/cilium';
+export * from './constructs/kube-ovn';
+export * from './constructs/host-firewall';
+export * from './constructs/metallb';
+export * from './constructs/multus';
+export * from './constructs/cozy-proxy';
+export * from './constructs/kilo';
+export * from './variants/variant';
+export * from './variants/layers';
+export * from './variants/stack';
+export * from './render/flux';
+export * from './platform/platform';

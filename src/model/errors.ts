@@ -87,3 +87,24 @@ export function joinPath(prefix: string, field: string | number): string {
 export function fail(path: string, value: any, message: string): never {
   throw new CozynetValidationError([{ path, value: CozynetValidationError.show(value), message }]);
 }
+
+/**
+ * Runs `fn`; a `CozynetValidationError` it throws is re-thrown with every
+ * issue path prefixed by `prefix` (e.g. `loadBalancer.pools[1]`), so that a
+ * construct can report paths relative to its own props and the platform file
+ * loader can report them from the file's root.
+ * @internal
+ */
+export function withPathPrefix<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CozynetValidationError) {
+      throw new CozynetValidationError(e.issues.map((i) => ({
+        ...i,
+        path: !i.path ? prefix : i.path.startsWith('[') ? `${prefix}${i.path}` : `${prefix}.${i.path}`,
+      })));
+    }
+    throw e;
+  }
+}

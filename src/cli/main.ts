@@ -1,0 +1,98 @@
+import { Command, CommanderError } from 'commander';
+import { Construct } from 'constructs';
+import { readPlatformFile } from '../platform/file';
+import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
+import { CozynetValidationError } from '../model/errors';
+
+/** Streams and exit code of one CLI run (injectable for tests). @internal */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const defaultIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+/**
+ * Loads the platform props from `--config` (or the embedded default
+ * platform) and applies `--variant`.
+ * @internal
+ */
+export function loadPlatformProps(config?: string, variant?: string): PlatformProps {
+  const props: PlatformProps = config ? readPlatformFile(config) : {};
+  return variant ? { ...props, variant } : props;
+}
+
+/** Builds a platform in a fresh construct tree. @internal */
+export function buildPlatform(props: PlatformProps): Platform {
+  return new Platform(new Construct(undefined as any, ''), 'platform', props);
+}
+
+function formatSummary(s: SynthesisSummary, ms: number): string {
+  const kinds = Object.entries(s.objectsByKind).map(([k, n]) => `${n} ${k}`).join(', ');
+  return `cozynet: wrote ${s.files.length} files to ${s.outdir}/ (${s.objectCount} objects: ${kinds}) in ${ms} ms\n`;
+}
+
+/**
+ * Runs the `cozynet` command line. Returns the exit code.
+ * @internal
+ */
+export function run(argv: string[], io: CliIo = defaultIo): number {
+  let code = 0;
+  const debug = argv.includes('--debug');
+  const program = new Command('cozynet')
+    .description('Synthesize and check the networking layer of a bare-metal Kubernetes platform')
+    .option('--debug', 'show stack traces of errors')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program.command('synth')
+    .description('synthesize the platform into an output folder (default: the embedded default platform into dist/)')
+    .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--variant <name>', "networking variant; overrides the file's variant")
+    .option('--out <dir>', 'output folder', 'dist')
+    .action((opts) => {
+      const start = Date.now();
+      const platform = buildPlatform(loadPlatformProps(opts.config, opts.variant));
+      const summary = platform.synthesize(opts.out);
+      io.err(formatSummary(summary, Date.now() - start));
+    });
+
+  program.command('validate')
+    .description('check a platform file without writing anything')
+    .option('--config <file>', 'platform file (YAML or JSON)')
+    .action((opts) => {
+      const platform = buildPlatform(loadPlatformProps(opts.config));
+      platform._renderFiles();
+      io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName})\n`);
+    });
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    code = handleError(e, io, debug);
+  }
+  return code;
+}
+
+function handleError(e: unknown, io: CliIo, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    return e.exitCode === 0 ? 0 : 1;
+  }
+  if (e instanceof CozynetValidationError) {
+    io.err(`error: ${e.message}\n`);
+    if (debug) io.err(`${e.stack}\n`);
+    return 1;
+  }
+  const err = e as Error;
+  io.err(`internal error: ${err?.message ?? String(e)}\n`);
+  io.err(debug ? `${err?.stack}\n` : 'run again with --debug for details\n');
+  return 2;
+}
+
+/** Entry point of bin/cozynet. @internal */
+export function main(): void {
+  process.exitCode = run(process.argv.slice(2));
+}

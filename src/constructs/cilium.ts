@@ -1,0 +1,232 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Component, ComponentOptions } from './component';
+import { checkChartValues } from '../helm/chart-schemas';
+import { HelmChart, HelmChartOverride, ValuesLayer } from '../helm/release';
+import { ApiServerEndpoint, CLUSTER_DEFAULTS } from '../model/cluster';
+import { fail } from '../model/errors';
+
+/** The reference platform's Cilium chart (facts §3). */
+export const CILIUM_CHART = HelmChart.of({ repository: 'https://helm.cilium.io', name: 'cilium', version: '1.19.5' });
+
+/** Name of the chained CNI ConfigMap (facts §4). */
+export const CNI_CONFIGMAP_NAME = 'cni-configuration';
+
+const KUBE_OVN_SOCKET = '/run/openvswitch/kube-ovn-daemon.sock';
+
+/**
+ * Hubble observability (platform file key `hubble`). Off by default.
+ */
+export interface HubbleProps {
+  /**
+   * Turns Hubble on.
+   * @default false
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Deploys Hubble Relay (cluster-wide flow API).
+   * @default - same as `enabled`
+   */
+  readonly relay?: boolean;
+
+  /**
+   * Deploys the Hubble UI.
+   * @default - same as `enabled`
+   */
+  readonly ui?: boolean;
+
+  /**
+   * Hubble metrics to export to Prometheus, e.g. `dns`, `drop`, `tcp`,
+   * `flow`, `port-distribution`, `icmp`, `httpV2`.
+   * @default - no metrics
+   */
+  readonly metrics?: string[];
+}
+
+/**
+ * The Cilium values layers of the reference platform (facts §3).
+ */
+export class CiliumValues {
+  /**
+   * Every variant: kube-proxy replacement, host firewall, maglev load
+   * balancing, Gateway API, resources.
+   * @param gatewayApi whether Gateway API support is on (needs the Gateway API CRDs)
+   */
+  public static base(gatewayApi: boolean = true): ValuesLayer {
+    return ValuesLayer.of('base', {
+      kubeProxyReplacement: true,
+      hostFirewall: { enabled: true },
+      hubble: { enabled: false },
+      externalIPs: { enabled: true },
+      nodePort: { enabled: true },
+      loadBalancer: { algorithm: 'maglev', serviceTopology: true },
+      ipam: { mode: 'kubernetes' },
+      envoy: {
+        enabled: true,
+        resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+      },
+      gatewayAPI: { enabled: gatewayApi, enableAlpn: true },
+      rollOutCiliumPods: true,
+      operator: { rollOutPods: true, replicas: 1 },
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '4Gi' } },
+    });
+  }
+
+  /**
+   * Talos Linux: cgroups are mounted by the OS, the API server is reached
+   * through KubePrism on localhost:7445.
+   */
+  public static talos(): ValuesLayer {
+    return ValuesLayer.of('talos', {
+      cgroup: { autoMount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
+      k8sServiceHost: 'localhost',
+      k8sServicePort: 7445,
+    });
+  }
+
+  /**
+   * kubeadm, k3s, RKE2: Cilium mounts cgroups itself, reaches the API server
+   * at the given endpoint, and opts out of AppArmor for its privileged containers.
+   */
+  public static generic(apiServer: ApiServerEndpoint): ValuesLayer {
+    const containers = ['cilium-agent', 'clean-cilium-state', 'mount-cgroup', 'apply-sysctl-overwrites'];
+    const podAnnotations: Record<string, string> = {};
+    for (const c of containers) podAnnotations[`container.apparmor.security.beta.kubernetes.io/${c}`] = 'unconfined';
+    return ValuesLayer.of('generic', {
+      cgroup: { autoMount: { enabled: true } },
+      k8sServiceHost: apiServer.host,
+      k8sServicePort: apiServer.port ?? CLUSTER_DEFAULTS.apiServerPort,
+      podAnnotations,
+    });
+  }
+
+  /**
+   * Cilium chained behind Kube-OVN (generic-veth): Kube-OVN does pod
+   * networking and IPAM, Cilium enforces policy and balances services.
+   */
+  public static kubeOvnChaining(): ValuesLayer {
+    return ValuesLayer.of('kube-ovn-chaining', {
+      cni: { chainingMode: 'generic-veth', chainingTarget: 'kube-ovn', customConf: true, configMap: CNI_CONFIGMAP_NAME },
+      routingMode: 'native',
+      enableIPv4Masquerade: false,
+      enableIPv6Masquerade: false,
+      bpf: { masquerade: false },
+      autoDirectNodeRoutes: false,
+      enableIdentityMark: false,
+      forceDeviceDetection: true,
+      devices: 'ovn0 genev_sys_6081',
+      sctp: { enabled: true },
+      daemon: { enableSourceIPVerification: false },
+    });
+  }
+
+  /** Kilo runs the WireGuard mesh: Cilium's host firewall is turned off. */
+  public static kilo(): ValuesLayer {
+    return ValuesLayer.of('kilo', { hostFirewall: { enabled: false } });
+  }
+
+  /** Hubble relay, UI and metrics. */
+  public static hubble(props: HubbleProps): ValuesLayer {
+    const enabled = props.enabled ?? false;
+    const hubble: Record<string, any> = {
+      enabled,
+      relay: { enabled: enabled && (props.relay ?? true) },
+      ui: { enabled: enabled && (props.ui ?? true) },
+    };
+    if (enabled && props.metrics && props.metrics.length > 0) hubble.metrics = { enabled: [...props.metrics] };
+    return ValuesLayer.of('hubble', { hubble });
+  }
+
+  private constructor() {}
+}
+
+/**
+ * Properties of the Cilium release.
+ */
+export interface CiliumChainProps extends ComponentOptions {
+  /**
+   * Chart source overrides.
+   * @default - helm.cilium.io cilium 1.19.5
+   */
+  readonly chart?: HelmChartOverride;
+
+  /**
+   * Hubble settings.
+   * @default - Hubble off
+   */
+  readonly hubble?: HubbleProps;
+
+  /**
+   * Gateway API support (needs the Gateway API CRDs installed first).
+   * @default true
+   */
+  readonly gatewayApi?: boolean;
+
+  /**
+   * Extra Helm values merged over every layer.
+   * @default - none
+   */
+  readonly values?: { [key: string]: any };
+}
+
+/**
+ * The Cilium release (eBPF kube-proxy replacement and policy engine) with its
+ * values layers, and, when chained behind Kube-OVN, the `cni-configuration`
+ * ConfigMap holding the chained CNI conflist.
+ */
+export class CiliumChain extends Component {
+  /** The conflist of the Kube-OVN + Cilium generic-veth chain (facts §4). */
+  public static chainedConflist(): { [key: string]: any } {
+    return {
+      cniVersion: '0.3.1',
+      name: 'generic-veth',
+      plugins: [
+        { type: 'kube-ovn', server_socket: KUBE_OVN_SOCKET, ipam: { type: 'kube-ovn', server_socket: KUBE_OVN_SOCKET } },
+        { type: 'portmap', snat: true, capabilities: { portMappings: true } },
+        { type: 'cilium-cni' },
+      ],
+    };
+  }
+
+  private _chained = false;
+  private readonly _options: ComponentOptions;
+
+  constructor(scope: Construct, id: string, props: CiliumChainProps = {}) {
+    super(scope, id, {
+      releaseName: 'cilium',
+      namespace: 'cozy-cilium',
+      chart: HelmChart.withOverride(CILIUM_CHART, props.chart),
+      providesNetwork: true,
+    }, props);
+    this._options = props;
+    if (props.gatewayApi !== undefined && typeof props.gatewayApi !== 'boolean') fail('gatewayApi', props.gatewayApi, 'must be true or false');
+    this.addValuesLayer(CiliumValues.base(props.gatewayApi ?? true));
+    if (props.hubble) this._addTailLayer(CiliumValues.hubble(props.hubble));
+    if (props.values) this._addTailLayer(ValuesLayer.of('user', props.values));
+  }
+
+  /** Whether Cilium is chained behind Kube-OVN. */
+  public get chained(): boolean {
+    return this._chained;
+  }
+
+  /**
+   * Chains Cilium behind Kube-OVN: adds the chaining values layer and the
+   * `cni-configuration` ConfigMap (in Cilium's namespace, created with it).
+   */
+  public chainWithKubeOvn(): void {
+    if (this._chained) return;
+    this._chained = true;
+    this.addValuesLayer(CiliumValues.kubeOvnChaining());
+    this._ensureNamespace(this._options);
+    new k8s.KubeConfigMap(this, 'cni-configuration', {
+      metadata: { name: CNI_CONFIGMAP_NAME, namespace: this.releaseNamespace },
+      data: { 'cni-config': JSON.stringify(CiliumChain.chainedConflist(), undefined, 2) + '\n' },
+    });
+  }
+
+  public checkValues(): string[] {
+    return checkChartValues('cilium', this.values ?? {});
+  }
+}

@@ -1,0 +1,193 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
+import { deepMerge, isPlainObject, Values } from './values';
+
+/**
+ * Checks Helm values against what a chart publishes: its values schema
+ * (when it has one) and the keys of its default values, so that a typo is an
+ * error instead of a silently ignored key.
+ * @internal
+ */
+export interface ChartValuesReference {
+  /** File name of the values schema in schemas/helm, if the chart publishes one. */
+  readonly schema?: string;
+  /** File name of the chart's default values in schemas/helm. */
+  readonly defaults?: string;
+  /**
+   * Keys the chart templates read although neither the schema nor the
+   * default values declare them (not even as a comment).
+   */
+  readonly extraKeys?: string[];
+}
+
+/** @internal */
+export const CHART_REFERENCES: Record<string, ChartValuesReference> = {
+  cilium: {
+    schema: 'cilium-1.19.5.values.schema.json',
+    defaults: 'cilium-1.19.5.values.yaml',
+    // The reference platform sets these (platform facts §3); Cilium 1.19's
+    // values.yaml no longer declares them because kubeProxyReplacement
+    // implies both, but they are kept so the values match the platform.
+    extraKeys: ['externalIPs.enabled', 'nodePort.enabled'],
+  },
+  metallb: { schema: 'metallb-0.16.1.values.schema.json', defaults: 'metallb-0.16.1.values.yaml' },
+  'kube-ovn': { defaults: 'kube-ovn-v1.15.10.values.yaml' },
+};
+
+interface KeyNode {
+  children: Map<string, KeyNode>;
+  /** Accepts any key below (free-form map). */
+  open: boolean;
+}
+
+const SCHEMA_DIR = path.join(__dirname, '..', '..', 'schemas', 'helm');
+
+const validators = new Map<string, ValidateFunction>();
+const keyTrees = new Map<string, KeyNode>();
+const defaultValues = new Map<string, Values>();
+let ajv: Ajv | undefined;
+
+function node(): KeyNode {
+  return { children: new Map(), open: false };
+}
+
+function child(n: KeyNode, key: string): KeyNode {
+  let c = n.children.get(key);
+  if (!c) {
+    c = node();
+    n.children.set(key, c);
+  }
+  return c;
+}
+
+function addSchema(n: KeyNode, schema: any): void {
+  if (!isPlainObject(schema)) return;
+  for (const alt of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) addSchema(n, alt);
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (isPlainObject(schema.properties)) {
+    for (const [k, s] of Object.entries(schema.properties)) addSchema(child(n, k), s);
+  } else if (types.includes('object')) {
+    n.open = true;
+  }
+  if (schema.additionalProperties === true || isPlainObject(schema.additionalProperties)) n.open = true;
+}
+
+function addDefaults(n: KeyNode, v: any): void {
+  if (!isPlainObject(v)) return;
+  if (Object.keys(v).length === 0) {
+    n.open = true;
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) addDefaults(child(n, k), x);
+}
+
+/**
+ * Keys documented as comments in a default values file (`# key: value`),
+ * placed under the nearest less-indented key above them.
+ */
+function addCommentedKeys(n: KeyNode, text: string): void {
+  const stack: Array<{ indent: number; node: KeyNode }> = [{ indent: -1, node: n }];
+  for (const line of text.split('\n')) {
+    const real = /^(\s*)([A-Za-z0-9_.-]+):(\s|$)/.exec(line);
+    const commented = /^(\s*)#\s?([A-Za-z][A-Za-z0-9_-]*):(\s|$)/.exec(line);
+    const m = real ?? commented;
+    if (!m) continue;
+    const indent = m[1].length;
+    while (stack.length > 1 && stack[stack.length - 1].indent >= indent) stack.pop();
+    const parent = stack[stack.length - 1].node;
+    const c = real ? child(parent, m[2]) : (parent.children.get(m[2]) ?? child(parent, m[2]));
+    stack.push({ indent, node: c });
+  }
+}
+
+function readText(file: string): string {
+  return fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8');
+}
+
+function keyTree(chart: string): KeyNode {
+  let tree = keyTrees.get(chart);
+  if (tree) return tree;
+  const ref = CHART_REFERENCES[chart];
+  tree = node();
+  if (ref.schema) addSchema(tree, JSON.parse(readText(ref.schema)));
+  if (ref.defaults) {
+    const text = readText(ref.defaults);
+    const defaults = parse(text) ?? {};
+    defaultValues.set(chart, defaults);
+    addDefaults(tree, defaults);
+    addCommentedKeys(tree, text);
+  }
+  for (const k of ref.extraKeys ?? []) {
+    let n = tree;
+    for (const part of k.split('.')) n = child(n, part);
+  }
+  keyTrees.set(chart, tree);
+  return tree;
+}
+
+function validator(chart: string): ValidateFunction | undefined {
+  const ref = CHART_REFERENCES[chart];
+  if (!ref.schema) return undefined;
+  let v = validators.get(chart);
+  if (!v) {
+    ajv ??= new Ajv({ allErrors: true, strict: false, validateSchema: false });
+    const schema = JSON.parse(readText(ref.schema));
+    delete schema.$schema;
+    v = ajv.compile(schema);
+    validators.set(chart, v);
+  }
+  return v;
+}
+
+function unknownKeys(n: KeyNode, v: Values, prefix: string[], out: string[]): void {
+  for (const [k, x] of Object.entries(v)) {
+    const p = [...prefix, k];
+    const c = n.children.get(k);
+    if (!c) {
+      if (n.open) continue;
+      const near = [...n.children.keys()].filter((name) => similar(name, k));
+      const hint = near.length > 0 ? `; did you mean ${near.map((s) => [...prefix, s].join('.')).join(' or ')}?` : '';
+      out.push(`unknown key ${p.join('.')}: the chart declares no such value${hint}`);
+      continue;
+    }
+    if (isPlainObject(x) && !c.open && c.children.size > 0) unknownKeys(c, x, p, out);
+  }
+}
+
+function similar(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return true;
+  if (Math.abs(x.length - y.length) > 2) return false;
+  // Levenshtein distance <= 2
+  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [i, ...Array(y.length).fill(0)]);
+  for (let j = 1; j <= y.length; j++) d[0][j] = j;
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+  }
+  return d[x.length][y.length] <= 2;
+}
+
+/**
+ * Problems of `values` for `chart` (a key of CHART_REFERENCES): schema
+ * violations and keys the chart does not know.
+ * @internal
+ */
+export function checkChartValues(chart: string, values: Values): string[] {
+  const out: string[] = [];
+  unknownKeys(keyTree(chart), values, [], out);
+  const v = validator(chart);
+  // Helm validates the schema against the chart defaults coalesced with the
+  // user's values; do the same.
+  if (v && !v(deepMerge(defaultValues.get(chart) ?? {}, values))) {
+    for (const e of v.errors ?? []) {
+      const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(root)';
+      out.push(`${where} ${e.message}${e.params && (e.params as any).allowedValues ? ` (${(e.params as any).allowedValues.join(', ')})` : ''}`);
+    }
+  }
+  return out;
+}

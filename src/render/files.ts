@@ -1,0 +1,65 @@
+import { stringify } from 'yaml';
+import { Collected } from './collect';
+import { FluxOptions, fluxObjects } from './flux';
+import { sortKeys } from '../helm/values';
+
+/** @internal */
+export interface RenderOptions {
+  readonly variant: string;
+  readonly flux?: FluxOptions;
+  /** Terraform JSON file contents by name (from the terraform entry point), if rendered. */
+  readonly terraform?: Map<string, string>;
+}
+
+/** Multi-document YAML with stable formatting. @internal */
+export function toYaml(docs: any[]): string {
+  return docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+}
+
+/**
+ * Renders every output file (path relative to the output folder → content),
+ * `index.json` last, as specified by the contract.
+ * @internal
+ */
+export function renderFiles(collected: Collected, options: RenderOptions): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const m of collected.manifests) files.set(m.path, toYaml(m.objects));
+
+  const valuesFiles = new Map<string, string>();
+  for (const c of collected.components) {
+    if (!c.chart) continue;
+    const path = `helm/${c.name}.values.yaml`;
+    valuesFiles.set(c.name, path);
+    files.set(path, toYaml([sortKeys(c.values ?? {})]));
+  }
+
+  const flux = fluxObjects(collected.components.map((c) => ({ ...c, values: c.values && sortKeys(c.values) })), options.flux);
+  const fluxFiles: string[] = [];
+  if (flux.length > 0) {
+    files.set('flux/releases.yaml', toYaml(flux));
+    fluxFiles.push('flux/releases.yaml');
+  }
+
+  const terraformFiles: string[] = [];
+  for (const [name, content] of options.terraform ?? []) {
+    files.set(`terraform/${name}`, content);
+    terraformFiles.push(`terraform/${name}`);
+  }
+
+  const index = {
+    variant: options.variant,
+    components: collected.components.map((c) => ({
+      name: c.name,
+      namespace: c.releaseNamespace,
+      dependsOn: c.dependsOn,
+      chart: c.chart ? { repository: c.chart.repository, name: c.chart.name, version: c.chart.version } : null,
+      values: valuesFiles.get(c.name) ?? null,
+      manifests: c.manifestFile ? [c.manifestFile] : [],
+    })),
+    manifests: collected.manifests.map((m) => m.path),
+    flux: fluxFiles,
+    terraform: terraformFiles,
+  };
+  files.set('index.json', JSON.stringify(index, undefined, 2) + '\n');
+  return files;
+}
