@@ -1,6 +1,11 @@
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from './component';
-import { CiliumClusterwideNetworkPolicy } from '../imports/cilium.io';
+import {
+  CiliumClusterwideNetworkPolicy,
+  CiliumClusterwideNetworkPolicySpecIngressDenyFromEntities as DenyEntity,
+  CiliumClusterwideNetworkPolicySpecIngressDenyToPortsPortsProtocol as DenyProtocol,
+  CiliumClusterwideNetworkPolicySpecIngressFromEntities as AllowEntity,
+} from '../imports/cilium.io';
 import { IssueCollector } from '../model/errors';
 
 /** Protocol of a host firewall port. */
@@ -116,10 +121,10 @@ export class HostFirewall extends Component {
         description: 'Deny the world access to system component ports on every node',
         nodeSelector: {},
         ingressDeny: [{
-          fromEntities: ['world'],
-          toPorts: [{ ports: list.map((p) => ({ port: String(p.port), protocol: p.protocol as any })) }],
+          fromEntities: [DenyEntity.WORLD],
+          toPorts: [{ ports: list.map((p) => ({ port: String(p.port), protocol: p.protocol as string as DenyProtocol })) }],
         }],
-        ingress: [{ fromEntities: ['world', 'host', 'cluster'] as any }],
+        ingress: [{ fromEntities: [AllowEntity.WORLD, AllowEntity.HOST, AllowEntity.CLUSTER] }],
       },
     });
   }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { deepMerge, isPlainObject, Values } from './values';
+import { closeMatches } from '../model/suggest';
 
 /**
  * Checks Helm values against what a chart publishes: its values schema
@@ -147,29 +148,13 @@ function unknownKeys(n: KeyNode, v: Values, prefix: string[], out: string[]): vo
     const c = n.children.get(k);
     if (!c) {
       if (n.open) continue;
-      const near = [...n.children.keys()].filter((name) => similar(name, k));
+      const near = closeMatches(k, n.children.keys());
       const hint = near.length > 0 ? `; did you mean ${near.map((s) => [...prefix, s].join('.')).join(' or ')}?` : '';
       out.push(`unknown key ${p.join('.')}: the chart declares no such value${hint}`);
       continue;
     }
     if (isPlainObject(x) && !c.open && c.children.size > 0) unknownKeys(c, x, p, out);
   }
-}
-
-function similar(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y) return true;
-  if (Math.abs(x.length - y.length) > 2) return false;
-  // Levenshtein distance <= 2
-  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [i, ...Array(y.length).fill(0)]);
-  for (let j = 1; j <= y.length; j++) d[0][j] = j;
-  for (let i = 1; i <= x.length; i++) {
-    for (let j = 1; j <= y.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-  }
-  return d[x.length][y.length] <= 2;
 }
 
 /**

@@ -30,7 +30,8 @@ export class CozynetValidationError extends Error {
 
   /** Formats one issue as a single line. */
   public static formatIssue(issue: ValidationIssue): string {
-    return `${issue.path || '(root)'}: ${issue.message} (got ${issue.value})`;
+    const got = issue.value === '' ? '' : ` (got ${issue.value})`;
+    return `${issue.path || '(root)'}: ${issue.message}${got}`;
   }
 
   /** The individual problems; at least one. */

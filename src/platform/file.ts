@@ -3,6 +3,7 @@ import * as path from 'path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { PlatformProps } from './platform';
 import { CozynetValidationError, ValidationIssue } from '../model/errors';
+import { closeMatches } from '../model/suggest';
 
 /**
  * Keys the platform file accepts, section by section. `'*'` accepts any
@@ -55,7 +56,7 @@ export function checkShape(value: any, shape: Shape, at: string, issues: Validat
     const p = at ? `${at}.${k}` : k;
     if (sub === undefined) {
       const known = Object.keys(shape);
-      const near = known.filter((x) => x.toLowerCase() === k.toLowerCase() || (x.length > 3 && (x.startsWith(k) || k.startsWith(x))));
+      const near = closeMatches(k, known);
       issues.push({
         path: p,
         value: describe(v),
@@ -83,13 +84,13 @@ export function checkShape(value: any, shape: Shape, at: string, issues: Validat
  */
 export function parsePlatformText(text: string, fileName: string): any {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new CozynetValidationError(doc.errors.map((e) => {
       const pos = e.linePos?.[0];
       return {
         path: pos ? `${fileName}:${pos.line}:${pos.col}` : fileName,
-        value: '(syntax)',
+        value: '',
         message: `YAML syntax error: ${e.message.split('\n')[0]}`,
       };
     }));

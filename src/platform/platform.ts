@@ -101,7 +101,7 @@ function renderTerraformLazily(collected: Collected): Map<string, string> {
   const tf = require('../terraform') as typeof import('../terraform');
   return tf.renderTerraform(collected.components.filter((c) => c.chart).map((c) => ({
     name: c.name,
-    namespace: c.releaseNamespace,
+    namespace: c.namespace,
     repository: c.chart!.repository,
     chart: c.chart!.name,
     version: c.chart!.version,

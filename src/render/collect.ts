@@ -43,7 +43,7 @@ export function collect(root: IConstruct): Collected {
   for (const c of all) {
     for (const message of c.node.validate()) {
       const path = Component.isComponent(c) ? `components.${c.releaseName}.values` : c.node.path;
-      issues.push({ path, value: '(synthesized)', message });
+      issues.push({ path, value: '', message });
     }
   }
   if (issues.length > 0) throw new CozynetValidationError(issues);

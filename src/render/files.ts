@@ -50,7 +50,7 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     variant: options.variant,
     components: collected.components.map((c) => ({
       name: c.name,
-      namespace: c.releaseNamespace,
+      namespace: c.namespace,
       dependsOn: c.dependsOn,
       chart: c.chart ? { repository: c.chart.repository, name: c.chart.name, version: c.chart.version } : null,
       values: valuesFiles.get(c.name) ?? null,

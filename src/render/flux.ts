@@ -75,7 +75,7 @@ export function fluxObjects(components: CollectedComponent[], options: FluxOptio
       spec: {
         ...(chartRef ? { chartRef: chartRef as any } : { chart: { spec: chartSpec as any } }),
         releaseName: c.name,
-        targetNamespace: c.releaseNamespace,
+        targetNamespace: c.namespace,
         interval,
         dependsOn: c.dependsOn.filter((d) => helmNames.has(d)).map((d) => ({ name: d, namespace })),
         install: { createNamespace: true, crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries } },
