@@ -60,9 +60,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   jestOptions: {
     updateSnapshot: UpdateSnapshot.NEVER,
+    coverageText: false,
     jestConfig: {
       testTimeout: 120_000,
-      coverageReporters: ['text-summary'],
+      collectCoverage: false,
       testPathIgnorePatterns: ['/node_modules/', '/examples/'],
     },
   },

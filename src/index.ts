@@ -1,4 +1,5 @@
-export * from './model/errors';
+export { ValidationIssue } from './model/errors';
+export * from './model/validation-errors';
 export * from './model/cluster';
 export * from './helm/release';
 export * from './constructs/component';

@@ -1,4 +1,5 @@
-import { ClusterNetwork, CozynetValidationError } from '../src';
+import { ClusterNetwork } from '../src';
+import { CozynetValidationError } from '../src/model/errors';
 
 function issues(props: any): string[] {
   try {

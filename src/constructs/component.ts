@@ -77,6 +77,26 @@ export interface ComponentOptions {
 }
 
 /**
+ * The reference platform's identity of a component, set by its class.
+ */
+export interface ComponentDefaults {
+  /** Default release name. */
+  readonly releaseName: string;
+  /** Default namespace. */
+  readonly namespace: string;
+  /**
+   * The Helm chart, for Helm releases.
+   * @default - not a Helm release (manifests only)
+   */
+  readonly chart?: HelmChart;
+  /**
+   * Whether the component is part of the pod network other components wait for.
+   * @default false
+   */
+  readonly providesNetwork?: boolean;
+}
+
+/**
  * What a component is, independent of how it is rendered: a Helm release
  * (chart + layered values) and/or a set of manifests, with a namespace, a
  * release name and the releases it waits for.
@@ -107,12 +127,7 @@ export abstract class Component extends ManifestGroup {
   private readonly _tailLayers: ValuesLayer[] = [];
   private _namespaceObject?: ApiObject;
 
-  protected constructor(scope: Construct, id: string, defaults: {
-    releaseName: string;
-    namespace: string;
-    chart?: HelmChart;
-    providesNetwork?: boolean;
-  }, options: ComponentOptions = {}) {
+  protected constructor(scope: Construct, id: string, defaults: ComponentDefaults, options: ComponentOptions = {}) {
     const releaseName = options.releaseName ?? defaults.releaseName;
     super(scope, id, releaseName);
     Object.defineProperty(this, COMPONENT_SYMBOL, { value: true });

@@ -15,6 +15,7 @@ export interface ValidationIssue {
  * Raised for user errors (bad props, bad platform file). The CLI prints the
  * message without a stack trace and exits 1.
  */
+/** @internal */
 export class CozynetValidationError extends Error {
   /** Renders a value for an error message. */
   public static show(value: any): string {
