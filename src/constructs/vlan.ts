@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AddressPlan, checkDnsLabel, checkInterfaceName, checkKeys, checkVlanId, isObject } from '../model/address-plan';
 import { ClusterNetwork } from '../model/cluster';
-import { CozynetValidationError, IssueCollector, ValidationIssue } from '../model/errors';
+import { CozynetValidationError, IssueCollector } from '../model/errors';
 import {
   MetalLbBgpProps, MetalLbLabelSelector, MetalLbPool, MetalLbServiceAllocationProps,
 } from './metallb-pool';
@@ -127,7 +127,6 @@ export class ClientVlans extends Construct {
 
     const seen = new Map<string, number>();
     const pools: MetalLbPool[] = [];
-    const poolIssues: ValidationIssue[] = [];
     props.vlans.forEach((v, i) => {
       const at = issues.at('vlans').at(i);
       if (!isObject(v)) {
@@ -169,11 +168,10 @@ export class ClientVlans extends Construct {
         for (const issue of e.issues) {
           // The pool's `l2.nodeSelectors` is this VLAN's `nodeSelectors`.
           const path = issue.path.startsWith('l2.nodeSelectors') ? issue.path.slice(3) : issue.path;
-          poolIssues.push({ ...issue, path: !path ? at.path() : path.startsWith('[') ? `${at.path()}${path}` : `${at.path()}.${path}` });
+          issues.issues.push({ ...issue, path: !path ? at.path() : path.startsWith('[') ? `${at.path()}${path}` : `${at.path()}.${path}` });
         }
       }
     });
-    issues.issues.push(...poolIssues);
     issues.throwIfAny();
     this.pools = pools;
   }
