@@ -442,12 +442,12 @@ function shortestPrefix(iv: IpInterval): number {
     let size = 0;
     while (size < bits) {
       const next = size + 1;
-      const blockSize = 1n << BigInt(next);
+      const blockSize = 2n ** BigInt(next);
       if (start % blockSize !== 0n || start + blockSize - 1n > iv.end) break;
       size = next;
     }
     best = Math.min(best, bits - size);
-    start += 1n << BigInt(size);
+    start += 2n ** BigInt(size);
   }
   return best;
 }

@@ -476,10 +476,13 @@ function validateIpam(at: IssueCollector, ipam: AttachmentIpamProps | undefined,
         const v = ipam[field];
         if (v === undefined) continue;
         const a = parseAddress(v);
-        if (!a.ok) at.add(field, v, a.error);
-        else if (!contains(range.value, a.value)) at.add(field, v, `must lie inside range ${range.value.text}`);
-        else if (field === 'rangeEnd' && start !== undefined && a.value.start < start) at.add(field, v, `must not be below rangeStart ${ipam.rangeStart}`);
-        else {
+        if (!a.ok) {
+          at.add(field, v, a.error);
+        } else if (!contains(range.value, a.value)) {
+          at.add(field, v, `must lie inside range ${range.value.text}`);
+        } else if (field === 'rangeEnd' && start !== undefined && a.value.start < start) {
+          at.add(field, v, `must not be below rangeStart ${ipam.rangeStart}`);
+        } else {
           if (field === 'rangeStart') start = a.value.start;
           out[field === 'rangeStart' ? 'range_start' : 'range_end'] = v;
         }

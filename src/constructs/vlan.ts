@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { AddressPlan, checkDnsLabel, checkInterfaceName, checkKeys, checkVlanId, isObject } from '../model/address-plan';
-import { ClusterNetwork } from '../model/cluster';
-import { CozynetValidationError, IssueCollector } from '../model/errors';
 import {
   MetalLbBgpProps, MetalLbLabelSelector, MetalLbPool, MetalLbServiceAllocationProps,
 } from './metallb-pool';
+import { AddressPlan, checkDnsLabel, checkInterfaceName, checkKeys, checkVlanId, isObject } from '../model/address-plan';
+import { ClusterNetwork } from '../model/cluster';
+import { CozynetValidationError, IssueCollector } from '../model/errors';
 
 /**
  * One client VLAN (a client, DMZ or public network delivered to the nodes

@@ -58,7 +58,7 @@ export class RangeIndex {
     let hi = list.length - 1;
     let last = -1;
     while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
+      const mid = Math.floor((lo + hi) / 2);
       if (list[mid].interval.start <= iv.end) {
         last = mid;
         lo = mid + 1;
@@ -77,7 +77,7 @@ export class RangeIndex {
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
-      const mid = (lo + hi) >> 1;
+      const mid = Math.floor((lo + hi) / 2);
       if (list[mid].interval.start < range.interval.start) lo = mid + 1;
       else hi = mid;
     }
@@ -277,7 +277,7 @@ export function findContaining(sorted: readonly IpInterval[], iv: IpInterval): I
   let lo = 0;
   let hi = sorted.length - 1;
   while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
+    const mid = Math.floor((lo + hi) / 2);
     const c = sorted[mid];
     if (c.family < iv.family || (c.family === iv.family && c.end < iv.start)) lo = mid + 1;
     else if (c.family > iv.family || c.start > iv.end) hi = mid - 1;
@@ -324,7 +324,8 @@ export function checkKeys(issues: IssueCollector, obj: unknown, allowed: readonl
 }
 
 /** Checks a DNS-1123 label (object names, namespaces). @internal */
-export function checkDnsLabel(issues: IssueCollector, field: string | number | undefined, value: unknown, what: string, maxLength = 63): value is string {
+export function checkDnsLabel(issues: IssueCollector, field: string | number | undefined, value: unknown, what: string,
+  maxLength = 63): value is string {
   if (typeof value !== 'string' || value.length === 0) {
     issues.add(field, value, `${what} is required: a DNS-1123 label (lowercase letters, digits and '-', at most ${maxLength} characters)`);
     return false;
@@ -380,7 +381,8 @@ export function checkBoolean(issues: IssueCollector, field: string, value: unkno
 }
 
 /** Checks an integer in [min, max]. @internal */
-export function checkInteger(issues: IssueCollector, field: string | number | undefined, value: unknown, min: number, max: number, what: string): value is number {
+export function checkInteger(issues: IssueCollector, field: string | number | undefined, value: unknown,
+  min: number, max: number, what: string): value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     issues.add(field, value, `must be ${what}: an integer ${min}-${max}`);
     return false;
