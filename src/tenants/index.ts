@@ -1,0 +1,3 @@
+export * from './props';
+export { TenantIsolation, TenantLabels } from './tenant-isolation';
+export { tenantIsolationManifests, tenantNamespace } from './functions';

@@ -1,0 +1,79 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { renderTenantIsolation } from './policies';
+import { TenantIsolationProps } from './props';
+import { namespaceOf, resolveTenants } from './tree';
+
+/**
+ * Label keys and values of the tenant isolation scheme (facts §9), for use
+ * in workloads that must fit into it.
+ */
+export class TenantLabels {
+  /** Prefix of the hierarchical namespace labels: `tenant.cozystack.io/<namespace>: ""`. */
+  public static readonly TENANT_PREFIX = 'tenant.cozystack.io/';
+  /** Default pod label naming the kind of a (shareable) service, e.g. `ingress`. */
+  public static readonly SERVICE = 'cozystack.io/service';
+  /** Default pod label (value `"true"`) opting a pod in to reaching the kube-apiserver. */
+  public static readonly ALLOW_API_SERVER = 'policy.cozystack.io/allow-to-apiserver';
+  /** Default namespace label (value `"true"`) of system namespaces, which may reach every tenant. */
+  public static readonly SYSTEM_NAMESPACE = 'cozystack.io/system';
+
+  /** The hierarchical label a tenant namespace puts on itself and its descendants. */
+  public static tenantLabel(namespace: string): string {
+    return TenantLabels.TENANT_PREFIX + namespace;
+  }
+
+  private constructor() {}
+}
+
+/**
+ * Namespaces and Cilium policies that isolate a tree of tenants.
+ *
+ * Per tenant: a `Namespace`, one `CiliumNetworkPolicy` in it and one
+ * `CiliumClusterwideNetworkPolicy` for its subtree; plus one baseline
+ * `CiliumClusterwideNetworkPolicy`. The objects are created directly in this
+ * construct; place it in a `Chart`.
+ *
+ * Reachability (facts §9): pods of a tenant reach each other; a tenant reaches
+ * its descendants; a descendant reaches only the shared services of its
+ * ancestors; siblings and unrelated tenants are isolated both ways; every
+ * tenant pod reaches cluster DNS on port 53; pods that opt in by label reach
+ * the kube-apiserver; `kube-system` and system namespaces reach every tenant;
+ * world egress is allowed and world ingress is limited to ingress controllers
+ * by default.
+ */
+export class TenantIsolation extends Construct {
+  /**
+   * The objects as plain JSON, in the order they are created (Namespaces,
+   * then cluster-wide policies, then namespaced policies), with keys sorted
+   * as cdk8s writes them. Validates like the constructor.
+   */
+  public static manifests(props: TenantIsolationProps): any[] {
+    return renderTenantIsolation(resolveTenants(props));
+  }
+
+  /**
+   * Namespace of the tenant at `path`: the tenant names from `root`, root
+   * included (`['root']` is `tenant-root`, `['root', 'acme', 'dev']` is
+   * `tenant-acme-dev`).
+   */
+  public static namespaceFor(path: string[]): string {
+    return namespaceOf(path);
+  }
+
+  /** Tenant namespaces in depth-first pre-order (root first). */
+  public readonly namespaces: string[];
+
+  /** The API objects, in creation order. */
+  public readonly apiObjects: ApiObject[];
+
+  constructor(scope: Construct, id: string, props: TenantIsolationProps) {
+    super(scope, id);
+    const cfg = resolveTenants(props);
+    this.namespaces = cfg.tenants.map((t) => t.namespace);
+    this.apiObjects = renderTenantIsolation(cfg).map((obj) => {
+      const objId = obj.metadata.namespace ? `${obj.kind}-${obj.metadata.namespace}-${obj.metadata.name}` : `${obj.kind}-${obj.metadata.name}`;
+      return new ApiObject(this, objId, obj);
+    });
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * The tenant tree after validation and defaulting. Internal: shared by the
+ * policy synthesis (`policies.ts`) and the verifier (`../verify`).
+ */
+import { TenantIsolationProps, TenantProps } from './props';
+import { IssueCollector, joinPath } from '../model/errors';
+
+/** Label-related names of the isolation scheme (facts §9). */
+export const TENANT_LABEL_PREFIX = 'tenant.cozystack.io/';
+export const NAMESPACE_PREFIX = 'tenant-';
+export const ROOT_TENANT = 'root';
+export const KUBE_SYSTEM = 'kube-system';
+export const MAX_NAMESPACE_LENGTH = 63;
+
+export const DEFAULTS = {
+  path: 'tenants',
+  serviceLabel: 'cozystack.io/service',
+  defaultSharedServices: ['etcd', 'ingress', 'monitoring'],
+  worldIngressServices: ['ingress'],
+  apiServerAccessLabel: 'policy.cozystack.io/allow-to-apiserver',
+  allowApiServer: true,
+  allowWorldEgress: true,
+  allowWorldIngress: false,
+  systemNamespaceLabel: 'cozystack.io/system',
+  dnsNamespace: 'kube-system',
+  dnsPodLabels: { 'k8s-app': 'kube-dns' } as Record<string, string>,
+};
+
+const TENANT_KEYS = ['name', 'children', 'sharedServices', 'allowWorldEgress', 'allowWorldIngress', 'allowApiServer'];
+const TENANT_NAME = /^[a-z0-9]+$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** One tenant, resolved. */
+export interface ResolvedTenant {
+  /** Position in depth-first pre-order (root is 0). */
+  readonly index: number;
+  readonly name: string;
+  /** Names from root to this tenant, root included. */
+  readonly path: string[];
+  /** Field path in the platform file, e.g. `tenants[0].children[1]`. */
+  readonly fieldPath: string;
+  readonly namespace: string;
+  readonly parent?: ResolvedTenant;
+  readonly children: ResolvedTenant[];
+  readonly depth: number;
+  /** Sorted, without duplicates. */
+  readonly sharedServices: string[];
+  readonly allowWorldEgress: boolean;
+  readonly allowWorldIngress: boolean;
+  readonly allowApiServer: boolean;
+  /** Pre-order index one past the last descendant: the subtree is `[index, subtreeEnd)`. */
+  subtreeEnd: number;
+}
+
+/** The whole isolation configuration, resolved. */
+export interface ResolvedTenantIsolation {
+  /** All tenants in depth-first pre-order (children in the order given). */
+  readonly tenants: ResolvedTenant[];
+  readonly root: ResolvedTenant;
+  readonly serviceLabel: string;
+  readonly defaultSharedServices: string[];
+  readonly worldIngressServices: string[];
+  readonly apiServerAccessLabel: string;
+  readonly systemNamespaceLabel: string;
+  readonly dnsNamespace: string;
+  readonly dnsPodLabels: Record<string, string>;
+  /** Every service kind mentioned anywhere (shared or world-facing), sorted. */
+  readonly serviceKinds: string[];
+}
+
+/** Namespace of the tenant at `path` (names from root, root included). */
+export function namespaceOf(path: string[]): string {
+  if (path.length === 0 || path[0] !== ROOT_TENANT) {
+    throw new Error(`a tenant path starts with "${ROOT_TENANT}" (got ${JSON.stringify(path)})`);
+  }
+  return path.length === 1 ? NAMESPACE_PREFIX + ROOT_TENANT : NAMESPACE_PREFIX + path.slice(1).join('-');
+}
+
+/** The namespace label that marks `namespace` and all its descendants. */
+export function tenantLabel(namespace: string): string {
+  return TENANT_LABEL_PREFIX + namespace;
+}
+
+/** Whether `key` is a valid Kubernetes label key (optional DNS-subdomain prefix, then a name). */
+export function isLabelKey(key: unknown): boolean {
+  if (typeof key !== 'string' || key.length === 0) return false;
+  const slash = key.indexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (slash >= 0) {
+    const prefix = key.slice(0, slash);
+    if (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) return false;
+  }
+  return name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** Whether `value` is a valid, non-empty Kubernetes label value. */
+export function isNonEmptyLabelValue(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= 63 && LABEL_NAME.test(value);
+}
+
+function isLabelValue(value: unknown): boolean {
+  return value === '' || isNonEmptyLabelValue(value);
+}
+
+function sortedUnique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function parentPath(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return dot < 0 ? '' : path.slice(0, dot);
+}
+
+function checkBoolean(issues: IssueCollector, field: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') {
+    issues.add(field, value, 'must be true or false');
+    return undefined;
+  }
+  return value;
+}
+
+function checkServiceList(issues: IssueCollector, field: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    issues.add(field, value, 'must be a list of service kinds (label values such as "ingress")');
+    return undefined;
+  }
+  const inner = issues.at(field);
+  const out: string[] = [];
+  value.forEach((v, i) => {
+    if (!isNonEmptyLabelValue(v)) {
+      inner.add(i, v, 'must be a non-empty label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
+    } else {
+      out.push(v);
+    }
+  });
+  return sortedUnique(out);
+}
+
+function checkLabelKey(issues: IssueCollector, field: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!isLabelKey(value)) {
+    issues.add(field, value, 'must be a Kubernetes label key such as "example.com/name"');
+    return fallback;
+  }
+  return value as string;
+}
+
+/**
+ * Validates the props and resolves defaults and inheritance. Throws a
+ * `CozynetValidationError` listing every problem, each with its field path.
+ */
+export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsolation {
+  const path = props?.path ?? DEFAULTS.path;
+  const allIssues = new IssueCollector('');
+  const issues = allIssues.at(path);
+  const optionIssues = allIssues.at(parentPath(path));
+  if (props === null || typeof props !== 'object') {
+    issues.add(undefined, props, 'tenant isolation props must be an object with a "tenants" list');
+    issues.throwIfAny();
+  }
+
+  const serviceLabel = checkLabelKey(optionIssues, 'serviceLabel', props.serviceLabel, DEFAULTS.serviceLabel);
+  const apiServerAccessLabel = checkLabelKey(optionIssues, 'apiServerAccessLabel', props.apiServerAccessLabel, DEFAULTS.apiServerAccessLabel);
+  const systemNamespaceLabel = checkLabelKey(optionIssues, 'systemNamespaceLabel', props.systemNamespaceLabel, DEFAULTS.systemNamespaceLabel);
+  const defaultSharedServices = checkServiceList(optionIssues, 'defaultSharedServices', props.defaultSharedServices)
+    ?? [...DEFAULTS.defaultSharedServices];
+  const worldIngressServices = checkServiceList(optionIssues, 'worldIngressServices', props.worldIngressServices)
+    ?? [...DEFAULTS.worldIngressServices];
+  const rootApiServer = checkBoolean(optionIssues, 'allowApiServer', props.allowApiServer) ?? DEFAULTS.allowApiServer;
+  const rootWorldEgress = checkBoolean(optionIssues, 'allowWorldEgress', props.allowWorldEgress) ?? DEFAULTS.allowWorldEgress;
+  const rootWorldIngress = checkBoolean(optionIssues, 'allowWorldIngress', props.allowWorldIngress) ?? DEFAULTS.allowWorldIngress;
+  let dnsNamespace = DEFAULTS.dnsNamespace;
+  if (props.dnsNamespace !== undefined) {
+    if (typeof props.dnsNamespace !== 'string' || props.dnsNamespace.length > 63 || !DNS_LABEL.test(props.dnsNamespace)) {
+      optionIssues.add('dnsNamespace', props.dnsNamespace, 'must be a namespace name (lowercase letters, digits and "-", at most 63 characters)');
+    } else {
+      dnsNamespace = props.dnsNamespace;
+    }
+  }
+  let dnsPodLabels: Record<string, string> = { ...DEFAULTS.dnsPodLabels };
+  if (props.dnsPodLabels !== undefined) {
+    const labels = props.dnsPodLabels as unknown;
+    if (labels === null || typeof labels !== 'object' || Array.isArray(labels) || Object.keys(labels).length === 0) {
+      optionIssues.add('dnsPodLabels', labels, 'must be a non-empty map of pod labels, e.g. { k8s-app: kube-dns }');
+    } else {
+      const inner = optionIssues.at('dnsPodLabels');
+      const out: Record<string, string> = {};
+      for (const key of Object.keys(labels).sort()) {
+        const v = (labels as Record<string, unknown>)[key];
+        if (!isLabelKey(key)) inner.add(key, key, 'must be a Kubernetes label key');
+        else if (!isLabelValue(v)) inner.add(key, v, 'must be a Kubernetes label value');
+        else out[key] = v as string;
+      }
+      dnsPodLabels = out;
+    }
+  }
+
+  const tenants: ResolvedTenant[] = [];
+  const list = props.tenants as unknown;
+  if (!Array.isArray(list)) {
+    issues.add(undefined, list, `must be a list with exactly one top-level tenant, "${ROOT_TENANT}"`);
+  } else if (list.length === 0) {
+    issues.add(undefined, list, `must contain exactly one top-level tenant, "${ROOT_TENANT}"`);
+  } else {
+    for (let i = 1; i < list.length; i++) {
+      issues.add(i, list[i]?.name ?? list[i],
+        `only one top-level tenant ("${ROOT_TENANT}") is allowed; place other tenants in ${joinPath(path, 0)}.children`);
+    }
+    walk(list[0], joinPath(path, 0));
+  }
+
+  function walk(top: unknown, topField: string): void {
+    // Iterative depth-first pre-order walk; a deep tree must not overflow the stack.
+    interface Item { props: unknown; field: string; parent?: ResolvedTenant }
+    const stack: Item[] = [{ props: top, field: topField }];
+    while (stack.length > 0) {
+      const item = stack.pop()!;
+      const t = item.props as TenantProps;
+      const at = allIssues.at(item.field);
+      if (t === null || typeof t !== 'object' || Array.isArray(t)) {
+        at.add(undefined, t, 'must be a tenant: an object with at least a "name"');
+        continue;
+      }
+      for (const key of Object.keys(t)) {
+        if (!TENANT_KEYS.includes(key)) at.add(key, (t as any)[key], `unknown key; allowed keys: ${TENANT_KEYS.join(', ')}`);
+      }
+      const parent = item.parent;
+      let nameOk = true;
+      if (typeof t.name !== 'string' || !TENANT_NAME.test(t.name)) {
+        at.add('name', t.name, 'must be lowercase letters and digits only (the dash is the hierarchy separator)');
+        nameOk = false;
+      } else if (parent === undefined && t.name !== ROOT_TENANT) {
+        at.add('name', t.name, `the top-level tenant must be named "${ROOT_TENANT}"`);
+        nameOk = false;
+      } else if (parent !== undefined && t.name === ROOT_TENANT) {
+        at.add('name', t.name, `"${ROOT_TENANT}" is reserved for the top-level tenant`);
+        nameOk = false;
+      }
+      const sharedServices = checkServiceList(at, 'sharedServices', t.sharedServices) ?? defaultSharedServices;
+      const allowWorldEgress = checkBoolean(at, 'allowWorldEgress', t.allowWorldEgress) ?? parent?.allowWorldEgress ?? rootWorldEgress;
+      const allowWorldIngress = checkBoolean(at, 'allowWorldIngress', t.allowWorldIngress) ?? parent?.allowWorldIngress ?? rootWorldIngress;
+      const allowApiServer = checkBoolean(at, 'allowApiServer', t.allowApiServer) ?? parent?.allowApiServer ?? rootApiServer;
+      let children: unknown[] = [];
+      if (t.children !== undefined) {
+        if (!Array.isArray(t.children)) at.add('children', t.children, 'must be a list of tenants');
+        else children = t.children;
+      }
+      if (!nameOk) continue; // descendants of an invalid tenant would only repeat the problem
+
+      const namePath = parent ? [...parent.path, t.name] : [t.name];
+      const namespace = namespaceOf(namePath);
+      if (namespace.length > MAX_NAMESPACE_LENGTH) {
+        at.add('name', t.name, `the resulting namespace "${namespace}" is ${namespace.length} characters long; ` +
+          `at most ${MAX_NAMESPACE_LENGTH} are allowed (shorten this name or an ancestor's)`);
+        continue;
+      }
+      const tenant: ResolvedTenant = {
+        index: tenants.length,
+        name: t.name,
+        path: namePath,
+        fieldPath: item.field,
+        namespace,
+        parent,
+        children: [],
+        depth: parent ? parent.depth + 1 : 0,
+        sharedServices,
+        allowWorldEgress,
+        allowWorldIngress,
+        allowApiServer,
+        subtreeEnd: -1,
+      };
+      tenants.push(tenant);
+      parent?.children.push(tenant);
+
+      // Sibling uniqueness, then push children in reverse so they pop in order.
+      const seen = new Map<string, number>();
+      const accepted: Item[] = [];
+      children.forEach((c, i) => {
+        const field = joinPath(joinPath(item.field, 'children'), i);
+        const name = (c as any)?.name;
+        if (typeof name === 'string' && TENANT_NAME.test(name)) {
+          const first = seen.get(name);
+          if (first !== undefined) {
+            at.add(`children[${i}].name`, name,
+              `duplicate tenant name among siblings (already used by ${joinPath(joinPath(item.field, 'children'), first)}); sibling names must be unique`);
+            return;
+          }
+          seen.set(name, i);
+        }
+        accepted.push({ props: c, field, parent: tenant });
+      });
+      for (let i = accepted.length - 1; i >= 0; i--) stack.push(accepted[i]);
+    }
+  }
+
+  allIssues.throwIfAny();
+
+  // Subtree ranges: in pre-order, a subtree is contiguous. Walk backwards so
+  // children are finished before their parent.
+  for (let i = tenants.length - 1; i >= 0; i--) {
+    const t = tenants[i];
+    t.subtreeEnd = t.children.length === 0 ? i + 1 : t.children[t.children.length - 1].subtreeEnd;
+  }
+
+  const kinds = new Set<string>([...defaultSharedServices, ...worldIngressServices]);
+  for (const t of tenants) for (const k of t.sharedServices) kinds.add(k);
+
+  return {
+    tenants,
+    root: tenants[0],
+    serviceLabel,
+    defaultSharedServices,
+    worldIngressServices,
+    apiServerAccessLabel,
+    systemNamespaceLabel,
+    dnsNamespace,
+    dnsPodLabels,
+    serviceKinds: [...kinds].sort(),
+  };
+}

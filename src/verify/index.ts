@@ -1,0 +1,4 @@
+export * from './report';
+export { verifyTenantIsolation } from './verify';
+export * from './format';
+export { TenantIsolationVerifier, VerifyFormat } from './verifier';

@@ -1,0 +1,16 @@
+/** Matrix cell symbols. */
+export const CELL = {
+  allowed: '✓',
+  denied: '·',
+  partial: '◐',
+  difference: '!',
+  notApplicable: ' ',
+};
+
+export const LEGEND: Record<string, string> = {
+  [CELL.allowed]: 'allowed on every probed port',
+  [CELL.denied]: 'denied',
+  [CELL.partial]: 'allowed on some probed ports only (e.g. DNS: port 53 only)',
+  [CELL.difference]: 'differs from the intended reachability',
+  [CELL.notApplicable]: 'not applicable',
+};

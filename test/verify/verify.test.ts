@@ -1,0 +1,261 @@
+import { TenantIsolation, TenantIsolationProps } from '../../src/tenants';
+import { formatVerifyReport, TenantIsolationVerifier, verifyTenantIsolation, VerifyFormat, VerifyReport } from '../../src/verify';
+
+const CONTRACT: TenantIsolationProps = {
+  tenants: [{ name: 'root', children: [{ name: 'acme', children: [{ name: 'dev' }] }, { name: 'beta' }] }],
+};
+
+/** The matrix symbol of (source, destination). */
+function cell(report: VerifyReport, source: string, destination: string): string {
+  const r = report.sources.indexOf(source);
+  const c = report.destinations.indexOf(destination);
+  if (r < 0 || c < 0) throw new Error(`no cell ${source} -> ${destination}`);
+  return [...report.matrix![r]][c];
+}
+
+const CNP = (namespace: string, name: string, spec: any) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace }, spec });
+const CCNP = (name: string, spec: any) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name }, spec });
+const nsLabel = (ns: string) => ({ [`k8s:io.cilium.k8s.namespace.labels.tenant.cozystack.io/${ns}`]: '' });
+
+describe('verifyTenantIsolation on the contract example', () => {
+  const report = verifyTenantIsolation(CONTRACT, TenantIsolation.manifests(CONTRACT));
+
+  test('verifies clean', () => {
+    expect(report.ok).toBe(true);
+    expect(report.differences).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.summary).toMatchObject({ tenants: 4, endpoints: 25, identities: 25, policies: 9, differences: 0, matrixIncluded: true });
+    expect(report.summary.checks).toBeGreaterThan(1000);
+  });
+
+  test('objects default to what TenantIsolation synthesizes', () => {
+    expect(verifyTenantIsolation(CONTRACT)).toEqual(report);
+  });
+
+  test('expected cells', () => {
+    const ALLOWED = '✓';
+    const DENIED = '·';
+    const PARTIAL = '◐';
+    // within a tenant
+    expect(cell(report, 'tenant-acme/pod', 'tenant-acme/api-client')).toBe(ALLOWED);
+    // ancestor -> descendant
+    expect(cell(report, 'tenant-acme/pod', 'tenant-acme-dev/pod')).toBe(ALLOWED);
+    expect(cell(report, 'tenant-root/pod', 'tenant-acme-dev/pod')).toBe(ALLOWED);
+    // descendant -> ancestor: denied, except shared services
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-acme/pod')).toBe(DENIED);
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-acme/svc:ingress')).toBe(ALLOWED);
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-root/svc:etcd')).toBe(ALLOWED);
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-root/svc:monitoring')).toBe(ALLOWED);
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-root/api-client')).toBe(DENIED);
+    // siblings, both ways, also their shared services
+    expect(cell(report, 'tenant-acme/pod', 'tenant-beta/pod')).toBe(DENIED);
+    expect(cell(report, 'tenant-beta/pod', 'tenant-acme/pod')).toBe(DENIED);
+    expect(cell(report, 'tenant-beta/pod', 'tenant-acme/svc:ingress')).toBe(DENIED);
+    expect(cell(report, 'tenant-beta/pod', 'tenant-acme-dev/pod')).toBe(DENIED);
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-beta/pod')).toBe(DENIED);
+    // every tenant -> DNS on port 53 only
+    for (const src of report.sources.filter((s) => s.startsWith('tenant-'))) {
+      expect([src, cell(report, src, 'kube-system/kube-dns')]).toEqual([src, PARTIAL]);
+      expect([src, cell(report, src, 'kube-system/pod')]).toEqual([src, DENIED]);
+    }
+    // kube-system and system namespaces -> every tenant
+    for (const dst of report.destinations.filter((d) => d.startsWith('tenant-'))) {
+      expect([dst, cell(report, 'kube-system/pod', dst)]).toEqual([dst, ALLOWED]);
+      expect([dst, cell(report, 'kube-system/kube-dns', dst)]).toEqual([dst, ALLOWED]);
+      expect([dst, cell(report, 'cozy-system/pod', dst)]).toEqual([dst, ALLOWED]);
+    }
+    // kube-apiserver: opted-in pods only
+    expect(cell(report, 'tenant-beta/api-client', 'kube-apiserver')).toBe(ALLOWED);
+    expect(cell(report, 'tenant-beta/pod', 'kube-apiserver')).toBe(DENIED);
+    // world: egress allowed, ingress only into ingress controllers
+    expect(cell(report, 'tenant-beta/pod', 'world')).toBe(ALLOWED);
+    expect(cell(report, 'world', 'tenant-beta/pod')).toBe(DENIED);
+    expect(cell(report, 'world', 'tenant-beta/svc:ingress')).toBe(ALLOWED);
+    expect(cell(report, 'world', 'kube-apiserver')).toBe(' ');
+  });
+
+  test('text format: a matrix with a legend', () => {
+    const text = formatVerifyReport(report, 'text');
+    expect(text).toMatch(/^Tenant isolation: OK \(4 tenants, 25 endpoints/);
+    expect(text).toContain('✓ allowed on every probed port');
+    expect(text).toContain('  21  kube-system/kube-dns            UDP/53 TCP/53 TCP/8080');
+    const row = text.split('\n').find((l) => l.startsWith('  tenant-acme-dev/pod '))!;
+    expect(row.replace(/ +/g, ' ').trim()).toBe('tenant-acme-dev/pod · ✓ ✓ ✓ · · ✓ ✓ ✓ · ✓ ✓ ✓ ✓ ✓ · · · · · ◐ · · ✓ ·');
+    expect(text.trimEnd().split('\n').pop()).toMatch(/^OK: the policies give exactly the intended reachability/);
+  });
+
+  test('JSON format is stable and complete', () => {
+    const json = formatVerifyReport(report, 'json');
+    expect(json).toBe(formatVerifyReport(verifyTenantIsolation(CONTRACT), 'json'));
+    const parsed = JSON.parse(json);
+    expect(Object.keys(parsed)).toEqual([...Object.keys(parsed)].sort());
+    expect(parsed.ok).toBe(true);
+    expect(parsed.matrix).toHaveLength(parsed.sources.length);
+    expect(parsed.endpoints.find((e: any) => e.id === 'tenant-acme/svc:ingress')).toEqual({
+      id: 'tenant-acme/svc:ingress',
+      labels: { 'cozystack.io/service': 'ingress' },
+      namespace: 'tenant-acme',
+      probes: ['TCP/8080', 'UDP/8080', 'SCTP/8080'],
+      role: 'tenant-service',
+      tenant: 'tenant-acme',
+    });
+  });
+
+  test('class form', () => {
+    const r = TenantIsolationVerifier.verify(CONTRACT);
+    expect(r.ok).toBe(true);
+    expect(TenantIsolationVerifier.format(r, VerifyFormat.JSON)).toBe(formatVerifyReport(r, 'json'));
+    expect(TenantIsolationVerifier.format(r)).toBe(formatVerifyReport(r, 'text'));
+  });
+});
+
+describe('verifyTenantIsolation reports leaks and over-restriction', () => {
+  const base = () => TenantIsolation.manifests(CONTRACT);
+
+  test('a cluster-wide policy allowing everything into tenant-beta', () => {
+    const report = verifyTenantIsolation(CONTRACT, [...base(), CCNP('allow-all-into-beta', {
+      endpointSelector: { matchLabels: nsLabel('tenant-beta') },
+      ingress: [{ fromEntities: ['all'] }],
+    })]);
+    expect(report.ok).toBe(false);
+    const d = report.differences.find((x) => x.source === 'world' && x.destination === 'tenant-beta/pod' && x.probe === 'TCP/8080')!;
+    expect(d).toMatchObject({ intended: false, actual: true });
+    expect(d.explanation).toContain('ingress allowed by CiliumClusterwideNetworkPolicy allow-all-into-beta');
+    expect(d.expectation).toContain('does not accept connections from the world');
+    expect(cell(report, 'world', 'tenant-beta/pod')).toBe('!');
+    expect(cell(report, 'world', 'tenant-acme/pod')).toBe('·');
+    // tenant pods are still held back by their own egress policies
+    expect(cell(report, 'tenant-acme/pod', 'tenant-beta/pod')).toBe('·');
+    const text = formatVerifyReport(report, 'text');
+    expect(text).toMatch(/^Tenant isolation: VIOLATED/);
+    expect(text).toContain('! world -> tenant-beta/pod TCP/8080, UDP/8080, SCTP/8080: intended denied, actual allowed');
+    expect(text.trimEnd().split('\n').pop()).toMatch(/^VIOLATED: \d+ of \d+ checks differ/);
+  });
+
+  test('a sibling opened through namespace-label selectors (both halves)', () => {
+    const metaName = 'k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name';
+    const report = verifyTenantIsolation(CONTRACT, [...base(),
+      CNP('tenant-acme', 'to-beta', { endpointSelector: {}, egress: [{ toEndpoints: [{ matchLabels: { [metaName]: 'tenant-beta' } }] }] }),
+      CNP('tenant-beta', 'from-acme', { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { [metaName]: 'tenant-acme' } }] }] })]);
+    expect(report.ok).toBe(false);
+    const pairs = new Set(report.differences.map((d) => `${d.source} -> ${d.destination}`));
+    expect(pairs.has('tenant-acme/pod -> tenant-beta/pod')).toBe(true);
+    expect(pairs.has('tenant-beta/pod -> tenant-acme/pod')).toBe(false);
+    expect(report.differences.every((d) => d.source.startsWith('tenant-acme/') && d.destination.startsWith('tenant-beta/') && d.actual)).toBe(true);
+    // 5 x 5 endpoints x 3 probes
+    expect(report.summary.differences).toBe(75);
+  });
+
+  test('one namespaced policy with a sibling namespace label is only half a path, so no leak', () => {
+    const report = verifyTenantIsolation(CONTRACT, [...base(),
+      CNP('tenant-beta', 'from-acme', { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: nsLabel('tenant-acme') }] }] })]);
+    expect(report.ok).toBe(true);
+  });
+
+  test('a descendant given egress to the ancestor, with the ancestor accepting its subtree', () => {
+    const report = verifyTenantIsolation(CONTRACT, [...base(),
+      CCNP('dev-to-acme', { endpointSelector: { matchLabels: nsLabel('tenant-acme') }, ingress: [{ fromEndpoints: [{ matchLabels: nsLabel('tenant-acme') }] }] }),
+      CNP('tenant-acme-dev', 'up', { endpointSelector: {}, egress: [{ toEndpoints: [{ matchLabels: nsLabel('tenant-acme') }] }] })]);
+    expect(report.ok).toBe(false);
+    expect(report.differences.some((d) => d.source === 'tenant-acme-dev/pod' && d.destination === 'tenant-acme/pod')).toBe(true);
+  });
+
+  test('kube-apiserver for every pod of a tenant', () => {
+    const report = verifyTenantIsolation(CONTRACT, [...base(),
+      CNP('tenant-acme', 'api', { endpointSelector: {}, egress: [{ toEntities: ['kube-apiserver'] }] })]);
+    expect(report.differences.map((d) => `${d.source} -> ${d.destination} ${d.probe}`)).toEqual([
+      'tenant-acme/pod -> kube-apiserver TCP/6443',
+      'tenant-acme/svc:etcd -> kube-apiserver TCP/6443',
+      'tenant-acme/svc:ingress -> kube-apiserver TCP/6443',
+      'tenant-acme/svc:monitoring -> kube-apiserver TCP/6443',
+    ]);
+  });
+
+  test('over-restriction is a difference too: a deny on DNS', () => {
+    const report = verifyTenantIsolation(CONTRACT, [...base(), CCNP('no-dns-for-beta', {
+      endpointSelector: { matchLabels: nsLabel('tenant-beta') },
+      egressDeny: [{ toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system' } }], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }] }] }],
+    })]);
+    expect(report.summary.differences).toBe(5);
+    expect(report.differences.every((d) => d.destination === 'kube-system/kube-dns' && d.probe === 'UDP/53' && d.intended && !d.actual)).toBe(true);
+    expect(report.differences[0].explanation).toContain('egress denied by CiliumClusterwideNetworkPolicy no-dns-for-beta');
+  });
+
+  test('missing namespaces are warned about and show up as differences', () => {
+    const report = verifyTenantIsolation(CONTRACT, base().filter((o) => !(o.kind === 'Namespace' && o.metadata.name === 'tenant-beta')));
+    expect(report.ok).toBe(false);
+    expect(report.warnings).toContain('Namespace tenant-beta is not among the objects; its pods carry no tenant labels');
+  });
+
+  test('an empty object list: nothing is isolated', () => {
+    const report = verifyTenantIsolation(CONTRACT, []);
+    expect(report.ok).toBe(false);
+    expect(cell(report, 'tenant-beta/pod', 'tenant-acme/pod')).toBe('!');
+  });
+
+  test('host policies and unrelated objects do not disturb', () => {
+    const hostFirewall = CCNP('restrict-system-components', {
+      nodeSelector: {},
+      ingressDeny: [{ fromEntities: ['world'], toPorts: [{ ports: [{ port: '2379', protocol: 'TCP' }, { port: '10250', protocol: 'TCP' }] }] }],
+      ingress: [{ fromEntities: ['world', 'host', 'cluster'] }],
+    });
+    const report = verifyTenantIsolation(CONTRACT, [...base(), hostFirewall, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }]);
+    expect(report.ok).toBe(true);
+    expect(report.summary.policies).toBe(10);
+  });
+
+  test('limits: listed differences and the matrix are capped, counts are not', () => {
+    const report = verifyTenantIsolation(CONTRACT, [], { maxDifferences: 3, maxMatrixCells: 10 });
+    expect(report.differences).toHaveLength(3);
+    expect(report.summary.differencesListed).toBe(3);
+    expect(report.summary.differences).toBeGreaterThan(100);
+    expect(report.matrix).toBeUndefined();
+    const text = formatVerifyReport(report, 'text');
+    expect(text).toContain('matrix of 24 x 25 cells not included');
+    expect(text).toMatch(/and \d+ more difference\(s\) \(not all listed in the report\)/);
+  });
+});
+
+describe('verifyTenantIsolation with options', () => {
+  test('tenant options change the intended matrix, and the policies follow', () => {
+    const props: TenantIsolationProps = {
+      allowWorldIngress: false,
+      worldIngressServices: ['ingress', 'vpn'],
+      tenants: [{
+        name: 'root',
+        sharedServices: ['etcd'],
+        children: [
+          { name: 'acme', allowWorldEgress: false, allowApiServer: false, sharedServices: [], children: [{ name: 'dev', allowWorldIngress: true }] },
+          { name: 'beta', sharedServices: ['nats'] },
+        ],
+      }],
+    };
+    const report = verifyTenantIsolation(props);
+    expect(report.ok).toBe(true);
+    expect(cell(report, 'tenant-acme/pod', 'world')).toBe('·');
+    expect(cell(report, 'tenant-acme-dev/pod', 'world')).toBe('·'); // inherited
+    expect(cell(report, 'tenant-acme-dev/api-client', 'kube-apiserver')).toBe('·'); // inherited
+    expect(cell(report, 'tenant-beta/api-client', 'kube-apiserver')).toBe('✓');
+    expect(cell(report, 'world', 'tenant-acme-dev/pod')).toBe('✓');
+    expect(cell(report, 'world', 'tenant-acme/svc:vpn')).toBe('✓');
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-root/svc:etcd')).toBe('✓');
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-root/svc:ingress')).toBe('·'); // root shares only etcd
+    expect(cell(report, 'tenant-acme-dev/pod', 'tenant-acme/svc:etcd')).toBe('·'); // acme shares nothing
+    expect(report.destinations).toContain('tenant-beta/svc:nats');
+  });
+
+  test('custom labels and DNS', () => {
+    const props: TenantIsolationProps = {
+      ...CONTRACT,
+      serviceLabel: 'example.com/role',
+      apiServerAccessLabel: 'example.com/api',
+      systemNamespaceLabel: 'example.com/system',
+      dnsNamespace: 'dns',
+      dnsPodLabels: { app: 'coredns' },
+    };
+    const report = verifyTenantIsolation(props, undefined, { systemNamespace: 'platform' });
+    expect(report.ok).toBe(true);
+    expect(cell(report, 'tenant-beta/pod', 'dns/kube-dns')).toBe('◐');
+    expect(cell(report, 'platform/pod', 'tenant-beta/pod')).toBe('✓');
+  });
+});
