@@ -59,6 +59,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bin: { cozynet: 'bin/cozynet' },
 
   jestOptions: {
+    // jest 30 resolves modules with unrs-resolver (see the note on
+    // eslint-import-resolver-typescript below); jest 29 does not.
+    jestVersion: '^29',
     updateSnapshot: UpdateSnapshot.NEVER,
     coverageText: false,
     jestConfig: {
@@ -79,6 +82,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   gitignore: ['/dist/', '/.tmp/', '/bench/out/', 'examples/*/dist/', 'examples/*/node_modules/'],
 });
+
+// eslint-import-resolver-typescript 3.6 resolves with enhanced-resolve; 3.7+
+// and 4.x need unrs-resolver, whose platform binaries this registry does not
+// all serve, which leaves a package-lock that `npm ci` rejects.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 
 // Files shipped with the package: bundled CRDs and schemas read at run time.
 project.addFields({ files: ['lib', 'bin', 'crds', 'schemas', '.jsii', 'README.md', 'API.md', 'LICENSE'] });
