@@ -88,6 +88,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // all serve, which leaves a package-lock that `npm ci` rejects.
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
+// ts-jest needs jest-util at the top level (an optional peer npm does not hoist by itself).
+project.addDevDeps('jest-util@^29');
 
 // Files shipped with the package: bundled CRDs and schemas read at run time.
 project.addFields({ files: ['lib', 'bin', 'crds', 'schemas', '.jsii', 'README.md', 'API.md', 'LICENSE'] });
