@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderTenantIsolation } from './policies';
 import { TenantIsolationProps } from './props';
@@ -19,8 +19,8 @@ export class TenantLabels {
   public static readonly SYSTEM_NAMESPACE = 'cozystack.io/system';
 
   /** The hierarchical label a tenant namespace puts on itself and its descendants. */
-  public static tenantLabel(namespace: string): string {
-    return TenantLabels.TENANT_PREFIX + namespace;
+  public static tenantLabel(tenantNamespace: string): string {
+    return TenantLabels.TENANT_PREFIX + tenantNamespace;
   }
 
   private constructor() {}
@@ -32,7 +32,9 @@ export class TenantLabels {
  * Per tenant: a `Namespace`, one `CiliumNetworkPolicy` in it and one
  * `CiliumClusterwideNetworkPolicy` for its subtree; plus one baseline
  * `CiliumClusterwideNetworkPolicy`. The objects are created directly in this
- * construct; place it in a `Chart`.
+ * construct; place it in a `Chart`. Namespaced objects always name their
+ * tenant namespace; a chart-wide namespace is not applied to the
+ * cluster-scoped ones.
  *
  * Reachability (facts §9): pods of a tenant reach each other; a tenant reaches
  * its descendants; a descendant reaches only the shared services of its
@@ -71,9 +73,14 @@ export class TenantIsolation extends Construct {
     super(scope, id);
     const cfg = resolveTenants(props);
     this.namespaces = cfg.tenants.map((t) => t.namespace);
+    // A chart-wide namespace must not land on cluster-scoped objects.
+    const chartNamespace = Chart.of(this).namespace;
     this.apiObjects = renderTenantIsolation(cfg).map((obj) => {
-      const objId = obj.metadata.namespace ? `${obj.kind}-${obj.metadata.namespace}-${obj.metadata.name}` : `${obj.kind}-${obj.metadata.name}`;
-      return new ApiObject(this, objId, obj);
+      const namespaced = obj.metadata.namespace !== undefined;
+      const objId = namespaced ? `${obj.kind}-${obj.metadata.namespace}-${obj.metadata.name}` : `${obj.kind}-${obj.metadata.name}`;
+      const apiObject = new ApiObject(this, objId, obj);
+      if (!namespaced && chartNamespace !== undefined) apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      return apiObject;
     });
   }
 }
