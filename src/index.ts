@@ -1,4 +1,4 @@
-export { ValidationIssue } from './model/errors';
+export type { ValidationIssue } from './model/errors';
 export * from './model/validation-errors';
 export * from './model/cluster';
 export * from './helm/release';
@@ -10,8 +10,11 @@ export * from './constructs/metallb';
 export * from './constructs/multus';
 export * from './constructs/cozy-proxy';
 export * from './constructs/kilo';
+export * from './constructs/index-objects';
 export * from './variants/variant';
 export * from './variants/layers';
 export * from './variants/stack';
 export * from './render/flux';
+export * from './tenants';
+export * from './verify';
 export * from './platform/platform';

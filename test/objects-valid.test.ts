@@ -1,5 +1,5 @@
-import { propsFor, synth } from './helpers/synth';
 import { Variant } from '../src';
+import { propsFor, synth } from './helpers/synth';
 import { validateObjects } from '../src/validation/object-validator';
 
 describe.each(Variant.names())('every object of variant %s validates strictly', (variant) => {

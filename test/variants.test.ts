@@ -1,5 +1,5 @@
-import { API_SERVER, propsFor, synth } from './helpers/synth';
 import { Variant, VariantName } from '../src';
+import { API_SERVER, propsFor, synth } from './helpers/synth';
 
 type Dep = [name: string, namespace: string, dependsOn: string[], helm: boolean];
 
@@ -19,7 +19,10 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
       ['kubeovn', 'cozy-kubeovn', ['cilium'], true],
       ...ADDONS(['cilium', 'kubeovn']),
     ],
-    distribution: 'talos', chained: true, firewall: true, kilo: false,
+    distribution: 'talos',
+    chained: true,
+    firewall: true,
+    kilo: false,
   },
   {
     variant: 'kubeovn-cilium-generic',
@@ -29,27 +32,42 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
       ['kubeovn', 'cozy-kubeovn', ['cilium'], true],
       ...ADDONS(['cilium', 'kubeovn']),
     ],
-    distribution: 'generic', chained: true, firewall: true, kilo: false,
+    distribution: 'generic',
+    chained: true,
+    firewall: true,
+    kilo: false,
   },
   {
     variant: 'cilium',
     components: [['cilium', 'cozy-cilium', [], true], ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false], ...ADDONS(['cilium'])],
-    distribution: 'talos', chained: false, firewall: true, kilo: false,
+    distribution: 'talos',
+    chained: false,
+    firewall: true,
+    kilo: false,
   },
   {
     variant: 'cilium-generic',
     components: [['cilium', 'cozy-cilium', [], true], ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false], ...ADDONS(['cilium'])],
-    distribution: 'generic', chained: false, firewall: true, kilo: false,
+    distribution: 'generic',
+    chained: false,
+    firewall: true,
+    kilo: false,
   },
   {
     variant: 'cilium-kilo',
     components: [['cilium', 'cozy-cilium', [], true], ['kilo', 'cozy-kilo', ['cilium'], false], ...ADDONS(['cilium', 'kilo'])],
-    distribution: 'talos', chained: false, firewall: false, kilo: true,
+    distribution: 'talos',
+    chained: false,
+    firewall: false,
+    kilo: true,
   },
   {
     variant: 'noop',
     components: ADDONS([]),
-    distribution: 'none', chained: false, firewall: false, kilo: false,
+    distribution: 'none',
+    chained: false,
+    firewall: false,
+    kilo: false,
   },
 ];
 
@@ -111,8 +129,7 @@ describe.each(CASES)('variant $variant', (c) => {
         expect(v.podAnnotations[`container.apparmor.security.beta.kubernetes.io/${ctr}`]).toBe('unconfined');
       }
     }
-    if (c.chained) expect(v).toMatchObject(CHAINING);
-    else {
+    if (c.chained) {expect(v).toMatchObject(CHAINING);} else {
       expect(v.cni).toBeUndefined();
       expect(v.devices).toBeUndefined();
       expect(v.routingMode).toBeUndefined();

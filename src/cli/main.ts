@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { Construct } from 'constructs';
+import { CozynetValidationError } from '../model/errors';
 import { readPlatformFile } from '../platform/file';
 import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
-import { CozynetValidationError } from '../model/errors';
+import { formatVerifyReport } from '../verify/format';
 
 /** Streams and exit code of one CLI run (injectable for tests). @internal */
 export interface CliIo {
@@ -67,6 +68,24 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
       const platform = buildPlatform(loadPlatformProps(opts.config));
       platform._renderFiles();
       io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName})\n`);
+    });
+
+  program.command('verify')
+    .description('check offline that the tenant policies give exactly the intended reachability; exit 1 on any difference')
+    .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--format <format>', 'text or json', 'text')
+    .action((opts) => {
+      if (opts.format !== 'text' && opts.format !== 'json') {
+        throw new CozynetValidationError([{ path: '--format', value: CozynetValidationError.show(opts.format), message: 'must be text or json' }]);
+      }
+      const platform = buildPlatform(loadPlatformProps(opts.config));
+      const report = platform.verifyTenants();
+      if (!report) {
+        io.out(opts.format === 'json' ? '{"ok":true,"tenants":0}\n' : 'cozynet: the platform has no tenants; nothing to verify\n');
+        return;
+      }
+      io.out(formatVerifyReport(report, opts.format));
+      if (!report.ok) code = 1;
     });
 
   try {

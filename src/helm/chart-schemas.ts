@@ -25,7 +25,7 @@ export interface ChartValuesReference {
 
 /** @internal */
 export const CHART_REFERENCES: Record<string, ChartValuesReference> = {
-  cilium: {
+  'cilium': {
     schema: 'cilium-1.19.5.values.schema.json',
     defaults: 'cilium-1.19.5.values.yaml',
     // The reference platform sets these (platform facts §3); Cilium 1.19's
@@ -33,7 +33,7 @@ export const CHART_REFERENCES: Record<string, ChartValuesReference> = {
     // implies both, but they are kept so the values match the platform.
     extraKeys: ['externalIPs.enabled', 'nodePort.enabled'],
   },
-  metallb: { schema: 'metallb-0.16.1.values.schema.json', defaults: 'metallb-0.16.1.values.yaml' },
+  'metallb': { schema: 'metallb-0.16.1.values.schema.json', defaults: 'metallb-0.16.1.values.yaml' },
   'kube-ovn': { defaults: 'kube-ovn-v1.15.10.values.yaml' },
 };
 

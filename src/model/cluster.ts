@@ -141,7 +141,8 @@ export class ClusterNetwork {
     }
 
     const pod = parsed.podCidr;
-    this.podGateway = props.podGateway ?? (pod ? (props.podCidr === undefined ? CLUSTER_DEFAULTS.podGateway : firstHost(pod)) : CLUSTER_DEFAULTS.podGateway);
+    const defaultGateway = pod && props.podCidr !== undefined ? firstHost(pod) : CLUSTER_DEFAULTS.podGateway;
+    this.podGateway = props.podGateway ?? defaultGateway;
     const gw = parseAddress(this.podGateway);
     if (!gw.ok) {
       issues.add('podGateway', this.podGateway, gw.error);

@@ -13,15 +13,21 @@ import { closeMatches } from '../model/suggest';
  */
 type Shape = { [key: string]: Shape | Shape[] | true | '*' } | '*';
 
-const HELM_COMPONENT: Shape = { namespace: true, releaseName: true, dependsOn: true, createNamespace: true, chart: { repository: true, name: true, version: true }, values: '*' };
+const COMMON = { namespace: true, releaseName: true, dependsOn: true, createNamespace: true } as const;
+const HELM_COMPONENT: Shape = { ...COMMON, chart: { repository: true, name: true, version: true }, values: '*' };
 const FIREWALL_PORT: Shape = { port: true, protocol: true, description: true };
 
 /** @internal */
 export const PLATFORM_SHAPE: Shape = {
   variant: true,
   cluster: {
-    podCidr: true, podGateway: true, serviceCidr: true, joinCidr: true, clusterDomain: true,
-    apiServer: { host: true, port: true }, encryption: true,
+    podCidr: true,
+    podGateway: true,
+    serviceCidr: true,
+    joinCidr: true,
+    clusterDomain: true,
+    apiServer: { host: true, port: true },
+    encryption: true,
   },
   hubble: { enabled: true, relay: true, ui: true, metrics: true },
   firewall: { extraPorts: [FIREWALL_PORT], ports: [FIREWALL_PORT] },
@@ -29,11 +35,29 @@ export const PLATFORM_SHAPE: Shape = {
     cilium: { ...HELM_COMPONENT as object, hubble: { enabled: true, relay: true, ui: true, metrics: true }, gatewayApi: true },
     kubeovn: { ...HELM_COMPONENT as object, masterNodes: true },
     metallb: HELM_COMPONENT,
-    multus: { namespace: true, releaseName: true, dependsOn: true, createNamespace: true, image: true, masterCni: true, installReferencePlugins: true, referencePluginsImage: true, memoryLimitMiB: true },
-    cozyProxy: { namespace: true, releaseName: true, dependsOn: true, createNamespace: true, image: true },
-    kilo: { namespace: true, releaseName: true, dependsOn: true, createNamespace: true, image: true, meshGranularity: true, wireguardPort: true, meshSubnet: true },
+    multus: { ...COMMON, image: true, masterCni: true, installReferencePlugins: true, referencePluginsImage: true, memoryLimitMiB: true },
+    cozyProxy: { ...COMMON, image: true },
+    kilo: { ...COMMON, image: true, meshGranularity: true, wireguardPort: true, meshSubnet: true },
   },
   delivery: { flux: { namespace: true, interval: true, retries: true }, terraform: true },
+  // Items of these lists are checked key by key by their constructs.
+  loadBalancer: { pools: ['*'] },
+  subnets: ['*'],
+  attachments: ['*'],
+  passthrough: ['*'],
+  tenants: ['*'],
+  isolation: {
+    serviceLabel: true,
+    defaultSharedServices: true,
+    worldIngressServices: true,
+    apiServerAccessLabel: true,
+    allowApiServer: true,
+    allowWorldEgress: true,
+    allowWorldIngress: true,
+    systemNamespaceLabel: true,
+    dnsNamespace: true,
+    dnsPodLabels: '*',
+  },
 };
 
 function describe(v: unknown): string {

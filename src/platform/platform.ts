@@ -1,11 +1,20 @@
 import { Construct } from 'constructs';
-import { collect, Collected } from '../render/collect';
-import { FluxOptions } from '../render/flux';
-import { renderFiles } from '../render/files';
-import { writeFolderAtomically } from '../render/output';
-import { toYaml } from '../render/files';
+import { ManifestGroup } from '../constructs/component';
+import { KubeOvnSubnet, KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
+import { MetalLbPool, MetalLbPoolProps } from '../constructs/metallb-pool';
+import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-attachment';
+import { PassthroughService, PassthroughServiceProps } from '../constructs/passthrough';
 import { sortKeys } from '../helm/values';
+import { CozynetValidationError, withPathPrefix } from '../model/errors';
+import { collect, Collected } from '../render/collect';
+import { renderFiles, toYaml } from '../render/files';
+import { FluxOptions } from '../render/flux';
+import { writeFolderAtomically } from '../render/output';
+import { TenantIsolationOptions, TenantProps } from '../tenants/props';
+import { TenantIsolation } from '../tenants/tenant-isolation';
 import { NetworkStack, NetworkStackProps } from '../variants/stack';
+import { VerifyOptions, VerifyReport } from '../verify/report';
+import { verifyTenantIsolation } from '../verify/verify';
 
 /**
  * How releases are delivered (platform file key `delivery`).
@@ -25,9 +34,58 @@ export interface DeliveryProps {
 }
 
 /**
+ * External load balancing (platform file key `loadBalancer`).
+ */
+export interface LoadBalancerProps {
+  /**
+   * MetalLB address pools, each announced over L2 and/or BGP.
+   * @default - no pools
+   */
+  readonly pools?: MetalLbPoolProps[];
+}
+
+/**
  * The whole networking layer of a platform (the platform file, typed).
  */
 export interface PlatformProps extends NetworkStackProps {
+  /**
+   * MetalLB address pools and their announcements.
+   * @default - no pools
+   */
+  readonly loadBalancer?: LoadBalancerProps;
+
+  /**
+   * Kube-OVN subnets (per-namespace address ranges, VLAN underlays).
+   * @default - none
+   */
+  readonly subnets?: KubeOvnSubnetProps[];
+
+  /**
+   * Multus NetworkAttachmentDefinitions (secondary interfaces of pods and VMs).
+   * @default - none
+   */
+  readonly attachments?: MultusAttachmentProps[];
+
+  /**
+   * cozy-proxy services: an external IP passed straight into one pod or VM.
+   * @default - none
+   */
+  readonly passthrough?: PassthroughServiceProps[];
+
+  /**
+   * The tenant tree: a list whose one element is `root`. Each tenant gets a
+   * namespace with hierarchical labels and the Cilium policies that isolate it.
+   * @default - no tenants
+   */
+  readonly tenants?: TenantProps[];
+
+  /**
+   * Knobs of the tenant isolation policies (shared services, DNS, world
+   * and kube-apiserver access).
+   * @default - the reference platform's isolation model
+   */
+  readonly isolation?: TenantIsolationOptions;
+
   /**
    * Delivery options.
    * @default - Flux and Terraform outputs with default settings
@@ -58,15 +116,53 @@ export interface SynthesisSummary {
 export class Platform extends Construct {
   /** The networking stack (variant components). */
   public readonly stack: NetworkStack;
+  /** MetalLB pools, in file order. */
+  public readonly pools: MetalLbPool[] = [];
+  /** Kube-OVN subnets, in file order. */
+  public readonly subnets: KubeOvnSubnet[] = [];
+  /** Multus attachments, in file order. */
+  public readonly attachments: MultusAttachment[] = [];
+  /** Passthrough services, in file order. */
+  public readonly passthroughServices: PassthroughService[] = [];
+  /** The tenant isolation, when the platform has tenants. */
+  public readonly tenantIsolation?: TenantIsolation;
   /** The variant's name. */
   public readonly variantName: string;
   private readonly delivery: DeliveryProps;
+  private readonly tenants?: TenantProps[];
+  private readonly isolation?: TenantIsolationOptions;
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
     this.stack = new NetworkStack(this, 'network', props);
     this.variantName = this.stack.variant.name;
     this.delivery = props.delivery ?? {};
+
+    this.tenants = props.tenants;
+    this.isolation = props.isolation;
+    if (props.tenants !== undefined && props.tenants !== null) {
+      this.tenantIsolation = new TenantIsolation(new ManifestGroup(this, 'tenants'), 'isolation', {
+        ...props.isolation,
+        tenants: props.tenants,
+        path: 'tenants',
+      });
+    }
+
+    const metallbNamespace = this.stack.component('metallb')?.releaseNamespace;
+    const each = <P, C>(list: P[] | undefined, field: string, groupName: string, make: (group: Construct, item: P, i: number) => C, into: C[]) => {
+      if (list === undefined || list === null) return;
+      if (!Array.isArray(list)) {
+        withPathPrefix(field, () => { throw new CozynetValidationError([{ path: '', value: CozynetValidationError.show(list), message: 'must be a list' }]); });
+      }
+      if (list.length === 0) return;
+      const group = new ManifestGroup(this, groupName);
+      list.forEach((item, i) => into.push(withPathPrefix(`${field}[${i}]`, () => make(group, item, i))));
+    };
+    each(props.loadBalancer?.pools, 'loadBalancer.pools', 'load-balancer',
+      (group, p, i) => new MetalLbPool(group, `pool-${i}`, { namespace: metallbNamespace, ...p }), this.pools);
+    each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
+    each(props.attachments, 'attachments', 'attachments', (group, p, i) => new MultusAttachment(group, `attachment-${i}`, p), this.attachments);
+    each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
   }
 
   /**
@@ -79,6 +175,23 @@ export class Platform extends Construct {
     const files = this._renderFiles();
     writeFolderAtomically(outdir, files);
     return summarize(outdir, files);
+  }
+
+  /**
+   * Every Kubernetes object the platform synthesizes (plain JSON), in
+   * manifest order.
+   */
+  public objects(): any[] {
+    return collect(this).manifests.flatMap((m) => m.objects);
+  }
+
+  /**
+   * Checks offline that the synthesized Cilium policies give exactly the
+   * intended tenant reachability (facts §9). Undefined without tenants.
+   */
+  public verifyTenants(options?: VerifyOptions): VerifyReport | undefined {
+    if (!this.tenantIsolation) return undefined;
+    return verifyTenantIsolation({ ...this.isolation, tenants: this.tenants! }, this.objects(), options);
   }
 
   /**

@@ -63,7 +63,7 @@ export interface TenantProps {
  * Props of `TenantIsolation`: the tenant tree and the knobs of the isolation
  * policy set.
  */
-export interface TenantIsolationProps {
+export interface TenantIsolationProps extends TenantIsolationOptions {
   /**
    * The tenant tree: a list with exactly one element, the tenant `root`.
    */
@@ -76,7 +76,13 @@ export interface TenantIsolationProps {
    * @default 'tenants'
    */
   readonly path?: string;
+}
 
+/**
+ * The knobs of the tenant isolation policy set (platform file key
+ * `isolation`).
+ */
+export interface TenantIsolationOptions {
   /**
    * Pod label whose value names the kind of service a pod provides; the
    * kinds listed in a tenant's `sharedServices` are reachable from its

@@ -5,10 +5,10 @@
  * This is a separate entry point (`cozynet/lib/terraform`): cdktf is
  * deprecated upstream, and importing the core library never loads it.
  */
-import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
-import { Construct } from 'constructs';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
 
 /**
  * One Helm release for Terraform.

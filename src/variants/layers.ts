@@ -3,8 +3,8 @@ import { CiliumChain, CiliumChainProps, CiliumValues, HubbleProps } from '../con
 import { Component } from '../constructs/component';
 import { CozyProxy, CozyProxyProps } from '../constructs/cozy-proxy';
 import { HostFirewall, HostFirewallProps } from '../constructs/host-firewall';
-import { KubeOvn, KubeOvnProps, KubeOvnValues } from '../constructs/kube-ovn';
 import { Kilo, KiloProps } from '../constructs/kilo';
+import { KubeOvn, KubeOvnProps, KubeOvnValues } from '../constructs/kube-ovn';
 import { MetalLb, MetalLbProps } from '../constructs/metallb';
 import { Multus, MultusProps } from '../constructs/multus';
 import { ValuesLayer } from '../helm/release';

@@ -4,6 +4,7 @@ import { Variant, VariantName } from './variant';
 import { HubbleProps } from '../constructs/cilium';
 import { Component } from '../constructs/component';
 import { FirewallPort } from '../constructs/host-firewall';
+import { AddressPlan } from '../model/address-plan';
 import { ClusterNetwork, ClusterNetworkProps } from '../model/cluster';
 import { withPathPrefix } from '../model/errors';
 
@@ -75,6 +76,7 @@ export class NetworkStack extends Construct {
     super(scope, id);
     this.variant = Variant.lookup(props.variant ?? VariantName.KUBEOVN_CILIUM);
     this.cluster = new ClusterNetwork(props.cluster ?? {});
+    AddressPlan.of(this).reserveCluster(this.cluster);
 
     const created = new Map<string, Component>();
     const namespaces = new Set<string>();

@@ -1,4 +1,4 @@
-import { ADD_ONS, CILIUM, GENERIC, HOST_FIREWALL, KILO, KUBE_OVN, KUBE_OVN_CHAINING, Layer, TALOS } from './layers';
+import * as L from './layers';
 import { fail } from '../model/errors';
 
 /** The networking variants of the reference platform. */
@@ -31,7 +31,7 @@ interface VariantDefinition {
   readonly name: VariantName;
   readonly distribution: Distribution;
   readonly description: string;
-  readonly layers: Layer[];
+  readonly layers: L.Layer[];
 }
 
 const DEFINITIONS: VariantDefinition[] = [
@@ -39,31 +39,31 @@ const DEFINITIONS: VariantDefinition[] = [
     name: VariantName.KUBEOVN_CILIUM,
     distribution: Distribution.TALOS,
     description: 'Kube-OVN + Cilium (default)',
-    layers: [CILIUM, TALOS, KUBE_OVN_CHAINING, HOST_FIREWALL, KUBE_OVN],
+    layers: [L.CILIUM, L.TALOS, L.KUBE_OVN_CHAINING, L.HOST_FIREWALL, L.KUBE_OVN],
   },
   {
     name: VariantName.KUBEOVN_CILIUM_GENERIC,
     distribution: Distribution.GENERIC,
     description: 'Kube-OVN + Cilium',
-    layers: [CILIUM, GENERIC, KUBE_OVN_CHAINING, HOST_FIREWALL, KUBE_OVN],
+    layers: [L.CILIUM, L.GENERIC, L.KUBE_OVN_CHAINING, L.HOST_FIREWALL, L.KUBE_OVN],
   },
   {
     name: VariantName.CILIUM,
     distribution: Distribution.TALOS,
     description: 'Cilium only',
-    layers: [CILIUM, TALOS, HOST_FIREWALL],
+    layers: [L.CILIUM, L.TALOS, L.HOST_FIREWALL],
   },
   {
     name: VariantName.CILIUM_GENERIC,
     distribution: Distribution.GENERIC,
     description: 'Cilium only',
-    layers: [CILIUM, GENERIC, HOST_FIREWALL],
+    layers: [L.CILIUM, L.GENERIC, L.HOST_FIREWALL],
   },
   {
     name: VariantName.CILIUM_KILO,
     distribution: Distribution.TALOS,
     description: 'Cilium + Kilo',
-    layers: [CILIUM, TALOS, KILO],
+    layers: [L.CILIUM, L.TALOS, L.KILO],
   },
   {
     name: VariantName.NOOP,
@@ -121,11 +121,11 @@ export class Variant {
 
   /** Whether the variant needs `cluster.apiServer`. */
   public get requiresApiServer(): boolean {
-    return this.def.layers.includes(GENERIC);
+    return this.def.layers.includes(L.GENERIC);
   }
 
   /** @internal */
-  public _layers(): Layer[] {
-    return [...this.def.layers, ...ADD_ONS];
+  public _layers(): L.Layer[] {
+    return [...this.def.layers, ...L.ADD_ONS];
   }
 }

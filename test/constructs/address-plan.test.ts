@@ -1,9 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
+import { count, setup } from './net-helpers';
 import { KubeOvnSubnet, MetalLbPool } from '../../src/constructs/index-objects';
 import { AddressPlan, RangeIndex } from '../../src/model/address-plan';
 import { ClusterNetwork } from '../../src/model/cluster';
 import { parseBlock } from '../../src/model/ip';
-import { count, setup } from './net-helpers';
 
 function iv(text: string) {
   const p = parseBlock(text);
@@ -76,6 +76,7 @@ describe('AddressPlan', () => {
     const order = Array.from({ length: 3000 }, (_, i) => (i * 1237) % 3000);
     for (const i of order) {
       const base = 0xcb000000 + i * 16; // 203.0.0.0 + i*16
+      // eslint-disable-next-line no-bitwise
       const a = [base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255].join('.');
       new MetalLbPool(chart, `p${i}`, { name: `p${i}`, addresses: [`${a}/28`], bgp: { localAsn: 65001, peers: [{ address: '10.0.0.1', asn: 65000 }] } });
     }

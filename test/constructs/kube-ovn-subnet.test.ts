@@ -1,7 +1,7 @@
+import { count, expectRefused, find, objects, refusal, setup, setupWithCluster } from './net-helpers';
 import { KubeOvnSubnet, MetalLbPool } from '../../src/constructs/index-objects';
 import { AddressPlan } from '../../src/model/address-plan';
 import { ClusterNetwork } from '../../src/model/cluster';
-import { count, expectRefused, find, objects, refusal, setup, setupWithCluster } from './net-helpers';
 
 describe('KubeOvnSubnet objects', () => {
   test('the contract example', () => {

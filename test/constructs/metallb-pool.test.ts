@@ -1,9 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
+import { count, expectRefused, find, objects, refusal, setup, setupWithCluster } from './net-helpers';
 import { KubeOvnSubnet, MetalLbPool, MetalLbPoolProps } from '../../src/constructs/index-objects';
 import { AddressPlan } from '../../src/model/address-plan';
 import { ClusterNetwork } from '../../src/model/cluster';
 import { withPathPrefix } from '../../src/model/errors';
-import { count, expectRefused, find, objects, refusal, setup, setupWithCluster } from './net-helpers';
 
 const PUBLIC: MetalLbPoolProps = { name: 'public', addresses: ['192.0.2.32/28', '192.0.2.100-192.0.2.120'], l2: { interfaces: ['eth1'] } };
 const TRANSIT: MetalLbPoolProps = { name: 'transit', addresses: ['198.51.100.0/27'], bgp: { localAsn: 65001, peers: [{ address: '10.0.0.1', asn: 65000 }] } };
@@ -95,7 +95,7 @@ describe('MetalLbPool objects', () => {
         aggregationLengthV6: 120,
         communities: ['65000:100', 'large:65000:1:2'],
         localPref: 200,
-        nodeSelectors: [{ matchLabels: { 'bgp': 'yes' } }],
+        nodeSelectors: [{ matchLabels: { bgp: 'yes' } }],
         peers: [{
           address: '10.0.0.1',
           asn: 65000,
@@ -105,7 +105,7 @@ describe('MetalLbPool objects', () => {
           ebgpMultiHop: true,
           bfdProfile: 'fast',
           passwordSecret: 'bgp-auth',
-          nodeSelectors: [{ matchLabels: { 'rack': 'r1' } }],
+          nodeSelectors: [{ matchLabels: { rack: 'r1' } }],
         }, { address: '2001:db8:ffff::', asn: 65000 }],
       },
     });

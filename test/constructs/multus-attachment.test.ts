@@ -1,7 +1,7 @@
+import { expectRefused, find, refusal, setup, setupWithCluster } from './net-helpers';
 import {
   AttachmentIpam, AttachmentIpamType, AttachmentType, KubeOvnSubnet, MultusAttachment, MultusAttachmentProps,
 } from '../../src/constructs/index-objects';
-import { expectRefused, find, refusal, setup, setupWithCluster } from './net-helpers';
 
 function config(props: MultusAttachmentProps): any {
   const { chart } = setup();
@@ -46,7 +46,12 @@ describe('MultusAttachment objects', () => {
     const { chart } = setup();
     const a = new MultusAttachment(chart, 'a', {
       ipam: AttachmentIpam.whereabouts('10.50.0.0/24', '10.50.0.1'),
-      mtu: 1400, vlanId: 7, bridge: 'br1', type: AttachmentType.BRIDGE, namespace: 'ns', name: 'x',
+      mtu: 1400,
+      vlanId: 7,
+      bridge: 'br1',
+      type: AttachmentType.BRIDGE,
+      namespace: 'ns',
+      name: 'x',
     });
     expect(a.config).toBe('{"cniVersion":"0.3.1","name":"x","type":"bridge","bridge":"br1","vlan":7,"mtu":1400,"ipam":{"type":"whereabouts","range":"10.50.0.0/24","gateway":"10.50.0.1"}}');
   });

@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
+import { setupWithCluster } from './net-helpers';
 import {
-  AttachmentIpam, AttachmentIpamType, AttachmentType, ClientVlans, KubeOvnSubnet, MetalLbPool, MultusAttachment, PassthroughProtocol, PassthroughService,
+  AttachmentIpam, AttachmentIpamType, AttachmentType, ClientVlans, KubeOvnSubnet,
+  MetalLbPool, MultusAttachment, PassthroughProtocol, PassthroughService,
 } from '../../src/constructs/index-objects';
 import { validateObjects } from '../../src/validation/object-validator';
-import { setupWithCluster } from './net-helpers';
 
 test('every networking object validates strictly against its CRD or the Kubernetes schema', () => {
   const { chart } = setupWithCluster();
@@ -41,8 +42,13 @@ test('every networking object validates strictly against its CRD or the Kubernet
   new MultusAttachment(chart, 'wa', { name: 'wa', namespace: 'tenant-acme', type: AttachmentType.IPVLAN, master: 'eth3', ipam: AttachmentIpam.whereabouts('10.50.0.0/24') });
   new PassthroughService(chart, 'vm1', { name: 'vm1', namespace: 'tenant-acme', selector: { 'vm.kubevirt.io/name': 'vm1' }, pool: 'public', address: '192.0.2.35', wholeIp: true });
   new PassthroughService(chart, 'vm2', {
-    name: 'vm2', namespace: 'tenant-acme', selector: { 'vm.kubevirt.io/name': 'vm2' }, pool: 'public', address: '2001:db8:1::2',
-    ports: [{ port: 22 }, { port: 53, protocol: PassthroughProtocol.UDP }], allowIcmp: true,
+    name: 'vm2',
+    namespace: 'tenant-acme',
+    selector: { 'vm.kubevirt.io/name': 'vm2' },
+    pool: 'public',
+    address: '2001:db8:1::2',
+    ports: [{ port: 22 }, { port: 53, protocol: PassthroughProtocol.UDP }],
+    allowIcmp: true,
   });
 
   const objects = Testing.synth(chart);

@@ -1,5 +1,5 @@
-import { MetalLbPool, PassthroughProtocol, PassthroughService, PassthroughServiceProps } from '../../src/constructs/index-objects';
 import { expectRefused, find, refusal, setup } from './net-helpers';
+import { MetalLbPool, PassthroughProtocol, PassthroughService, PassthroughServiceProps } from '../../src/constructs/index-objects';
 
 const VM1: PassthroughServiceProps = {
   name: 'vm1', namespace: 'tenant-acme', selector: { 'vm.kubevirt.io/name': 'vm1' }, pool: 'public', address: '192.0.2.35', wholeIp: true,
@@ -46,7 +46,12 @@ describe('PassthroughService objects', () => {
   test('per-port mode with ICMP', () => {
     const { chart } = withPool();
     new PassthroughService(chart, 'web', {
-      name: 'web', namespace: 'tenant-acme', selector: { 'vm.kubevirt.io/name': 'web' }, pool: 'public', address: '192.0.2.110', allowIcmp: true,
+      name: 'web',
+      namespace: 'tenant-acme',
+      selector: { 'vm.kubevirt.io/name': 'web' },
+      pool: 'public',
+      address: '192.0.2.110',
+      allowIcmp: true,
       ports: [{ port: 22 }, { port: 53, protocol: PassthroughProtocol.UDP }, { port: 443, name: 'https' }],
       labels: { app: 'web' },
     });

@@ -1,6 +1,6 @@
+import { count, expectRefused, find, refusal, setup, setupWithCluster } from './net-helpers';
 import { ClientVlans, MetalLbPool } from '../../src/constructs/index-objects';
 import { ClusterNetwork } from '../../src/model/cluster';
-import { count, expectRefused, find, refusal, setup, setupWithCluster } from './net-helpers';
 
 describe('VLAN integration', () => {
   test('a pool announced only on a VLAN sub-interface (L2)', () => {
@@ -13,7 +13,7 @@ describe('VLAN integration', () => {
     const { chart } = setupWithCluster();
     const vlans = new ClientVlans(chart, 'client', {
       vlans: [
-        { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'], nodeSelectors: [{ matchLabels: { 'vlan100': 'true' } }] },
+        { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'], nodeSelectors: [{ matchLabels: { vlan100: 'true' } }] },
         { vlanId: 200, parent: 'bond0', addresses: ['203.0.113.16/28'], name: 'dmz', bgp: { localAsn: 65001, peers: [{ address: '203.0.113.30', asn: 65100 }] } },
       ],
     });
@@ -56,10 +56,12 @@ describe('VLAN integration', () => {
 
   test('a VLAN listed twice is refused', () => {
     const { chart } = setup();
-    expectRefused(() => new ClientVlans(chart, 'v', { vlans: [
-      { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'] },
-      { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.16/28'], name: 'other' },
-    ] }), 'vlans[1].vlanId', '100', /duplicate VLAN: vlans\[0\] already maps eth1\.100/);
+    expectRefused(() => new ClientVlans(chart, 'v', {
+      vlans: [
+        { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'] },
+        { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.16/28'], name: 'other' },
+      ],
+    }), 'vlans[1].vlanId', '100', /duplicate VLAN: vlans\[0\] already maps eth1\.100/);
   });
 
   test('a sub-interface name over 15 characters is refused', () => {
@@ -70,12 +72,14 @@ describe('VLAN integration', () => {
 
   test('pool errors carry the VLAN path; every VLAN is checked', () => {
     const { chart } = setupWithCluster();
-    const err = refusal(() => new ClientVlans(chart, 'v', { vlans: [
-      { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'] },
-      { vlanId: 200, parent: 'eth1', addresses: ['203.0.113.8/29'] },
-      { vlanId: 300, parent: 'eth1', addresses: ['10.244.0.0/24'], bgp: { localAsn: 65001, peers: [{ address: '10.0.0.1', asn: 0 }] } },
-      { vlanId: 5000, parent: 'eth1', addresses: ['203.0.113.64/28'] },
-    ] }));
+    const err = refusal(() => new ClientVlans(chart, 'v', {
+      vlans: [
+        { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'] },
+        { vlanId: 200, parent: 'eth1', addresses: ['203.0.113.8/29'] },
+        { vlanId: 300, parent: 'eth1', addresses: ['10.244.0.0/24'], bgp: { localAsn: 65001, peers: [{ address: '10.0.0.1', asn: 0 }] } },
+        { vlanId: 5000, parent: 'eth1', addresses: ['203.0.113.64/28'] },
+      ],
+    }));
     expect(err.issues.map((i) => i.path)).toEqual([
       'vlans[1].addresses[0]',
       'vlans[2].addresses[0]',
@@ -87,12 +91,16 @@ describe('VLAN integration', () => {
 
   test('node selectors are refused in BGP mode; L2 selector errors keep their VLAN path', () => {
     const { chart } = setup();
-    expectRefused(() => new ClientVlans(chart, 'v', { vlans: [
-      { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'], nodeSelectors: [{}], bgp: { localAsn: 65001, peers: [{ address: '10.0.0.1', asn: 65000 }] } },
-    ] }), 'vlans[0].nodeSelectors', '[{}]', /bgp\.nodeSelectors/);
-    expectRefused(() => new ClientVlans(chart, 'w', { vlans: [
-      { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'], nodeSelectors: [{ matchExpressions: [{ key: 'k', operator: 'Bad' }] }] },
-    ] }), 'vlans[0].nodeSelectors[0].matchExpressions[0].operator', 'Bad');
+    expectRefused(() => new ClientVlans(chart, 'v', {
+      vlans: [
+        { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'], nodeSelectors: [{}], bgp: { localAsn: 65001, peers: [{ address: '10.0.0.1', asn: 65000 }] } },
+      ],
+    }), 'vlans[0].nodeSelectors', '[{}]', /bgp\.nodeSelectors/);
+    expectRefused(() => new ClientVlans(chart, 'w', {
+      vlans: [
+        { vlanId: 100, parent: 'eth1', addresses: ['203.0.113.0/28'], nodeSelectors: [{ matchExpressions: [{ key: 'k', operator: 'Bad' }] }] },
+      ],
+    }), 'vlans[0].nodeSelectors[0].matchExpressions[0].operator', 'Bad');
   });
 
   test('a bad parent interface and an unknown key are refused', () => {
