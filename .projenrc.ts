@@ -107,6 +107,11 @@ project.addTask('schemas:k8s', {
   exec: 'node scripts/gen-k8s-schemas.js',
 });
 
+project.addTask('schema', {
+  description: 'Regenerate schemas/platform.schema.json from the compiled props (.jsii); run after compile',
+  exec: 'node scripts/gen-platform-schema.js',
+});
+
 project.addTask('bench', {
   description: 'Synthesis and verification benchmark (writes bench/results.json)',
   exec: 'node --expose-gc bench/run.js',

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { Construct } from 'constructs';
 import { CozynetValidationError } from '../model/errors';
-import { readPlatformFile } from '../platform/file';
+import { platformSchema, readPlatformFile } from '../platform/file';
 import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
 import { formatVerifyReport } from '../verify/format';
 
@@ -68,6 +68,12 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
       const platform = buildPlatform(loadPlatformProps(opts.config));
       platform._renderFiles();
       io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName})\n`);
+    });
+
+  program.command('schema')
+    .description('print the JSON Schema of the platform file (for editors: # yaml-language-server: $schema=…)')
+    .action(() => {
+      io.out(JSON.stringify(platformSchema(), undefined, 2) + '\n');
     });
 
   program.command('verify')

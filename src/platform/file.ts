@@ -1,104 +1,92 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { PlatformProps } from './platform';
 import { CozynetValidationError, ValidationIssue } from '../model/errors';
 import { closeMatches } from '../model/suggest';
 
+const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schemas', 'platform.schema.json');
+let validator: ValidateFunction | undefined;
+let schemaObject: any;
+
 /**
- * Keys the platform file accepts, section by section. `'*'` accepts any
- * key (free-form maps such as Helm values or label selectors); `[…]` is a
- * list whose items have the given shape.
+ * The JSON Schema of the platform file, generated from `PlatformProps`
+ * (scripts/gen-platform-schema.js).
  * @internal
  */
-type Shape = { [key: string]: Shape | Shape[] | true | '*' } | '*';
-
-const COMMON = { namespace: true, releaseName: true, dependsOn: true, createNamespace: true } as const;
-const HELM_COMPONENT: Shape = { ...COMMON, chart: { repository: true, name: true, version: true }, values: '*' };
-const FIREWALL_PORT: Shape = { port: true, protocol: true, description: true };
-
-/** @internal */
-export const PLATFORM_SHAPE: Shape = {
-  variant: true,
-  cluster: {
-    podCidr: true,
-    podGateway: true,
-    serviceCidr: true,
-    joinCidr: true,
-    clusterDomain: true,
-    apiServer: { host: true, port: true },
-    encryption: true,
-  },
-  hubble: { enabled: true, relay: true, ui: true, metrics: true },
-  firewall: { extraPorts: [FIREWALL_PORT], ports: [FIREWALL_PORT] },
-  components: {
-    cilium: { ...HELM_COMPONENT as object, hubble: { enabled: true, relay: true, ui: true, metrics: true }, gatewayApi: true },
-    kubeovn: { ...HELM_COMPONENT as object, masterNodes: true },
-    metallb: HELM_COMPONENT,
-    multus: { ...COMMON, image: true, masterCni: true, installReferencePlugins: true, referencePluginsImage: true, memoryLimitMiB: true },
-    cozyProxy: { ...COMMON, image: true },
-    kilo: { ...COMMON, image: true, meshGranularity: true, wireguardPort: true, meshSubnet: true },
-  },
-  delivery: { flux: { namespace: true, interval: true, retries: true }, terraform: true },
-  // Items of these lists are checked key by key by their constructs.
-  loadBalancer: { pools: ['*'] },
-  subnets: ['*'],
-  attachments: ['*'],
-  passthrough: ['*'],
-  tenants: ['*'],
-  isolation: {
-    serviceLabel: true,
-    defaultSharedServices: true,
-    worldIngressServices: true,
-    apiServerAccessLabel: true,
-    allowApiServer: true,
-    allowWorldEgress: true,
-    allowWorldIngress: true,
-    systemNamespaceLabel: true,
-    dnsNamespace: true,
-    dnsPodLabels: '*',
-  },
-};
-
-function describe(v: unknown): string {
-  return CozynetValidationError.show(v);
+export function platformSchema(): any {
+  schemaObject ??= JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+  return schemaObject;
 }
 
-/**
- * Checks an object against a shape and reports unknown keys with their
- * paths (and a suggestion when a known key is close).
- * @internal
- */
-export function checkShape(value: any, shape: Shape, at: string, issues: ValidationIssue[]): void {
-  if (shape === '*' || value === undefined || value === null) return;
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    issues.push({ path: at || '(root)', value: describe(value), message: 'must be a mapping of keys to values' });
-    return;
+function compiled(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    validator = ajv.compile(platformSchema());
   }
-  for (const [k, v] of Object.entries(value)) {
-    const sub = (shape as any)[k];
-    const p = at ? `${at}.${k}` : k;
-    if (sub === undefined) {
-      const known = Object.keys(shape);
-      const near = closeMatches(k, known);
-      issues.push({
-        path: p,
-        value: describe(v),
-        message: `unknown key${near.length ? `; did you mean ${near.join(' or ')}?` : ''} (allowed here: ${known.join(', ')})`,
-      });
-      continue;
-    }
-    if (sub === true) continue;
-    if (Array.isArray(sub)) {
-      if (!Array.isArray(v)) {
-        if (v !== undefined && v !== null) issues.push({ path: p, value: describe(v), message: 'must be a list' });
-        continue;
+  return validator;
+}
+
+/** `/loadBalancer/pools/1/addresses/0` → `loadBalancer.pools[1].addresses[0]`. @internal */
+export function toFieldPath(pointer: string): string {
+  let out = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out;
+}
+
+function join(pathSoFar: string, key: string): string {
+  return pathSoFar ? `${pathSoFar}.${key}` : key;
+}
+
+function schemaIssues(errors: ErrorObject[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  // anyOf/oneOf report every branch; the branch errors say more than the summary.
+  for (const e of errors) {
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    const at = toFieldPath(e.instancePath);
+    let issue: ValidationIssue;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = (e.params as any).additionalProperty as string;
+        const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
+        const near = closeMatches(key, allowed);
+        issue = {
+          path: join(at, key),
+          value: CozynetValidationError.show((e.data as any)?.[key]),
+          message: `unknown key${near.length ? `; did you mean ${near.join(' or ')}?` : ''} (allowed here: ${allowed.join(', ') || 'none'})`,
+        };
+        break;
       }
-      v.forEach((item, i) => checkShape(item, sub[0], `${p}[${i}]`, issues));
-      continue;
+      case 'required':
+        issue = { path: join(at, (e.params as any).missingProperty), value: 'nothing', message: 'is required' };
+        break;
+      case 'enum':
+        issue = { path: at, value: CozynetValidationError.show(e.data), message: `must be one of ${((e.params as any).allowedValues as any[]).join(', ')}` };
+        break;
+      case 'type':
+        issue = { path: at, value: CozynetValidationError.show(e.data), message: `must be ${describeType((e.params as any).type)}` };
+        break;
+      default:
+        issue = { path: at, value: CozynetValidationError.show(e.data), message: e.message ?? 'is not allowed' };
     }
-    checkShape(v, sub, p, issues);
+    const key = `${issue.path}|${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
   }
+  return issues;
+}
+
+function describeType(t: string | string[]): string {
+  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false' };
+  return (Array.isArray(t) ? t : String(t).split(',')).map((x) => names[x] ?? x).join(' or ');
 }
 
 /**
@@ -115,7 +103,7 @@ export function parsePlatformText(text: string, fileName: string): any {
       return {
         path: pos ? `${fileName}:${pos.line}:${pos.col}` : fileName,
         value: '',
-        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+        message: `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       };
     }));
   }
@@ -127,8 +115,9 @@ export function parsePlatformText(text: string, fileName: string): any {
 }
 
 /**
- * Reads and checks a platform file: syntax, unknown keys. Values are
- * checked by the constructs when the platform is built.
+ * Reads and checks a platform file: syntax, then the JSON Schema (unknown
+ * keys, types, enums), all problems at once. Values (CIDRs, overlaps, …)
+ * are checked by the constructs when the platform is built.
  * @internal
  */
 export function readPlatformFile(file: string): PlatformProps {
@@ -136,7 +125,7 @@ export function readPlatformFile(file: string): PlatformProps {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e: any) {
-    throw new CozynetValidationError([{ path: '--config', value: describe(file), message: `cannot read the platform file (${e.code ?? e.message})` }]);
+    throw new CozynetValidationError([{ path: '--config', value: CozynetValidationError.show(file), message: `cannot read the platform file (${e.code ?? e.message})` }]);
   }
   return parsePlatformObject(parsePlatformText(text, path.basename(file)));
 }
@@ -146,8 +135,7 @@ export function readPlatformFile(file: string): PlatformProps {
  * @internal
  */
 export function parsePlatformObject(obj: any): PlatformProps {
-  const issues: ValidationIssue[] = [];
-  checkShape(obj, PLATFORM_SHAPE, '', issues);
-  if (issues.length > 0) throw new CozynetValidationError(issues);
+  const validate = compiled();
+  if (!validate(obj)) throw new CozynetValidationError(schemaIssues(validate.errors ?? []));
   return obj as PlatformProps;
 }

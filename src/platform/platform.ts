@@ -5,7 +5,7 @@ import { MetalLbPool, MetalLbPoolProps } from '../constructs/metallb-pool';
 import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-attachment';
 import { PassthroughService, PassthroughServiceProps } from '../constructs/passthrough';
 import { sortKeys } from '../helm/values';
-import { CozynetValidationError, withPathPrefix } from '../model/errors';
+import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
 import { collect, Collected } from '../render/collect';
 import { renderFiles, toYaml } from '../render/files';
 import { FluxOptions } from '../render/flux';
@@ -140,29 +140,46 @@ export class Platform extends Construct {
 
     this.tenants = props.tenants;
     this.isolation = props.isolation;
+    // Problems of every section are collected and reported at once.
+    const issues: ValidationIssue[] = [];
+    const attempt = <T>(fn: () => T): T | undefined => {
+      try {
+        return fn();
+      } catch (e) {
+        if (!(e instanceof CozynetValidationError)) throw e;
+        issues.push(...e.issues);
+        return undefined;
+      }
+    };
+
     if (props.tenants !== undefined && props.tenants !== null) {
-      this.tenantIsolation = new TenantIsolation(new ManifestGroup(this, 'tenants'), 'isolation', {
+      this.tenantIsolation = attempt(() => new TenantIsolation(new ManifestGroup(this, 'tenants'), 'isolation', {
         ...props.isolation,
-        tenants: props.tenants,
+        tenants: props.tenants!,
         path: 'tenants',
-      });
+      }));
     }
 
     const metallbNamespace = this.stack.component('metallb')?.releaseNamespace;
     const each = <P, C>(list: P[] | undefined, field: string, groupName: string, make: (group: Construct, item: P, i: number) => C, into: C[]) => {
       if (list === undefined || list === null) return;
       if (!Array.isArray(list)) {
-        withPathPrefix(field, () => { throw new CozynetValidationError([{ path: '', value: CozynetValidationError.show(list), message: 'must be a list' }]); });
+        issues.push({ path: field, value: CozynetValidationError.show(list), message: 'must be a list' });
+        return;
       }
       if (list.length === 0) return;
       const group = new ManifestGroup(this, groupName);
-      list.forEach((item, i) => into.push(withPathPrefix(`${field}[${i}]`, () => make(group, item, i))));
+      list.forEach((item, i) => {
+        const made = attempt(() => withPathPrefix(`${field}[${i}]`, () => make(group, item, i)));
+        if (made !== undefined) into.push(made);
+      });
     };
     each(props.loadBalancer?.pools, 'loadBalancer.pools', 'load-balancer',
       (group, p, i) => new MetalLbPool(group, `pool-${i}`, { namespace: metallbNamespace, ...p }), this.pools);
     each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
     each(props.attachments, 'attachments', 'attachments', (group, p, i) => new MultusAttachment(group, `attachment-${i}`, p), this.attachments);
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
+    if (issues.length > 0) throw new CozynetValidationError(issues);
   }
 
   /**

@@ -96,7 +96,7 @@ export const CILIUM: Layer = {
   description: 'Cilium release: eBPF kube-proxy replacement and policy engine',
   create: (ctx) => new CiliumChain(ctx.scope, 'cilium', {
     ...ctx.components.cilium,
-    hubble: ctx.hubble,
+    hubble: ctx.hubble ?? ctx.components.cilium?.hubble,
     createNamespace: ns(ctx, ctx.components.cilium, 'cozy-cilium'),
   }),
 };
