@@ -130,6 +130,34 @@ describe('cozynet validate', () => {
   test('accepts the default platform', () => {
     const r = cli(['validate']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/is valid \(variant kubeovn-cilium\)/);
+    expect(r.out).toMatch(/is valid \(variant kubeovn-cilium, \d+ objects checked\)/);
+  });
+});
+
+describe('cozynet validate DIR', () => {
+  test('accepts a fresh output folder and rejects a tampered one', () => {
+    const dir = tmp();
+    const out = path.join(dir, 'out');
+    expect(cli(['synth', '--config', path.join(__dirname, '..', 'examples', 'platforms', 'contract.yaml'), '--out', out]).code).toBe(0);
+    let r = cli(['validate', out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/is valid \(\d+ objects in 10 files\)/);
+    const lb = path.join(out, 'manifests', 'load-balancer.yaml');
+    fs.writeFileSync(lb, fs.readFileSync(lb, 'utf8').replace('autoAssign: true', 'autoAssign: true\n  autoAsign: false'));
+    r = cli(['validate', out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/invalid: manifests\/load-balancer\.yaml: IPAddressPool\/cozy-metallb\/public: .*autoAsign/);
+  });
+
+  test('a folder that does not exist is a user error', () => {
+    const r = cli(['validate', '/nonexistent-cozynet']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: DIR: is not a folder/);
+  });
+
+  test('--config checks every synthesized object strictly', () => {
+    const r = cli(['validate', '--config', path.join(__dirname, '..', 'examples', 'platforms', 'contract.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/is valid \(variant kubeovn-cilium, \d+ objects checked\)/);
   });
 });

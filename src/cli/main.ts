@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { Construct } from 'constructs';
+import { parseAllDocuments } from 'yaml';
+import { validateFolder } from './validate-command';
 import { CozynetValidationError } from '../model/errors';
 import { platformSchema, readPlatformFile } from '../platform/file';
 import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
+import { validateObjects } from '../validation/object-validator';
 import { formatVerifyReport } from '../verify/format';
 
 /** Streams and exit code of one CLI run (injectable for tests). @internal */
@@ -62,12 +65,32 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
     });
 
   program.command('validate')
-    .description('check a platform file without writing anything')
+    .description('check a platform file (and every object it synthesizes), or the objects of an existing output folder, strictly against the bundled CRDs and Kubernetes schemas')
     .option('--config <file>', 'platform file (YAML or JSON)')
-    .action((opts) => {
+    .argument('[dir]', 'an output folder to check instead')
+    .action((dir: string | undefined, opts) => {
+      if (dir) {
+        const r = validateFolder(dir);
+        if (r.problems.length > 0) {
+          io.err(r.problems.map((p) => `invalid: ${p}\n`).join(''));
+          io.err(`cozynet: ${r.problems.length} problems in ${dir}/ (${r.objects} objects in ${r.files} files)\n`);
+          code = 1;
+          return;
+        }
+        io.out(`cozynet: ${dir}/ is valid (${r.objects} objects in ${r.files} files)\n`);
+        return;
+      }
       const platform = buildPlatform(loadPlatformProps(opts.config));
-      platform._renderFiles();
-      io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName})\n`);
+      const files = platform._renderFiles();
+      const objects = platform.objects();
+      const flux = files.has('flux/releases.yaml') ? parseAllDocuments(files.get('flux/releases.yaml')!).map((d) => d.toJS()) : [];
+      const problems = validateObjects([...objects, ...flux]);
+      if (problems.length > 0) {
+        io.err(problems.map((p) => `invalid: ${p}\n`).join(''));
+        code = 1;
+        return;
+      }
+      io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length + flux.length} objects checked)\n`);
     });
 
   program.command('schema')

@@ -1,0 +1,47 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildPlatform } from './main';
+import { CozynetValidationError } from '../model/errors';
+import { PlatformProps } from '../platform/platform';
+import { renderDiagram } from '../render/diagram';
+
+/**
+ * `cozynet diagram`: builds the platform like `cozynet synth` and writes the
+ * Mermaid flowchart of its topology to `outFile`, or to `io.out` when no
+ * file is given. The file is replaced atomically (a temporary file beside it,
+ * then a rename), so readers never see half a diagram; nothing is written
+ * when the platform fails to build.
+ * @internal
+ */
+export function diagramCommand(props: PlatformProps, outFile: string | undefined, io: { out(t: string): void }): void {
+  const text = renderDiagram(buildPlatform(props));
+  if (outFile === undefined) {
+    io.out(text);
+    return;
+  }
+  writeFileAtomically(outFile, text);
+}
+
+/**
+ * Writes `content` to `file` through a temporary file in the same folder and
+ * a rename. The folder is created if missing. File system errors become a
+ * `CozynetValidationError` naming `--out`.
+ * @internal
+ */
+export function writeFileAtomically(file: string, content: string): void {
+  const target = path.resolve(file);
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(tmp, content, { flag: 'wx' });
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new CozynetValidationError([{
+      path: '--out',
+      value: CozynetValidationError.show(file),
+      message: `cannot be written: ${(e as Error).message}`,
+    }]);
+  }
+}
