@@ -94,6 +94,9 @@ project.addDevDeps('jest-util@^29');
 // Files shipped with the package: bundled CRDs and schemas read at run time.
 project.addFields({ files: ['lib', 'bin', 'crds', 'schemas', '.jsii', 'README.md', 'API.md', 'LICENSE'] });
 
+// Precompiled chart values validators (lib/generated), for start-up time.
+project.compileTask.exec('node scripts/gen-chart-validators.js');
+
 // Typed bindings for the CRDs cozynet emits, generated from the copies in crds/.
 const importTask = project.addTask('import', {
   description: 'Regenerate src/imports from crds/*.yaml with cdk8s import',

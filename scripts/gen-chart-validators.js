@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Writes lib/generated/<chart>.chart.json (known value keys and default
+// values) and lib/generated/<chart>.validate.js (the chart's values schema
+// as standalone ajv code) so that the packaged library does not parse the
+// charts' default values or compile their schemas at run time. Runs after
+// the jsii compile (projen compile task); the sources stay schemas/helm/*.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const { CHART_REFERENCES, _chartArtifacts } = require(path.join(root, 'lib', 'helm', 'chart-schemas.js'));
+const out = path.join(root, 'lib', 'generated');
+fs.mkdirSync(out, { recursive: true });
+for (const chart of Object.keys(CHART_REFERENCES).sort()) {
+  const { data, validator } = _chartArtifacts(chart);
+  fs.writeFileSync(path.join(out, `${chart}.chart.json`), data + '\n');
+  if (validator) fs.writeFileSync(path.join(out, `${chart}.validate.js`), validator);
+}

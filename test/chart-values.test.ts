@@ -1,0 +1,33 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkChartValues } from '../src/helm/chart-schemas';
+
+const LIB = path.join(__dirname, '..', 'lib');
+
+const CASES: Array<[string, any]> = [
+  ['cilium', { kubeProxyReplacement: true, devices: 'ovn0 genev_sys_6081', enableIdentityMark: false, externalIPs: { enabled: true } }],
+  ['cilium', { hostFirewal: { enabled: true } }],
+  ['cilium', { kubeProxyReplacement: 42, hubble: { relay: { enabled: 'yes' } } }],
+  ['cilium', { podAnnotations: { anything: 'goes' }, operator: { replicas: 'two' } }],
+  ['metallb', { crds: { enabled: true }, frrk8s: { enabled: true }, speaker: { frr: { enabled: false } } }],
+  ['metallb', { speakr: {} }],
+  ['kube-ovn', { func: { ENABLE_NP: false, ENABLE_NPP: true }, MASTER_NODES_LABEL: 'x' }],
+];
+
+describe('chart values checks', () => {
+  test.each(CASES)('%s %j', (chart, values) => {
+    const problems = checkChartValues(chart, values);
+    if (JSON.stringify(values).match(/hostFirewal"|speakr|ENABLE_NPP|42|"yes"|"two"/)) expect(problems.length).toBeGreaterThan(0);
+    else expect(problems).toEqual([]);
+  });
+
+  test('the precompiled validators of lib/generated give the same answers as the sources', () => {
+    // lib/ is built by `npm run compile` (before the tests in `npm run build`)
+    expect(fs.existsSync(path.join(LIB, 'generated', 'cilium.validate.js'))).toBe(true);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const compiled = require(path.join(LIB, 'helm', 'chart-schemas.js'));
+    for (const [chart, values] of CASES) {
+      expect(compiled.checkChartValues(chart, values)).toEqual(checkChartValues(chart, values));
+    }
+  });
+});
