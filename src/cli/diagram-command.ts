@@ -37,7 +37,11 @@ export function writeFileAtomically(file: string, content: string): void {
     fs.writeFileSync(tmp, content, { flag: 'wx' });
     fs.renameSync(tmp, target);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is unusable: there is no temporary file to remove.
+    }
     throw new CozynetValidationError([{
       path: '--out',
       value: CozynetValidationError.show(file),
