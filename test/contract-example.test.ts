@@ -23,6 +23,8 @@ describe('the example platform file of contract.md', () => {
     expect(index.manifests).toEqual([
       'manifests/cilium.yaml',
       'manifests/cilium-networkpolicy.yaml',
+      'manifests/kubeovn.yaml',
+      'manifests/metallb.yaml',
       'manifests/multus.yaml',
       'manifests/cozy-proxy.yaml',
       'manifests/tenants.yaml',

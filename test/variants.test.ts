@@ -111,6 +111,17 @@ describe.each(CASES)('variant $variant', (c) => {
     expect(out.index.flux).toEqual(['flux/releases.yaml']);
   });
 
+  test('each component namespace is created once, as a system namespace, with the first component in it', () => {
+    const nsObjects = out.objects().filter((o) => o.kind === 'Namespace');
+    const expected = [...new Set(c.components.map((x) => x[1]))];
+    expect(nsObjects.map((o) => o.metadata.name)).toEqual(expected);
+    for (const o of nsObjects) expect(o.metadata.labels).toEqual({ 'cozystack.io/system': 'true' });
+    for (const name of expected) {
+      const first = out.index.components.find((x: any) => x.namespace === name);
+      expect(out.docs(first.manifests[0]).some((o: any) => o.kind === 'Namespace' && o.metadata.name === name)).toBe(true);
+    }
+  });
+
   test('Cilium values carry the layers of facts §3', () => {
     if (c.distribution === 'none') {
       expect(out.files.has('helm/cilium.values.yaml')).toBe(false);

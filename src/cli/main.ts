@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
+import { diagramCommand } from './diagram-command';
 import { validateFolder } from './validate-command';
 import { CozynetValidationError } from '../model/errors';
 import { platformSchema, readPlatformFile } from '../platform/file';
@@ -92,6 +93,12 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
       }
       io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length + flux.length} objects checked)\n`);
     });
+
+  program.command('diagram')
+    .description('Mermaid flowchart of the synthesized topology (stdout, or --out FILE)')
+    .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--out <file>', 'file to write; default: stdout')
+    .action((opts) => diagramCommand(loadPlatformProps(opts.config), opts.out, io));
 
   program.command('schema')
     .description('print the JSON Schema of the platform file (for editors: # yaml-language-server: $schema=…)')

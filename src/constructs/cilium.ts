@@ -190,7 +190,6 @@ export class CiliumChain extends Component {
   }
 
   private _chained = false;
-  private readonly _options: ComponentOptions;
 
   constructor(scope: Construct, id: string, props: CiliumChainProps = {}) {
     super(scope, id, {
@@ -199,7 +198,6 @@ export class CiliumChain extends Component {
       chart: HelmChart.withOverride(CILIUM_CHART, props.chart),
       providesNetwork: true,
     }, props);
-    this._options = props;
     if (props.gatewayApi !== undefined && typeof props.gatewayApi !== 'boolean') fail('gatewayApi', props.gatewayApi, 'must be true or false');
     this.addValuesLayer(CiliumValues.base(props.gatewayApi ?? true));
     if (props.hubble) this._addTailLayer(CiliumValues.hubble(props.hubble));
@@ -219,7 +217,6 @@ export class CiliumChain extends Component {
     if (this._chained) return;
     this._chained = true;
     this.addValuesLayer(CiliumValues.kubeOvnChaining());
-    this._ensureNamespace(this._options);
     new k8s.KubeConfigMap(this, 'cni-configuration', {
       metadata: { name: CNI_CONFIGMAP_NAME, namespace: this.releaseNamespace },
       data: { 'cni-config': JSON.stringify(CiliumChain.chainedConflist(), undefined, 2) + '\n' },

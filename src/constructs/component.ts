@@ -71,7 +71,7 @@ export interface ComponentOptions {
    * Whether the component's manifests include its Namespace object
    * (labelled `cozystack.io/system: "true"`). A stack emits each namespace
    * once, from the first component that needs it.
-   * @default true for components with namespaced manifests
+   * @default true
    */
   readonly createNamespace?: boolean;
 }
@@ -136,6 +136,9 @@ export abstract class Component extends ManifestGroup {
     this.helmChart = defaults.chart;
     this.providesNetwork = defaults.providesNetwork ?? false;
     for (const d of options.dependsOn ?? []) this.addDependencyName(d);
+    // Every component's namespace exists before its objects and its release
+    // (a stack emits each namespace once, from the first component in it).
+    if (options.createNamespace ?? true) this._ensureNamespace(options);
     this.node.addValidation({ validate: () => this.validateComponent() });
   }
 

@@ -27,7 +27,6 @@ export interface CozyProxyProps extends ComponentOptions {
 export class CozyProxy extends Component {
   constructor(scope: Construct, id: string, props: CozyProxyProps = {}) {
     super(scope, id, { releaseName: 'cozy-proxy', namespace: 'cozy-system' }, props);
-    this._ensureNamespace(props);
     const labels = { 'app.kubernetes.io/name': 'cozy-proxy', 'app.kubernetes.io/part-of': 'cozynet' };
     const modules = hostPath(this, 'lib-modules', '/lib/modules');
     hostAgent(this, {

@@ -65,8 +65,6 @@ export class Kilo extends Component {
     const granularity = props.meshGranularity ?? MeshGranularity.LOCATION;
     if (!Object.values(MeshGranularity).includes(granularity)) issues.add('meshGranularity', granularity, 'must be one of location, full, cross');
     issues.throwIfAny();
-
-    this._ensureNamespace(props);
     new Include(this, 'crd', { url: path.join(__dirname, '..', '..', 'crds', 'kilo.squat.ai.yaml') });
     const labels = { 'app.kubernetes.io/name': 'kilo', 'app.kubernetes.io/part-of': 'cozynet' };
     const v = {

@@ -63,7 +63,6 @@ export class Multus extends Component {
     if (!Number.isInteger(memLimit) || memLimit < 50) fail('memoryLimitMiB', props.memoryLimitMiB, 'must be a whole number of MiB, at least 50');
     const image = props.image ?? MULTUS_IMAGE;
     const labels = { 'app.kubernetes.io/name': 'multus', 'app.kubernetes.io/part-of': 'cozynet' };
-    this._ensureNamespace(props);
 
     new Include(this, 'crd', { url: path.join(__dirname, '..', '..', 'crds', 'k8s.cni.cncf.io.yaml') });
 

@@ -7,6 +7,7 @@ import { PassthroughService, PassthroughServiceProps } from '../constructs/passt
 import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
 import { collect, Collected } from '../render/collect';
+import { renderDiagram } from '../render/diagram';
 import { renderFiles, toYaml } from '../render/files';
 import { FluxOptions } from '../render/flux';
 import { writeFolderAtomically } from '../render/output';
@@ -217,11 +218,13 @@ export class Platform extends Construct {
    */
   public _renderFiles(): Map<string, string> {
     const collected = collect(this);
-    return renderFiles(collected, {
+    const files = renderFiles(collected, {
       variant: this.variantName,
       flux: this.delivery.flux,
       terraform: (this.delivery.terraform ?? true) ? renderTerraformLazily(collected) : undefined,
     });
+    files.set('topology.mmd', renderDiagram(this, { objects: collected.manifests.flatMap((m) => m.objects) }));
+    return files;
   }
 }
 

@@ -138,7 +138,7 @@ export const HOST_FIREWALL: Layer = {
   name: 'cilium-networkpolicy',
   description: 'Host firewall restrict-system-components',
   create: (ctx) => {
-    const fw = new HostFirewall(ctx.scope, 'cilium-networkpolicy', { ...ctx.firewall });
+    const fw = new HostFirewall(ctx.scope, 'cilium-networkpolicy', { ...ctx.firewall, createNamespace: ns(ctx, undefined, 'cozy-cilium') });
     fw.waitFor(ctx.created.get('cilium')!);
     return fw;
   },

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// cozynet synthesis benchmark: `npm run bench` (after `npm run compile`).
+//
+// For 100, 1,000, 4,000 and 10,000 tenants (with pools, subnets, attachments
+// and passthrough services growing alongside, bench/platform-gen.js) it runs,
+// each in a fresh process:
+//   - synth: the library's whole synthesis into an output folder (construct
+//     tree, validation, rendering, atomic write), as `cozynet synth` does;
+//   - floor: serializing the same objects with the same YAML library and
+//     writing them, nothing else;
+// and reports wall time, peak RSS and object counts, then `verify` for 100 and
+// 1,000 tenants and the default platform's `cozynet synth` (CLI start
+// included). Prints a table and writes bench/results.json.
+'use strict';
+const { execFileSync, spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.join(__dirname, '..');
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000,4000,10000').split(',').map(Number);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+
+function child(mode, n, out) {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), mode, String(n), out], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${mode} ${n} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function best(runs, key) {
+  return runs.reduce((a, b) => (b[key] < a[key] ? b : a));
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-bench-'));
+const rows = [];
+try {
+  for (const n of SIZES) {
+    const synth = [];
+    const floor = [];
+    for (let i = 0; i < REPEAT; i++) {
+      // alternate, so that machine noise hits both alike
+      synth.push(child('synth', n, path.join(work, `s${n}-${i}`)));
+      floor.push(child('floor', n, path.join(work, `f${n}-${i}`)));
+    }
+    const s = { ms: median(synth.map((x) => x.ms)), rssMiB: Math.max(...synth.map((x) => x.rssMiB)), objects: synth[0].objects, files: synth[0].files };
+    const f = { ms: median(floor.map((x) => x.ms)), rssMiB: Math.max(...floor.map((x) => x.rssMiB)) };
+    rows.push({ tenants: n, objects: s.objects, files: s.files, synthMs: s.ms, floorMs: f.ms, ratio: +(s.ms / f.ms).toFixed(2), peakRssMiB: s.rssMiB, floorRssMiB: f.rssMiB });
+    fs.rmSync(path.join(work), { recursive: true, force: true });
+    fs.mkdirSync(work, { recursive: true });
+  }
+
+  const verify = [];
+  for (const n of [100, 1000]) {
+    const runs = [];
+    for (let i = 0; i < REPEAT; i++) runs.push(child('verify', n, work));
+    verify.push({ tenants: n, ms: median(runs.map((x) => x.ms)), ok: runs.every((x) => x.ok), checks: runs[0].checks });
+  }
+
+  const cli = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const out = path.join(work, `cli-${i}`);
+    const t = process.hrtime.bigint();
+    execFileSync(process.execPath, [path.join(ROOT, 'bin', 'cozynet'), 'synth', '--out', out], { stdio: 'ignore' });
+    cli.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  const defaultSynthMs = Math.round(median(cli));
+
+  const by = Object.fromEntries(rows.map((r) => [r.tenants, r]));
+  const targets = [];
+  if (by[10000]) targets.push({ target: '10,000 tenants within 1.5x the floor', value: `${by[10000].ratio}x`, ok: by[10000].ratio <= 1.5 });
+  if (by[1000] && by[4000]) {
+    const g = +(by[4000].synthMs / by[1000].synthMs).toFixed(2);
+    targets.push({ target: 'growth 1,000 -> 4,000 tenants at most 4.4x', value: `${g}x`, ok: g <= 4.4 });
+  }
+  const peak = Math.max(...rows.map((r) => r.peakRssMiB));
+  targets.push({ target: 'peak RSS at most 1 GiB', value: `${peak} MiB`, ok: peak <= 1024 });
+  targets.push({ target: 'default platform cozynet synth at most 1 s (CLI start included)', value: `${defaultSynthMs} ms`, ok: defaultSynthMs <= 1000 });
+  const v1000 = verify.find((v) => v.tenants === 1000);
+  if (v1000) targets.push({ target: 'verify 1,000 tenants at most 5 s', value: `${v1000.ms} ms`, ok: v1000.ms <= 5000 });
+
+  const results = { node: process.version, cpus: os.cpus().length, repeat: REPEAT, synth: rows, verify, defaultSynthMs, targets };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, undefined, 2) + '\n');
+
+  const pad = (s, w) => String(s).padStart(w);
+  console.log('| tenants | objects | files | synth ms | floor ms | synth/floor | peak RSS MiB |');
+  console.log('|--------:|--------:|------:|---------:|---------:|------------:|-------------:|');
+  for (const r of rows) {
+    console.log(`| ${pad(r.tenants, 7)} | ${pad(r.objects, 7)} | ${pad(r.files, 5)} | ${pad(r.synthMs, 8)} | ${pad(r.floorMs, 8)} | ${pad(r.ratio + 'x', 11)} | ${pad(r.peakRssMiB, 12)} |`);
+  }
+  console.log('');
+  for (const v of verify) console.log(`verify ${v.tenants} tenants: ${v.ms} ms (${v.checks} checks, ${v.ok ? 'clean' : 'DIFFERENCES'})`);
+  console.log(`default platform, cozynet synth (CLI start included): ${defaultSynthMs} ms`);
+  console.log('');
+  for (const t of targets) console.log(`${t.ok ? 'PASS' : 'FAIL'}  ${t.target}: ${t.value}`);
+  if (targets.some((t) => !t.ok)) process.exitCode = 1;
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
