@@ -22,7 +22,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '100,1000,4000,10000').split(',').map(
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 
 function child(mode, n, out) {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), mode, String(n), out], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js'), mode, String(n), out], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${mode} ${n} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }

@@ -11,8 +11,8 @@ const COMPONENT_SYMBOL = Symbol.for('cozynet.Component');
 export const SYSTEM_NAMESPACE_LABEL = 'cozystack.io/system';
 
 /**
- * A group of Kubernetes objects that is written to one manifest file,
- * `manifests/<groupName>.yaml`. It is a cdk8s `Chart`, so the stock
+ * A group of Kubernetes objects that is written to one file,
+ * `manifests/<groupName>.yaml` (or `flux/…` for delivery objects). It is a cdk8s `Chart`, so the stock
  * `cdk8s synth` writes it to a file of its own as well.
  */
 export class ManifestGroup extends Chart {
@@ -31,15 +31,19 @@ export class ManifestGroup extends Chart {
 
   /** The manifest file's base name. */
   public readonly groupName: string;
+  /** The output folder the file goes to: `manifests` or `flux`. */
+  public readonly outputFolder: string;
 
   /**
    * @param scope parent construct
    * @param id construct id
    * @param groupName manifest file base name; defaults to `id`
+   * @param outputFolder output folder of the file; defaults to `manifests`
    */
-  constructor(scope: Construct, id: string, groupName?: string) {
+  constructor(scope: Construct, id: string, groupName?: string, outputFolder?: string) {
     super(scope, id, { disableResourceNameHashes: true });
     this.groupName = groupName ?? id;
+    this.outputFolder = outputFolder ?? 'manifests';
     Object.defineProperty(this, GROUP_SYMBOL, { value: true });
   }
 }

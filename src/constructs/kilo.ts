@@ -1,8 +1,7 @@
-import * as path from 'path';
-import { Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from './component';
+import { includeCrds } from './crd-include';
 import { hostAgent, hostPath, PRIVILEGED, resources } from './host-agent';
 import { IssueCollector } from '../model/errors';
 import { parseCidr } from '../model/ip';
@@ -65,7 +64,7 @@ export class Kilo extends Component {
     const granularity = props.meshGranularity ?? MeshGranularity.LOCATION;
     if (!Object.values(MeshGranularity).includes(granularity)) issues.add('meshGranularity', granularity, 'must be one of location, full, cross');
     issues.throwIfAny();
-    new Include(this, 'crd', { url: path.join(__dirname, '..', '..', 'crds', 'kilo.squat.ai.yaml') });
+    includeCrds(this, 'kilo.squat.ai.yaml');
     const labels = { 'app.kubernetes.io/name': 'kilo', 'app.kubernetes.io/part-of': 'cozynet' };
     const v = {
       modules: hostPath(this, 'lib-modules', '/lib/modules'),

@@ -1,8 +1,7 @@
-import * as path from 'path';
-import { Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from './component';
+import { includeCrds } from './crd-include';
 import { hostAgent, hostPath, PRIVILEGED, resources } from './host-agent';
 import { fail } from '../model/errors';
 
@@ -64,7 +63,7 @@ export class Multus extends Component {
     const image = props.image ?? MULTUS_IMAGE;
     const labels = { 'app.kubernetes.io/name': 'multus', 'app.kubernetes.io/part-of': 'cozynet' };
 
-    new Include(this, 'crd', { url: path.join(__dirname, '..', '..', 'crds', 'k8s.cni.cncf.io.yaml') });
+    includeCrds(this, 'k8s.cni.cncf.io.yaml');
 
     this.daemonConfig = {
       chrootDir: '/hostroot',

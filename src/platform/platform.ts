@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ManifestGroup } from '../constructs/component';
+import { FluxReleases } from '../constructs/flux-releases';
 import { KubeOvnSubnet, KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
 import { MetalLbPool, MetalLbPoolProps } from '../constructs/metallb-pool';
 import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-attachment';
@@ -180,6 +181,8 @@ export class Platform extends Construct {
     each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
     each(props.attachments, 'attachments', 'attachments', (group, p, i) => new MultusAttachment(group, `attachment-${i}`, p), this.attachments);
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
+    const helm = this.stack.components.filter((c) => c.helmChart);
+    if (helm.length > 0) new FluxReleases(this, 'flux', helm, this.delivery.flux);
     if (issues.length > 0) throw new CozynetValidationError(issues);
   }
 
@@ -200,7 +203,7 @@ export class Platform extends Construct {
    * manifest order.
    */
   public objects(): any[] {
-    return collect(this).manifests.flatMap((m) => m.objects);
+    return collect(this).manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
   }
 
   /**
@@ -220,10 +223,10 @@ export class Platform extends Construct {
     const collected = collect(this);
     const files = renderFiles(collected, {
       variant: this.variantName,
-      flux: this.delivery.flux,
       terraform: (this.delivery.terraform ?? true) ? renderTerraformLazily(collected) : undefined,
     });
-    files.set('topology.mmd', renderDiagram(this, { objects: collected.manifests.flatMap((m) => m.objects) }));
+    const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
+    files.set('topology.mmd', renderDiagram(this, { objects }));
     return files;
   }
 }

@@ -80,8 +80,9 @@ function render(all: IConstruct[]): Collected {
   const groupFile = (g: IConstruct): string => {
     let f = fileOf.get(g);
     if (!f) {
-      const base = ManifestGroup.isManifestGroup(g) ? g.groupName : Names.toDnsLabel(g as Chart, { includeHash: false });
-      f = `manifests/${base}.yaml`;
+      f = ManifestGroup.isManifestGroup(g)
+        ? `${g.outputFolder}/${g.groupName}.yaml`
+        : `manifests/${Names.toDnsLabel(g as Chart, { includeHash: false })}.yaml`;
       fileOf.set(g, f);
     }
     return f;

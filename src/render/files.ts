@@ -1,12 +1,10 @@
 import { stringify } from 'yaml';
 import { Collected } from './collect';
-import { FluxOptions, fluxObjects } from './flux';
 import { sortKeys } from '../helm/values';
 
 /** @internal */
 export interface RenderOptions {
   readonly variant: string;
-  readonly flux?: FluxOptions;
   /** Terraform JSON file contents by name (from the terraform entry point), if rendered. */
   readonly terraform?: Map<string, string>;
 }
@@ -24,6 +22,8 @@ export function toYaml(docs: any[]): string {
 export function renderFiles(collected: Collected, options: RenderOptions): Map<string, string> {
   const files = new Map<string, string>();
   for (const m of collected.manifests) files.set(m.path, toYaml(m.objects));
+  const manifestFiles = collected.manifests.map((m) => m.path).filter((p) => p.startsWith('manifests/'));
+  const fluxFiles = collected.manifests.map((m) => m.path).filter((p) => p.startsWith('flux/'));
 
   const valuesFiles = new Map<string, string>();
   for (const c of collected.components) {
@@ -31,13 +31,6 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     const path = `helm/${c.name}.values.yaml`;
     valuesFiles.set(c.name, path);
     files.set(path, toYaml([sortKeys(c.values ?? {})]));
-  }
-
-  const flux = fluxObjects(collected.components.map((c) => ({ ...c, values: c.values && sortKeys(c.values) })), options.flux);
-  const fluxFiles: string[] = [];
-  if (flux.length > 0) {
-    files.set('flux/releases.yaml', toYaml(flux));
-    fluxFiles.push('flux/releases.yaml');
   }
 
   const terraformFiles: string[] = [];
@@ -56,7 +49,7 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
       values: valuesFiles.get(c.name) ?? null,
       manifests: c.manifestFile ? [c.manifestFile] : [],
     })),
-    manifests: collected.manifests.map((m) => m.path),
+    manifests: manifestFiles,
     flux: fluxFiles,
     terraform: terraformFiles,
   };
