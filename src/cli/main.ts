@@ -5,7 +5,8 @@ import { diagramCommand } from './diagram-command';
 import { validateFolder } from './validate-command';
 import { CozynetValidationError } from '../model/errors';
 import { platformSchema, readPlatformFile } from '../platform/file';
-import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
+import { Platform, PlatformProps, summarize, SynthesisSummary } from '../platform/platform';
+import { writeFolderAtomically } from '../render/output';
 import { validateObjects } from '../validation/object-validator';
 import { formatVerifyReport } from '../verify/format';
 
@@ -13,6 +14,14 @@ import { formatVerifyReport } from '../verify/format';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Progress of long runs (one line, replaced as it goes); default: on a terminal only. */
+  progress?(text: string): void;
+}
+
+/** Progress on an interactive terminal: one line, rewritten in place. */
+function terminalProgress(): ((text: string) => void) | undefined {
+  if (!process.stderr.isTTY || process.env.CI) return undefined;
+  return (text) => process.stderr.write(`\r\x1b[K${text}`);
 }
 
 const defaultIo: CliIo = {
@@ -60,9 +69,15 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
     .option('--out <dir>', 'output folder', 'dist')
     .action((opts) => {
       const start = Date.now();
+      const progress = io.progress ?? terminalProgress();
+      progress?.('cozynet: building the platform');
       const platform = buildPlatform(loadPlatformProps(opts.config, opts.variant));
-      const summary = platform.synthesize(opts.out);
-      io.err(formatSummary(summary, Date.now() - start));
+      progress?.('cozynet: rendering');
+      const files = platform._renderFiles();
+      progress?.(`cozynet: writing ${files.size} files`);
+      writeFolderAtomically(opts.out, files);
+      progress?.('');
+      io.err(formatSummary(summarize(opts.out, files), Date.now() - start));
     });
 
   program.command('validate')

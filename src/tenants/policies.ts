@@ -41,12 +41,47 @@ export const BASELINE_POLICY_NAME = 'cozynet-tenant-baseline';
 export const TENANT_POLICY_NAME = 'cozynet-tenant';
 export const SUBTREE_POLICY_PREFIX = 'cozynet-subtree-';
 
-/** Recursively sorts object keys; arrays keep their order. */
+/**
+ * Recursively sorts object keys (dropping undefined values); arrays keep
+ * their order. Returns the input itself where it is already in that form,
+ * so that objects written in key order cost no copy.
+ */
 export function sortKeysDeep(value: any): any {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (Array.isArray(value)) {
+    let out: any[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const s = sortKeysDeep(value[i]);
+      if (s !== value[i]) {
+        out ??= value.slice(0, i);
+      }
+      if (out) out.push(s);
+    }
+    return out ?? value;
+  }
   if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    let inOrder = true;
+    for (let i = 0; i < keys.length; i++) {
+      if ((i > 0 && keys[i - 1] > keys[i]) || value[keys[i]] === undefined) {
+        inOrder = false;
+        break;
+      }
+    }
+    if (inOrder) {
+      let out: Record<string, any> | undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        const s = sortKeysDeep(value[k]);
+        if (s !== value[k] && !out) {
+          out = {};
+          for (let j = 0; j < i; j++) out[keys[j]] = value[keys[j]];
+        }
+        if (out) out[k] = s;
+      }
+      return out ?? value;
+    }
     const out: Record<string, any> = {};
-    for (const k of Object.keys(value).sort()) {
+    for (const k of keys.sort()) {
       if (value[k] !== undefined) out[k] = sortKeysDeep(value[k]);
     }
     return out;

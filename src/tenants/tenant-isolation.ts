@@ -93,15 +93,28 @@ export class TenantIsolation extends Construct {
  */
 class PlainApiObject extends ApiObject {
   private readonly plain: any;
+  private metadataTouched: boolean;
 
   constructor(scope: Construct, id: string, plain: any) {
     super(scope, id, plain);
     this.plain = plain;
+    // The plain metadata stands for `this.metadata` until anyone reaches for
+    // the latter (to add a label, say), or the chart adds labels or a namespace.
+    const chart = Chart.of(this);
+    this.metadataTouched = chart.namespace !== undefined || Object.keys(chart.labels).length > 0;
+    const metadata = this.metadata;
+    Object.defineProperty(this, 'metadata', {
+      get: () => {
+        this.metadataTouched = true;
+        return metadata;
+      },
+    });
   }
 
   public toJson(): any {
-    const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = this.plain;
-    const json = { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson(), ...rest };
+    const { apiVersion: _a, kind: _k, metadata: plainMetadata, ...rest } = this.plain;
+    const metadata = this.metadataTouched ? this.metadata.toJson() : plainMetadata;
+    const json = { apiVersion: this.apiVersion, kind: this.kind, metadata, ...rest };
     const patches: JsonPatch[] = (this as any).patches ?? [];
     return patches.length > 0 ? JsonPatch.apply(json, ...patches) : json;
   }
