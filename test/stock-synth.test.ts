@@ -1,4 +1,7 @@
-import { Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { JsonPatch, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Platform, ValuesLayer } from '../src';
 import { run } from '../src/cli/main';
@@ -39,7 +42,6 @@ test('tenant objects honour metadata changes and JSON patches made through the A
   const platform = new Platform(app, 'platform', { tenants: [{ name: 'root' }] });
   const ns = platform.tenantIsolation!.apiObjects.find((o) => o.kind === 'Namespace')!;
   ns.metadata.addLabel('team', 'platform');
-  const { JsonPatch } = require('cdk8s');
   ns.addJsonPatch(JsonPatch.add('/metadata/annotations', { note: 'x' }));
   const json = ns.toJson();
   expect(json.metadata.labels.team).toBe('platform');
@@ -49,7 +51,7 @@ test('tenant objects honour metadata changes and JSON patches made through the A
 
 test('cozynet synth reports progress through the io hook', () => {
   const seen: string[] = [];
-  const out = require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'cozynet-progress-'));
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-progress-'));
   const code = run(['synth', '--out', `${out}/o`], { out: () => undefined, err: () => undefined, progress: (t) => seen.push(t) });
   expect(code).toBe(0);
   expect(seen).toEqual(['cozynet: building the platform', 'cozynet: rendering', 'cozynet: writing 13 files', '']);
