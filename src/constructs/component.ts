@@ -73,8 +73,8 @@ export interface ComponentOptions {
 
   /**
    * Whether the component's manifests include its Namespace object
-   * (labelled `cozystack.io/system: "true"`). A stack emits each namespace
-   * once, from the first component that needs it.
+   * (labelled `cozystack.io/system: "true"`). In a stack, each namespace is
+   * emitted once, by the first component in it.
    * @default true
    */
   readonly createNamespace?: boolean;
@@ -197,6 +197,18 @@ export abstract class Component extends ManifestGroup {
    */
   public checkValues(): string[] {
     return [];
+  }
+
+  /**
+   * Leaves the Namespace object out (another component of the same stack
+   * emits it).
+   * @internal
+   */
+  public _dropNamespace(): void {
+    if (this._namespaceObject) {
+      this.node.tryRemoveChild(this._namespaceObject.node.id);
+      this._namespaceObject = undefined;
+    }
   }
 
   /**

@@ -64,8 +64,6 @@ export interface StackContext {
   readonly components: ComponentsProps;
   /** Components created so far, by release name. */
   readonly created: Map<string, Component>;
-  /** True the first time a namespace is claimed: that component emits the Namespace object. */
-  claimNamespace(ns: string): boolean;
 }
 
 /**
@@ -86,10 +84,6 @@ export interface Layer {
   readonly configure?: (ctx: StackContext) => void;
 }
 
-function ns(ctx: StackContext, props: { namespace?: string } | undefined, def: string): boolean {
-  return ctx.claimNamespace(props?.namespace ?? def);
-}
-
 /** The Cilium release. */
 export const CILIUM: Layer = {
   name: 'cilium',
@@ -97,7 +91,6 @@ export const CILIUM: Layer = {
   create: (ctx) => new CiliumChain(ctx.scope, 'cilium', {
     ...ctx.components.cilium,
     hubble: ctx.hubble ?? ctx.components.cilium?.hubble,
-    createNamespace: ns(ctx, ctx.components.cilium, 'cozy-cilium'),
   }),
 };
 
@@ -138,7 +131,7 @@ export const HOST_FIREWALL: Layer = {
   name: 'cilium-networkpolicy',
   description: 'Host firewall restrict-system-components',
   create: (ctx) => {
-    const fw = new HostFirewall(ctx.scope, 'cilium-networkpolicy', { ...ctx.firewall, createNamespace: ns(ctx, undefined, 'cozy-cilium') });
+    const fw = new HostFirewall(ctx.scope, 'cilium-networkpolicy', { ...ctx.firewall });
     fw.waitFor(ctx.created.get('cilium')!);
     return fw;
   },
@@ -152,7 +145,6 @@ export const KUBE_OVN: Layer = {
     const c = new KubeOvn(ctx.scope, 'kubeovn', {
       ...ctx.components.kubeovn,
       cluster: ctx.cluster,
-      createNamespace: ns(ctx, ctx.components.kubeovn, 'cozy-kubeovn'),
     });
     c.waitFor(ctx.created.get('cilium')!);
     return c;
@@ -164,47 +156,37 @@ export const KILO: Layer = {
   name: 'kilo',
   description: 'Kilo WireGuard mesh; Cilium host firewall off',
   create: (ctx) => {
-    const c = new Kilo(ctx.scope, 'kilo', { ...ctx.components.kilo, createNamespace: ns(ctx, ctx.components.kilo, 'cozy-kilo') });
+    const c = new Kilo(ctx.scope, 'kilo', ctx.components.kilo);
     c.waitFor(ctx.created.get('cilium')!);
     return c;
   },
   values: { cilium: () => CiliumValues.kilo() },
 };
 
-function afterNetwork(ctx: StackContext, c: Component): Component {
-  for (const other of ctx.created.values()) if (other.providesNetwork) c.waitFor(other);
-  return c;
+/** A component every variant gets, after the components that provide the network. */
+function addOn(name: string, description: string, make: (ctx: StackContext) => Component): Layer {
+  return {
+    name,
+    description,
+    create: (ctx) => {
+      const c = make(ctx);
+      for (const other of ctx.created.values()) if (other.providesNetwork) c.waitFor(other);
+      return c;
+    },
+  };
 }
 
 /** MetalLB, after the network. */
-export const METALLB: Layer = {
-  name: 'metallb',
-  description: 'MetalLB release (L2/BGP service publishing)',
-  create: (ctx) => afterNetwork(ctx, new MetalLb(ctx.scope, 'metallb', {
-    ...ctx.components.metallb,
-    createNamespace: ns(ctx, ctx.components.metallb, 'cozy-metallb'),
-  })),
-};
+export const METALLB = addOn('metallb', 'MetalLB release (L2/BGP service publishing)',
+  (ctx) => new MetalLb(ctx.scope, 'metallb', ctx.components.metallb));
 
 /** Multus, after the network. */
-export const MULTUS: Layer = {
-  name: 'multus',
-  description: 'Multus thick plugin (secondary interfaces)',
-  create: (ctx) => afterNetwork(ctx, new Multus(ctx.scope, 'multus', {
-    ...ctx.components.multus,
-    createNamespace: ns(ctx, ctx.components.multus, 'cozy-multus'),
-  })),
-};
+export const MULTUS = addOn('multus', 'Multus thick plugin (secondary interfaces)',
+  (ctx) => new Multus(ctx.scope, 'multus', ctx.components.multus));
 
 /** cozy-proxy, after the network. */
-export const COZY_PROXY: Layer = {
-  name: 'cozy-proxy',
-  description: 'cozy-proxy (VM external IP passthrough)',
-  create: (ctx) => afterNetwork(ctx, new CozyProxy(ctx.scope, 'cozy-proxy', {
-    ...ctx.components.cozyProxy,
-    createNamespace: ns(ctx, ctx.components.cozyProxy, 'cozy-system'),
-  })),
-};
+export const COZY_PROXY = addOn('cozy-proxy', 'cozy-proxy (VM external IP passthrough)',
+  (ctx) => new CozyProxy(ctx.scope, 'cozy-proxy', ctx.components.cozyProxy));
 
 /** Layers every variant gets on top of (and after) its network. */
 export const ADD_ONS: Layer[] = [METALLB, MULTUS, COZY_PROXY];

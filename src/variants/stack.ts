@@ -87,17 +87,16 @@ export class NetworkStack extends Construct {
       firewall: props.firewall,
       components: props.components ?? {},
       created,
-      claimNamespace: (ns) => {
-        if (namespaces.has(ns)) return false;
-        namespaces.add(ns);
-        return true;
-      },
     };
     const layers = this.variant._layers();
     for (const layer of layers) {
       if (!layer.create) continue;
       const prefix = layer.name === 'cilium-networkpolicy' ? 'firewall' : `components.${camel(layer.name)}`;
-      created.set(layer.name, withPathPrefix(prefix, () => layer.create!(ctx)));
+      const component = withPathPrefix(prefix, () => layer.create!(ctx));
+      // Each namespace is emitted once, by the first component in it.
+      if (namespaces.has(component.releaseNamespace)) component._dropNamespace();
+      namespaces.add(component.releaseNamespace);
+      created.set(layer.name, component);
     }
     for (const layer of layers) {
       for (const [target, make] of Object.entries(layer.values ?? {})) {
