@@ -70,10 +70,19 @@ describe('cozynet synth', () => {
     expect(tf.terraform.backend.local.path).toBe('terraform.tfstate');
   });
 
-  test('same input, byte-identical output', () => {
+  test.each([[[]], [['--config', path.join(__dirname, '..', 'examples', 'platforms', 'contract.yaml')]]])('same input, byte-identical output, nothing of the machine (%j)', (extra: string[]) => {
     const dir = tmp();
-    expect(cli(['synth', '--out', path.join(dir, 'a')]).code).toBe(0);
-    expect(cli(['synth', '--out', path.join(dir, 'b')]).code).toBe(0);
+    expect(cli(['synth', ...extra, '--out', path.join(dir, 'a')]).code).toBe(0);
+    expect(cli(['synth', ...extra, '--out', path.join(dir, 'nested', 'b')]).code).toBe(0);
+    for (const f of listFiles(path.join(dir, 'a'))) {
+      const text = fs.readFileSync(path.join(dir, 'a', f), 'utf8');
+      expect(text).not.toContain(dir);
+      // (a short host name such as "vm" would match ordinary words)
+      if (os.hostname().length >= 6) expect(text).not.toContain(os.hostname());
+      expect(text).not.toContain(process.cwd());
+      expect(text).not.toMatch(/20\d\d-\d\d-\d\dT\d\d:/);
+    }
+    fs.renameSync(path.join(dir, 'nested', 'b'), path.join(dir, 'b'));
     const a = listFiles(path.join(dir, 'a'));
     expect(listFiles(path.join(dir, 'b'))).toEqual(a);
     for (const f of a) {
