@@ -181,6 +181,7 @@ export class Platform extends Construct {
     each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
     each(props.attachments, 'attachments', 'attachments', (group, p, i) => new MultusAttachment(group, `attachment-${i}`, p), this.attachments);
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
+    if (this.tenantIsolation) issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));
     const helm = this.stack.components.filter((c) => c.helmChart);
     if (helm.length > 0) new FluxReleases(this, 'flux', helm, this.delivery.flux);
     if (issues.length > 0) throw new CozynetValidationError(issues);
@@ -258,4 +259,23 @@ export function summarize(outdir: string, files: Map<string, string>): Synthesis
     }
   }
   return { outdir, files: [...files.keys()].sort(), objectsByKind: sortKeys(byKind), objectCount: count };
+}
+
+/**
+ * Tenant namespaces (`tenant-…`) that subnets, attachments and passthrough
+ * services name must belong to the platform's tenant tree.
+ */
+function tenantNamespaceReferences(props: PlatformProps, known: string[]): ValidationIssue[] {
+  const tenants = new Set(known);
+  const issues: ValidationIssue[] = [];
+  const check = (path: string, ns: unknown) => {
+    if (typeof ns === 'string' && ns.startsWith('tenant-') && !tenants.has(ns)) {
+      const list = known.length > 8 ? `${known.slice(0, 8).join(', ')}, …` : known.join(', ');
+      issues.push({ path, value: CozynetValidationError.show(ns), message: `is not the namespace of a tenant of this platform (tenants: ${list})` });
+    }
+  };
+  (props.subnets ?? []).forEach((s, i) => (Array.isArray(s?.namespaces) ? s.namespaces : []).forEach((ns, j) => check(`subnets[${i}].namespaces[${j}]`, ns)));
+  (props.attachments ?? []).forEach((a, i) => check(`attachments[${i}].namespace`, a?.namespace));
+  (props.passthrough ?? []).forEach((p, i) => check(`passthrough[${i}].namespace`, p?.namespace));
+  return issues;
 }
