@@ -1,11 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { Construct } from 'constructs';
-import { parseAllDocuments } from 'yaml';
 import { diagramCommand } from './diagram-command';
 import { validateFolder } from './validate-command';
 import { CozynetValidationError } from '../model/errors';
 import { platformSchema, readPlatformFile } from '../platform/file';
 import { Platform, PlatformProps, summarize, SynthesisSummary } from '../platform/platform';
+import { collect } from '../render/collect';
 import { writeFolderAtomically } from '../render/output';
 import { validateObjects } from '../validation/object-validator';
 import { formatVerifyReport } from '../verify/format';
@@ -97,16 +97,15 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
         return;
       }
       const platform = buildPlatform(loadPlatformProps(opts.config));
-      const files = platform._renderFiles();
-      const objects = platform.objects();
-      const flux = files.has('flux/releases.yaml') ? parseAllDocuments(files.get('flux/releases.yaml')!).map((d) => d.toJS()) : [];
-      const problems = validateObjects([...objects, ...flux]);
+      // every object of the output: manifests and Flux (values checks run in the same walk)
+      const objects = collect(platform).manifests.flatMap((m) => m.objects);
+      const problems = validateObjects(objects);
       if (problems.length > 0) {
         io.err(problems.map((p) => `invalid: ${p}\n`).join(''));
         code = 1;
         return;
       }
-      io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length + flux.length} objects checked)\n`);
+      io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length} objects checked)\n`);
     });
 
   program.command('diagram')
