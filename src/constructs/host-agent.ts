@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -71,7 +71,7 @@ export function hostAgent(scope: Construct, spec: HostAgentSpec): kplus.DaemonSe
     containers: spec.containers,
     initContainers: spec.initContainers,
     volumes: spec.volumes,
-    terminationGracePeriod: spec.terminationGracePeriodSeconds !== undefined ? undefined : undefined,
+    terminationGracePeriod: spec.terminationGracePeriodSeconds !== undefined ? Duration.seconds(spec.terminationGracePeriodSeconds) : undefined,
   });
   ds.select(kplus.LabelSelector.of({ labels: spec.labels }));
   const obj = ApiObject.of(ds);
@@ -79,8 +79,5 @@ export function hostAgent(scope: Construct, spec: HostAgentSpec): kplus.DaemonSe
   obj.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'system-node-critical'));
   obj.addJsonPatch(JsonPatch.add('/spec/updateStrategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }));
   if (spec.hostPid) obj.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
-  if (spec.terminationGracePeriodSeconds !== undefined) {
-    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/terminationGracePeriodSeconds', spec.terminationGracePeriodSeconds));
-  }
   return ds;
 }
