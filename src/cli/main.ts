@@ -4,9 +4,8 @@ import { diagramCommand } from './diagram-command';
 import { validateFolder } from './validate-command';
 import { CozynetValidationError } from '../model/errors';
 import { platformSchema, readPlatformFile } from '../platform/file';
-import { Platform, PlatformProps, summarize, SynthesisSummary } from '../platform/platform';
+import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
 import { collect } from '../render/collect';
-import { writeFolderAtomically } from '../render/output';
 import { validateObjects } from '../validation/object-validator';
 import { formatVerifyReport } from '../verify/format';
 
@@ -72,12 +71,7 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
       const progress = io.progress ?? terminalProgress();
       progress?.('cozynet: building the platform');
       const platform = buildPlatform(loadPlatformProps(opts.config, opts.variant));
-      progress?.('cozynet: rendering');
-      const files = platform._renderFiles();
-      progress?.(`cozynet: writing ${files.size} files`);
-      writeFolderAtomically(opts.out, files);
-      progress?.('');
-      io.err(formatSummary(summarize(opts.out, files), Date.now() - start));
+      io.err(formatSummary(platform._synthesize(opts.out, progress), Date.now() - start));
     });
 
   program.command('validate')

@@ -194,8 +194,19 @@ export class Platform extends Construct {
    * @default 'dist'
    */
   public synthesize(outdir: string = 'dist'): SynthesisSummary {
+    return this._synthesize(outdir);
+  }
+
+  /**
+   * `synthesize()`, reporting its phases to `progress` (the CLI's terminal line).
+   * @internal
+   */
+  public _synthesize(outdir: string, progress?: (text: string) => void): SynthesisSummary {
+    progress?.('cozynet: rendering');
     const files = this._renderFiles();
+    progress?.(`cozynet: writing ${files.size} files`);
     writeFolderAtomically(outdir, files);
+    progress?.('');
     return summarize(outdir, files);
   }
 
