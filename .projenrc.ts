@@ -32,7 +32,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Workloads (DaemonSets, RBAC) are built with cdk8s-plus.
     'cdk8s-plus-28@^2.5.6',
     // Terraform target only (entry point `cozynet/lib/terraform`): never
-    // loaded by the core library.
+    // loaded by the core library; optional peers (peerDependenciesMeta below).
     'cdktf@^0.21.0',
     '@cdktf/provider-helm@^12.1.2',
   ],
@@ -54,6 +54,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Source of the Kubernetes object model used to generate the strict
     // Kubernetes JSON schemas in schemas/kubernetes (scripts/gen-k8s-schemas.ts).
     '@kubernetes/client-node@^2.0.1',
+    // Mutation testing of the security-critical core (`npm run mutation`).
+    // 9.x: Stryker 10 needs Node 22.
+    '@stryker-mutator/core@~9.6.1',
+    '@stryker-mutator/jest-runner@~9.6.1',
+    // Runs TypeScript without a tsconfig: the README quick start and the
+    // packaging test.
+    'tsx@^4.20.0',
   ],
 
   bin: { cozynet: 'bin/cozynet' },
@@ -92,6 +99,15 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 project.addDevDeps('jest-util@^29');
 
 // Files shipped with the package: bundled CRDs and schemas read at run time.
+// The Terraform target's packages are optional: without them everything but
+// terraform/ is synthesized.
+project.addFields({
+  peerDependenciesMeta: {
+    'cdktf': { optional: true },
+    '@cdktf/provider-helm': { optional: true },
+  },
+  engines: { node: '>= 20.0.0' },
+});
 project.addFields({ files: ['lib', 'bin', 'crds', 'schemas', '.jsii', 'README.md', 'API.md', 'LICENSE'] });
 
 // Precompiled chart values validators (lib/generated), for start-up time.
