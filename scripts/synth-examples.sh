@@ -17,14 +17,16 @@ if [ ! -f lib/index.js ]; then
   echo "synth-examples: lib/index.js is missing; run \`npm run compile\` first" >&2
   exit 1
 fi
-if [ ! -x node_modules/.bin/cdk8s ] || [ ! -x node_modules/.bin/ts-node ]; then
-  echo "synth-examples: cdk8s-cli or ts-node is not installed; run \`npm ci\` first" >&2
+if [ ! -x node_modules/.bin/cdk8s ] || [ ! -x node_modules/.bin/tsx ]; then
+  echo "synth-examples: cdk8s-cli or tsx is not installed; run \`npm ci\` first" >&2
   exit 1
 fi
 
 # The examples import the library by its package name, as a user would.
-# node_modules is not committed (and `npm ci` prunes this link), so make it
-# here: node_modules/cozynet -> the repository root.
+# Each example installs it with its own `npm install` (see its README); this
+# script skips that for speed: node_modules/cozynet -> the repository root
+# (`npm ci` prunes the link, so it is made here), and the root's cdk8s CLI and
+# tsx. An example with its own node_modules uses those instead.
 mkdir -p node_modules
 ln -sfn .. node_modules/cozynet
 
@@ -57,7 +59,7 @@ for dir in "${examples[@]}"; do
   # The CLI does not clear its output folder: stale files would be validated.
   rm -rf "$dir/dist"
   log=$(mktemp)
-  if ! (cd "$dir" && npx --no cdk8s synth --no-check-upgrade --output dist) >"$log" 2>&1; then
+  if ! (cd "$dir" && PATH="$PWD/../../node_modules/.bin:$PATH" cdk8s synth --no-check-upgrade --output dist) >"$log" 2>&1; then
     grep -v '^npm warn' "$log" >&2 || true
     rm -f "$log"
     echo "synth-examples: $name: cdk8s synth failed" >&2

@@ -32,9 +32,20 @@ describe('cozynet synth', () => {
     const dir = tmp();
     const out = path.join(dir, 'out');
     const r = cli(['synth', '--out', out]);
-    expect(r.err).toMatch(/^cozynet: wrote 13 files to .*out\/ \(\d+ objects: /);
+    expect(r.err).toMatch(/^cozynet: wrote 24 files to .*out\/ \(\d+ objects: /);
     expect(r.code).toBe(0);
     expect(listFiles(out)).toEqual([
+      'charts/cilium-manifests/Chart.yaml',
+      'charts/cilium-manifests/templates/cilium-manifests.yaml',
+      'charts/cilium-networkpolicy/Chart.yaml',
+      'charts/cilium-networkpolicy/templates/cilium-networkpolicy.yaml',
+      'charts/cozy-proxy/Chart.yaml',
+      'charts/cozy-proxy/templates/cozy-proxy.yaml',
+      'charts/multus/Chart.yaml',
+      'charts/multus/templates/multus.yaml',
+      'charts/namespaces/Chart.yaml',
+      'charts/namespaces/templates/namespaces.yaml',
+      'cluster/talos-patch.yaml',
       'flux/releases.yaml',
       'helm/cilium.values.yaml',
       'helm/kubeovn.values.yaml',
@@ -50,7 +61,7 @@ describe('cozynet synth', () => {
       'topology.mmd',
     ].sort());
     const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8'));
-    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform']);
+    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'cluster']);
     expect(Object.keys(index.components[0])).toEqual(['name', 'namespace', 'dependsOn', 'chart', 'values', 'manifests']);
     expect(index.terraform).toEqual(['terraform/cdk.tf.json']);
     for (const f of listFiles(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain(dir);
@@ -65,8 +76,8 @@ describe('cozynet synth', () => {
     const index = JSON.parse(fs.readFileSync(path.join(dir, 'o', 'index.json'), 'utf8'));
     expect(index.variant).toBe('cilium');
     const tf = JSON.parse(fs.readFileSync(path.join(dir, 'o', 'terraform', 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(tf.resource.helm_release)).toEqual(['cilium', 'metallb']);
-    expect(tf.resource.helm_release.metallb.depends_on).toEqual(['helm_release.cilium']);
+    expect(Object.keys(tf.resource.helm_release)).toEqual(['namespaces', 'cilium', 'cilium-networkpolicy', 'metallb', 'multus', 'cozy-proxy'].map((n) => n.replace(/-/g, '_')));
+    expect(tf.resource.helm_release.metallb.depends_on).toEqual(['helm_release.namespaces', 'helm_release.cilium']);
     expect(tf.terraform.backend.local.path).toBe('terraform.tfstate');
   });
 

@@ -206,7 +206,9 @@ describe.each(CASES)('variant $variant', (c) => {
   });
 
   test('Flux releases mirror the Helm components with dependsOn (facts §10)', () => {
-    const releases = out.flux().filter((o) => o.kind === 'HelmRelease');
+    // the releases of charts from repositories; the local charts (namespaces,
+    // plain objects) are checked in test/delivery
+    const releases = out.flux().filter((o) => o.kind === 'HelmRelease' && o.spec.chart?.spec?.sourceRef?.kind !== 'GitRepository');
     const helm = out.index.components.filter((x: any) => x.chart);
     expect(releases.map((r) => r.metadata.name)).toEqual(helm.map((x: any) => x.name));
     for (const r of releases) {
@@ -214,10 +216,13 @@ describe.each(CASES)('variant $variant', (c) => {
       expect(r.apiVersion).toBe('helm.toolkit.fluxcd.io/v2');
       expect(r.spec.releaseName).toBe(comp.name);
       expect(r.spec.targetNamespace).toBe(comp.namespace);
-      expect(r.spec.install.createNamespace).toBe(true);
+      // the namespaces release applies every Namespace, labelled, first
+      expect(r.spec.install.createNamespace).toBe(false);
       expect(r.spec.chart.spec).toMatchObject({ chart: comp.chart.name, version: comp.chart.version });
       const helmDeps = comp.dependsOn.filter((d: string) => helm.some((h: any) => h.name === d));
-      expect((r.spec.dependsOn ?? []).map((d: any) => d.name)).toEqual(helmDeps);
+      const deps = (r.spec.dependsOn ?? []).map((d: any) => d.name);
+      expect(deps.filter((d: string) => helm.some((h: any) => h.name === d))).toEqual(helmDeps);
+      expect(deps.filter((d: string) => !helm.some((h: any) => h.name === d)).every((d: string) => d === 'namespaces' || d === `${comp.name}-manifests` || comp.dependsOn.includes(d))).toBe(true);
       expect(r.spec.values).toEqual(out.values(comp.name));
     }
   });

@@ -45,7 +45,8 @@ export function buildPlatform(props: PlatformProps): Platform {
 
 function formatSummary(s: SynthesisSummary, ms: number): string {
   const kinds = Object.entries(s.objectsByKind).map(([k, n]) => `${n} ${k}`).join(', ');
-  return `cozynet: wrote ${s.files.length} files to ${s.outdir}/ (${s.objectCount} objects: ${kinds}) in ${ms} ms\n`;
+  const notices = (s.notices ?? []).map((n) => `${n}\n`).join('');
+  return `cozynet: wrote ${s.files.length} files to ${s.outdir}/ (${s.objectCount} objects: ${kinds}) in ${ms} ms\n${notices}`;
 }
 
 /**

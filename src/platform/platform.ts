@@ -7,11 +7,14 @@ import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-at
 import { PassthroughService, PassthroughServiceProps } from '../constructs/passthrough';
 import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
-import { collect, Collected } from '../render/collect';
+import { collect } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
-import { renderFiles, toYaml } from '../render/files';
-import { FluxOptions } from '../render/flux';
+import { planDelivery } from '../render/charts';
+import { renderClusterSettings } from '../render/cluster-settings';
+import { renderFiles } from '../render/files';
+import { checkFluxSource, FluxOptions, fluxObjects } from '../render/flux';
 import { writeFolderAtomically } from '../render/output';
+import { renderTerraformOutput } from '../render/terraform';
 import { TenantIsolationOptions, TenantProps } from '../tenants/props';
 import { TenantIsolation } from '../tenants/tenant-isolation';
 import { NetworkStack, NetworkStackProps } from '../variants/stack';
@@ -29,8 +32,11 @@ export interface DeliveryProps {
   readonly flux?: FluxOptions;
 
   /**
-   * Also render the Terraform JSON target (`terraform/cdk.tf.json`).
-   * @default true
+   * Render the Terraform target (`terraform/cdk.tf.json`), which needs the
+   * optional packages `cdktf` and `@cdktf/provider-helm`. `true`: required
+   * (synthesis fails naming the packages when they are missing); `false`:
+   * never rendered.
+   * @default - rendered when the packages are installed; otherwise skipped with a one-line notice
    */
   readonly terraform?: boolean;
 }
@@ -107,6 +113,12 @@ export interface SynthesisSummary {
   readonly objectsByKind: { [kind: string]: number };
   /** Kubernetes objects in manifests/. */
   readonly objectCount: number;
+  /**
+   * Lines for the user about what was not written and why (e.g. the
+   * Terraform output without its packages).
+   * @default []
+   */
+  readonly notices?: string[];
 }
 
 /**
@@ -184,6 +196,7 @@ export class Platform extends Construct {
     if (this.tenantIsolation) issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));
     const helm = this.stack.components.filter((c) => c.helmChart);
     if (helm.length > 0) new FluxReleases(this, 'flux', helm, this.delivery.flux);
+    issues.push(...checkFluxSource(this.delivery.flux));
     if (issues.length > 0) throw new CozynetValidationError(issues);
   }
 
@@ -203,11 +216,11 @@ export class Platform extends Construct {
    */
   public _synthesize(outdir: string, progress?: (text: string) => void): SynthesisSummary {
     progress?.('cozynet: rendering');
-    const files = this._renderFiles();
+    const { files, notices } = this._render();
     progress?.(`cozynet: writing ${files.size} files`);
     writeFolderAtomically(outdir, files);
     progress?.('');
-    return summarize(outdir, files);
+    return { ...summarize(outdir, files), notices };
   }
 
   /**
@@ -232,30 +245,28 @@ export class Platform extends Construct {
    * @internal
    */
   public _renderFiles(): Map<string, string> {
+    return this._render().files;
+  }
+
+  /**
+   * Every output file, and the notices about what was left out.
+   * @internal
+   */
+  public _render(): { files: Map<string, string>; notices: string[] } {
     const collected = collect(this);
+    const plan = planDelivery(collected);
+    const terraform = this.delivery.terraform === false ? {} : renderTerraformOutput(plan.releases, this.delivery.terraform);
     const files = renderFiles(collected, {
       variant: this.variantName,
-      terraform: (this.delivery.terraform ?? true) ? renderTerraformLazily(collected) : undefined,
+      terraform: terraform.files,
+      charts: plan.files,
+      flux: fluxObjects(plan.releases, this.delivery.flux),
+      cluster: renderClusterSettings({ distribution: this.stack.variant.distribution, cluster: this.stack.cluster, components: collected.components }),
     });
     const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
     files.set('topology.mmd', renderDiagram(this, { objects }));
-    return files;
+    return { files, notices: terraform.notice ? [terraform.notice] : [] };
   }
-}
-
-function renderTerraformLazily(collected: Collected): Map<string, string> {
-  // Loaded only here: the core library never loads cdktf.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tf = require('../terraform') as typeof import('../terraform');
-  return tf.renderTerraform(collected.components.filter((c) => c.chart).map((c) => ({
-    name: c.name,
-    namespace: c.namespace,
-    repository: c.chart!.repository,
-    chart: c.chart!.name,
-    version: c.chart!.version,
-    values: toYaml([sortKeys(c.values ?? {})]),
-    dependsOn: c.dependsOn,
-  })));
 }
 
 /** @internal */

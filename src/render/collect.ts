@@ -16,6 +16,8 @@ export interface CollectedComponent {
   readonly chart?: HelmChart;
   readonly values?: Record<string, any>;
   readonly manifestFile?: string;
+  /** Construct id (in a stack: the layer name, e.g. `cozy-proxy`). */
+  readonly id?: string;
 }
 
 /** @internal */
@@ -97,6 +99,7 @@ function render(all: IConstruct[]): Collected {
         chart: c.helmChart,
         values: c.values,
         manifestFile: groupFile(c),
+        id: c.node.id,
       });
       continue;
     }

@@ -7,6 +7,12 @@ export interface RenderOptions {
   readonly variant: string;
   /** Terraform JSON file contents by name (from the terraform entry point), if rendered. */
   readonly terraform?: Map<string, string>;
+  /** Files of the local charts (`charts/<name>/...`), if any. */
+  readonly charts?: Map<string, string>;
+  /** The whole layer's Flux objects (replaces the Flux objects of the tree), if rendered. */
+  readonly flux?: any[];
+  /** Cluster settings (`cluster/...`), if any. */
+  readonly cluster?: Map<string, string>;
 }
 
 /** Multi-document YAML with stable formatting. @internal */
@@ -21,9 +27,27 @@ export function toYaml(docs: any[]): string {
  */
 export function renderFiles(collected: Collected, options: RenderOptions): Map<string, string> {
   const files = new Map<string, string>();
-  for (const m of collected.manifests) files.set(m.path, toYaml(m.objects));
+  for (const m of collected.manifests) {
+    if (options.flux && m.path.startsWith('flux/')) continue;
+    files.set(m.path, toYaml(m.objects));
+  }
   const manifestFiles = collected.manifests.map((m) => m.path).filter((p) => p.startsWith('manifests/'));
-  const fluxFiles = collected.manifests.map((m) => m.path).filter((p) => p.startsWith('flux/'));
+  const fluxFiles = options.flux ? [] : collected.manifests.map((m) => m.path).filter((p) => p.startsWith('flux/'));
+  if (options.flux && options.flux.length > 0) {
+    files.set('flux/releases.yaml', toYaml(options.flux));
+    fluxFiles.push('flux/releases.yaml');
+  }
+  const chartFolders: string[] = [];
+  for (const [p, content] of options.charts ?? []) {
+    files.set(p, content);
+    const folder = p.split('/').slice(0, 2).join('/');
+    if (!chartFolders.includes(folder)) chartFolders.push(folder);
+  }
+  const clusterFiles: string[] = [];
+  for (const [p, content] of options.cluster ?? []) {
+    files.set(p, content);
+    clusterFiles.push(p);
+  }
 
   const valuesFiles = new Map<string, string>();
   for (const c of collected.components) {
@@ -52,6 +76,8 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     manifests: manifestFiles,
     flux: fluxFiles,
     terraform: terraformFiles,
+    charts: chartFolders,
+    cluster: clusterFiles,
   };
   files.set('index.json', JSON.stringify(index, undefined, 2) + '\n');
   return files;

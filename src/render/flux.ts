@@ -1,13 +1,19 @@
+import { DeliveryRelease } from './charts';
 import { CollectedComponent } from './collect';
-import { HelmRelease, HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds } from '../imports/helm.toolkit.fluxcd.io';
+import {
+  HelmRelease, HelmReleaseSpecChartSpecReconcileStrategy, HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds,
+} from '../imports/helm.toolkit.fluxcd.io';
 import { HelmRepository, OciRepository } from '../imports/source.toolkit.fluxcd.io';
+import { CozynetValidationError, ValidationIssue } from '../model/errors';
 
 /**
- * How Helm releases are delivered with Flux (platform file key `delivery`).
+ * How the layer is delivered with Flux (platform file key `delivery.flux`).
  */
 export interface FluxOptions {
   /**
-   * Namespace of the Flux HelmRepository / HelmRelease objects.
+   * Namespace of the Flux HelmRepository / HelmRelease objects (and of the
+   * GitRepository that holds the output folder).
    * @default 'cozy-fluxcd'
    */
   readonly namespace?: string;
@@ -23,67 +29,144 @@ export interface FluxOptions {
    * @default 3
    */
   readonly retries?: number;
+
+  /**
+   * Name of the Flux GitRepository (in `namespace`) that holds the output
+   * folder; the HelmReleases of the local charts (`charts/`) come from it.
+   * You create it (it names your Git repository and its credentials).
+   * @default 'cozynet'
+   */
+  readonly gitRepository?: string;
+
+  /**
+   * Path of the output folder inside that Git repository.
+   * @default 'dist'
+   */
+  readonly path?: string;
 }
 
 /** Default namespace of the Flux objects. */
 export const DEFAULT_FLUX_NAMESPACE = 'cozy-fluxcd';
 
-function sourceName(c: CollectedComponent): string {
-  return c.chart!.name.replace(/[^a-z0-9-]/g, '-');
+/** Default name of the GitRepository holding the output folder. @internal */
+export const DEFAULT_FLUX_GIT_REPOSITORY = 'cozynet';
+
+/** Default path of the output folder inside the GitRepository. @internal */
+export const DEFAULT_FLUX_PATH = 'dist';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const REPO_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+/**
+ * Problems with the fields of `delivery.flux` that this renderer reads.
+ * @internal
+ */
+export function checkFluxSource(options: FluxOptions | undefined, prefix = 'delivery.flux'): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (options === undefined || options === null || typeof options !== 'object') return issues;
+  const repo = options.gitRepository;
+  if (repo !== undefined && (typeof repo !== 'string' || !DNS_LABEL.test(repo))) {
+    issues.push({ path: `${prefix}.gitRepository`, value: CozynetValidationError.show(repo), message: 'must be the name of a Flux GitRepository (a DNS label such as cozynet)' });
+  }
+  const p = options.path;
+  if (p !== undefined) {
+    const clean = typeof p === 'string' ? p.replace(/^\.\//, '').replace(/\/$/, '') : p;
+    const ok = typeof clean === 'string' && (clean === '.' || clean === '' || (REPO_PATH.test(clean) && !clean.split('/').some((s) => s === '..' || s === '.')));
+    if (!ok) {
+      issues.push({ path: `${prefix}.path`, value: CozynetValidationError.show(p), message: 'must be a relative path inside the Git repository, such as dist or clusters/prod/network (no .., no leading /)' });
+    }
+  }
+  return issues;
+}
+
+/** `dist` → `./dist`, `.` → `.`. */
+function repoPath(p: string | undefined): string {
+  const clean = (p ?? DEFAULT_FLUX_PATH).replace(/^\.\//, '').replace(/\/$/, '');
+  return clean === '' || clean === '.' ? '.' : `./${clean}`;
+}
+
+function sourceName(chartName: string): string {
+  return chartName.replace(/[^a-z0-9-]/g, '-');
 }
 
 /**
- * Flux objects for every Helm component: one source per distinct chart
- * repository (HelmRepository, or OCIRepository for oci:// charts) and one
- * HelmRelease per release, with `dependsOn` on the releases it waits for.
+ * The Helm components of a construct tree as delivery releases (remote charts
+ * only, waiting for each other): what the stock `cdk8s synth` writes.
  * @internal
  */
-export function fluxObjects(components: CollectedComponent[], options: FluxOptions = {}): any[] {
+export function remoteReleases(components: CollectedComponent[]): DeliveryRelease[] {
+  const helm = components.filter((c) => c.chart);
+  const names = new Set(helm.map((c) => c.name));
+  return helm.map((c) => ({
+    name: c.name,
+    namespace: c.namespace,
+    dependsOn: c.dependsOn.filter((d) => names.has(d)),
+    remote: { chart: c.chart!, values: c.values ?? {} },
+    component: c.name,
+  }));
+}
+
+/**
+ * Flux objects for a list of releases: one source per distinct chart
+ * repository (HelmRepository, or OCIRepository for oci:// charts), and one
+ * HelmRelease per release with `dependsOn` on the releases it waits for.
+ * Local charts come from the GitRepository that holds the output folder.
+ * Namespaces are never created by Flux: the `namespaces` release applies
+ * them, labelled, first.
+ * @internal
+ */
+export function fluxObjects(list: DeliveryRelease[], options: FluxOptions = {}): any[] {
   const namespace = options.namespace ?? DEFAULT_FLUX_NAMESPACE;
   const interval = options.interval ?? '5m';
   const retries = options.retries ?? 3;
-  const helm = components.filter((c) => c.chart);
-  const helmNames = new Set(helm.map((c) => c.name));
+  const gitRepository = options.gitRepository ?? DEFAULT_FLUX_GIT_REPOSITORY;
+  const base = repoPath(options.path);
   const sources: any[] = [];
   const releases: any[] = [];
   const seenRepos = new Map<string, string>();
 
-  for (const c of helm) {
-    const chart = c.chart!;
-    let chartSpec: Record<string, any> = {};
+  for (const r of list) {
+    let chartSpec: Record<string, any> | undefined;
     let chartRef: Record<string, any> | undefined;
-    if (chart.isOci) {
-      const name = `${c.name}-chart`;
-      sources.push(OciRepository.manifest({
-        metadata: { name, namespace },
-        spec: { url: `${chart.repository.replace(/\/$/, '')}/${chart.name}`, interval, ref: { tag: chart.version }, layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' as any } },
-      }));
-      chartRef = { kind: 'OCIRepository', name, namespace };
-    } else {
-      let repoName = seenRepos.get(chart.repository);
-      if (!repoName) {
-        repoName = sourceName(c);
-        let n = 2;
-        while ([...seenRepos.values()].includes(repoName)) repoName = `${sourceName(c)}-${n++}`;
-        seenRepos.set(chart.repository, repoName);
-        sources.push(HelmRepository.manifest({ metadata: { name: repoName, namespace }, spec: { url: chart.repository, interval } }));
+    if (r.remote) {
+      const chart = r.remote.chart;
+      if (chart.isOci) {
+        const name = `${r.name}-chart`;
+        sources.push(OciRepository.manifest({
+          metadata: { name, namespace },
+          spec: { url: `${chart.repository.replace(/\/$/, '')}/${chart.name}`, interval, ref: { tag: chart.version }, layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' as any } },
+        }));
+        chartRef = { kind: 'OCIRepository', name, namespace };
+      } else {
+        let repoName = seenRepos.get(chart.repository);
+        if (!repoName) {
+          repoName = sourceName(chart.name);
+          let n = 2;
+          while ([...seenRepos.values()].includes(repoName)) repoName = `${sourceName(chart.name)}-${n++}`;
+          seenRepos.set(chart.repository, repoName);
+          sources.push(HelmRepository.manifest({ metadata: { name: repoName, namespace }, spec: { url: chart.repository, interval } }));
+        }
+        chartSpec = { chart: chart.name, version: chart.version, sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repoName, namespace }, interval };
       }
-      chartSpec = { chart: chart.name, version: chart.version, sourceRef: { kind: 'HelmRepository' as any, name: repoName, namespace }, interval };
-    }
-    releases.push(HelmRelease.manifest({
-      metadata: { name: c.name, namespace },
-      spec: {
-        ...(chartRef ? { chartRef: chartRef as any } : { chart: { spec: chartSpec as any } }),
-        releaseName: c.name,
-        targetNamespace: c.namespace,
+    } else {
+      chartSpec = {
+        chart: `${base}/${r.local}`,
+        reconcileStrategy: HelmReleaseSpecChartSpecReconcileStrategy.REVISION,
+        sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.GIT_REPOSITORY, name: gitRepository, namespace },
         interval,
-        dependsOn: c.dependsOn.filter((d) => helmNames.has(d)).map((d) => ({ name: d, namespace })),
-        install: { createNamespace: true, crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries } },
-        upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, remediation: { retries, remediateLastFailure: true } },
-        values: c.values,
-      },
-    }));
+      };
+    }
+    const spec: Record<string, any> = {
+      ...(chartRef ? { chartRef } : { chart: { spec: chartSpec } }),
+      releaseName: r.name,
+      ...(r.namespace !== undefined ? { targetNamespace: r.namespace } : {}),
+      interval,
+      ...(r.dependsOn.length > 0 ? { dependsOn: r.dependsOn.map((d) => ({ name: d, namespace })) } : {}),
+      install: { createNamespace: false, ...(r.remote ? { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE } : {}), remediation: { retries } },
+      upgrade: { ...(r.remote ? { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE } : {}), remediation: { retries, remediateLastFailure: true } },
+      ...(r.remote ? { values: r.remote.values } : {}),
+    };
+    releases.push(HelmRelease.manifest({ metadata: { name: r.name, namespace }, spec: spec as any }));
   }
-  for (const r of releases) if (r.spec.dependsOn.length === 0) delete r.spec.dependsOn;
   return [...sources, ...releases];
 }

@@ -1,14 +1,20 @@
 /**
- * The Terraform target of cozynet: Helm releases as `helm_release`
- * resources through cdktf and @cdktf/provider-helm.
+ * The Terraform target of cozynet: the whole layer as `helm_release`
+ * resources (charts from their repositories, and the local charts of the
+ * output folder) through cdktf and @cdktf/provider-helm.
  *
- * This is a separate entry point (`cozynet/lib/terraform`): cdktf is
- * deprecated upstream, and importing the core library never loads it.
+ * This is a separate entry point (`cozynet/lib/terraform`): cdktf is archived
+ * upstream and an optional peer, and importing the core library never loads
+ * it.
  */
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { Platform } from '../platform/platform';
+import { planDelivery } from '../render/charts';
+import { collect } from '../render/collect';
+import { deliveryToTerraform } from '../render/terraform';
 
 /**
  * One Helm release for Terraform.
@@ -16,16 +22,25 @@ import { Construct } from 'constructs';
 export interface TerraformRelease {
   /** Release name. */
   readonly name: string;
-  /** Target namespace (created if missing). */
+  /** Namespace the release is stored in (it must exist: the `namespaces` release creates them). */
   readonly namespace: string;
-  /** Chart repository URL. */
-  readonly repository: string;
-  /** Chart name. */
+  /**
+   * Chart repository URL.
+   * @default - none: `chart` is the path of a local chart folder
+   */
+  readonly repository?: string;
+  /** Chart name, or the path of a local chart folder. */
   readonly chart: string;
-  /** Chart version. */
-  readonly version: string;
-  /** Values as one YAML document. */
-  readonly values: string;
+  /**
+   * Chart version.
+   * @default - the local chart's own version
+   */
+  readonly version?: string;
+  /**
+   * Values as one YAML document.
+   * @default - none
+   */
+  readonly values?: string;
   /** Release names this one waits for (must be in the same set to be wired). */
   readonly dependsOn: string[];
 }
@@ -68,11 +83,12 @@ export class HelmReleases extends Construct {
       const res = new Release(this, r.name, {
         name: r.name,
         namespace: r.namespace,
-        createNamespace: true,
+        // Namespaces are objects of the layer (labelled), applied first.
+        createNamespace: false,
         repository: r.repository,
         chart: r.chart,
         version: r.version,
-        values: [r.values],
+        values: r.values !== undefined ? [r.values] : undefined,
         dependsOn: deps.length > 0 ? deps : undefined,
       });
       res.overrideLogicalId(r.name.replace(/[^A-Za-z0-9_]/g, '_'));
@@ -82,12 +98,44 @@ export class HelmReleases extends Construct {
 }
 
 /**
+ * The whole layer of a platform as Terraform releases: the `namespaces`
+ * release, each component (remote chart, local chart of its objects) and
+ * the sections, in dependency order. The local charts are read from
+ * `chartsDir`, the `charts` folder of the platform's output folder (write it
+ * with `platform.synthesize(outdir)`).
+ * @param platform the platform
+ * @param chartsDir path of the output folder's `charts` folder, as Terraform sees it
+ */
+export function platformReleases(platform: Platform, chartsDir: string): TerraformRelease[] {
+  return deliveryToTerraform(planDelivery(collect(platform)).releases, chartsDir);
+}
+
+/**
+ * The root of an in-memory cdktf tree. cdktf's `App` creates its output
+ * folder (`cdktf.out`) in the working folder as soon as it is constructed;
+ * `TerraformStack.toTerraform()` needs none of that, only a root that cdktf
+ * recognizes as an app (`App.isApp`) and the cdktf version in the context.
+ */
+class InMemoryApp extends Construct {
+  public readonly hclOutput = false;
+  public readonly skipValidation = true;
+  public readonly skipBackendValidation = true;
+  constructor() {
+    super(undefined as any, '');
+    Object.defineProperty(this, Symbol.for('cdktf/App'), { value: true });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.node.setContext('cdktfVersion', require('cdktf/package.json').version);
+  }
+}
+
+/**
  * Renders the releases as a standalone Terraform JSON configuration
- * (`cdk.tf.json`), with a local backend at a relative path so that the
- * output names no path of the machine it was made on.
+ * (`cdk.tf.json`), in memory, with a local backend at a relative path so
+ * that the output names no path of the machine it was made on.
+ * @internal
  */
 export function renderTerraform(releases: TerraformRelease[]): Map<string, string> {
-  const app = new App({ outdir: 'cdktf.out', skipValidation: true, skipBackendValidation: true } as any);
+  const app = new InMemoryApp();
   const stack = new TerraformStack(app, 'cozynet');
   new LocalBackend(stack, { path: 'terraform.tfstate' });
   new HelmReleases(stack, 'platform', { releases });

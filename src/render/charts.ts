@@ -1,0 +1,176 @@
+import { createHash } from 'crypto';
+import { Collected, CollectedComponent } from './collect';
+import { toYaml } from './files';
+import { HelmChart } from '../helm/release';
+import { sortKeys } from '../helm/values';
+import { CozynetValidationError, ValidationIssue } from '../model/errors';
+
+/**
+ * How the whole layer reaches a cluster through Helm releases, shared by the
+ * Flux and the Terraform renderers: every object of `manifests/` belongs to
+ * exactly one release, and releases wait for what they need.
+ *
+ * - `namespaces` (local chart): every Namespace object, first of all, so that
+ *   no release creates a namespace without its labels (Pod Security, tenant
+ *   and system labels).
+ * - per component, in the stack's order: a Helm component is its remote chart,
+ *   preceded by `<release>-manifests` (local chart) when the component has
+ *   plain objects besides its Namespace (configuration the chart reads, such
+ *   as Cilium's chained CNI ConfigMap); a manifests-only component is a local
+ *   chart of its own name (as in the reference platform, where every
+ *   component is a Helm release).
+ * - per section (tenants, load-balancer, subnets, attachments, passthrough):
+ *   a local chart of the section's name, after every component (their objects
+ *   are custom resources of the components' CRDs).
+ * @internal
+ */
+export interface DeliveryRelease {
+  /** Helm release name. */
+  readonly name: string;
+  /** Namespace the release is stored in and its objects default to; undefined for releases of cluster-wide objects and sections. */
+  readonly namespace?: string;
+  /** Release names this one waits for (all present in the plan). */
+  readonly dependsOn: string[];
+  /** A chart from a repository (a Helm component). */
+  readonly remote?: { readonly chart: HelmChart; readonly values: Record<string, any> };
+  /** A chart of the output folder: its folder relative to the output folder (`charts/<name>`). */
+  readonly local?: string;
+  /** Component the release belongs to, if any. */
+  readonly component?: string;
+}
+
+/** @internal */
+export interface DeliveryPlan {
+  /** Releases, dependencies first. */
+  readonly releases: DeliveryRelease[];
+  /** Files of the local charts, relative to the output folder. */
+  readonly files: Map<string, string>;
+}
+
+/** Name of the release (and chart) holding every Namespace object. @internal */
+export const NAMESPACES_RELEASE = 'namespaces';
+
+/**
+ * Builds the delivery plan and the local charts of a collected platform.
+ * @internal
+ */
+export function planDelivery(collected: Collected): DeliveryPlan {
+  const manifests = collected.manifests.filter((m) => m.path.startsWith('manifests/'));
+  const byFile = new Map(manifests.map((m) => [m.path, m.objects]));
+  const componentFiles = new Set(collected.components.map((c) => c.manifestFile).filter((f): f is string => f !== undefined));
+  const files = new Map<string, string>();
+  const releases: DeliveryRelease[] = [];
+  const taken = new Map<string, string>();
+  const issues: ValidationIssue[] = [];
+  const claim = (name: string, owner: string) => {
+    const other = taken.get(name);
+    if (other !== undefined) {
+      issues.push({
+        path: owner.startsWith('components.') || !other.startsWith('components.') ? owner : other,
+        value: CozynetValidationError.show(name),
+        message: `the delivery would have two Helm releases named "${name}" (${other} and ${owner}); choose another release name`,
+      });
+    }
+    taken.set(name, owner);
+  };
+  const addLocal = (name: string, description: string, objects: any[], owner: string, rest: Omit<DeliveryRelease, 'name' | 'local'>) => {
+    claim(name, owner);
+    const dir = `charts/${name}`;
+    for (const [p, content] of localChart(name, description, objects)) files.set(`${dir}/${p}`, content);
+    releases.push({ name, local: dir, ...rest });
+  };
+
+  const namespaces = manifests.flatMap((m) => m.objects.filter(isNamespace));
+  if (namespaces.length > 0) {
+    addLocal(NAMESPACES_RELEASE, 'Namespaces of the networking layer (labelled), installed before everything else', namespaces, 'namespaces', { dependsOn: [] });
+  }
+  const first = namespaces.length > 0 ? [NAMESPACES_RELEASE] : [];
+
+  // Release that stands for a component (what dependents wait for); a
+  // component without a release passes on what it waits for.
+  const finalRelease = new Map<string, string>();
+  const inherited = new Map<string, string[]>();
+  const componentNames = new Set(collected.components.map((c) => c.name));
+  const waitsFor = (c: CollectedComponent): string[] => {
+    const out: string[] = [];
+    for (const d of c.dependsOn) {
+      if (!componentNames.has(d)) continue;
+      const r = finalRelease.get(d);
+      if (r !== undefined && !out.includes(r)) out.push(r);
+      else if (r === undefined) for (const x of inherited.get(d) ?? []) if (!out.includes(x)) out.push(x);
+    }
+    return out;
+  };
+  for (const c of collected.components) {
+    const owner = c.id === 'cilium-networkpolicy' ? 'firewall' : `components.${camel(c.id ?? c.name)}.releaseName`;
+    const objects = (c.manifestFile ? byFile.get(c.manifestFile) ?? [] : []).filter((o) => !isNamespace(o));
+    const deps = [...first, ...waitsFor(c)];
+    if (c.chart) {
+      let before: string[] = [];
+      if (objects.length > 0) {
+        const name = `${c.name}-manifests`;
+        addLocal(name, `Objects of ${c.name} applied before its chart`, objects, owner, { namespace: c.namespace, dependsOn: deps, component: c.name });
+        before = [name];
+      }
+      claim(c.name, owner);
+      // (the component's own objects already wait for the namespaces)
+      const remoteDeps = before.length > 0 ? [...deps.filter((d) => d !== NAMESPACES_RELEASE), ...before] : deps;
+      releases.push({ name: c.name, namespace: c.namespace, dependsOn: remoteDeps, remote: { chart: c.chart, values: sortKeys(c.values ?? {}) }, component: c.name });
+      finalRelease.set(c.name, c.name);
+    } else if (objects.length > 0) {
+      addLocal(c.name, `${c.name}, a component of the networking layer`, objects, owner, { namespace: c.namespace, dependsOn: deps, component: c.name });
+      finalRelease.set(c.name, c.name);
+    } else {
+      inherited.set(c.name, waitsFor(c));
+    }
+  }
+
+  const everyComponent = [...new Set(collected.components.map((c) => finalRelease.get(c.name)).filter((r): r is string => r !== undefined))];
+  for (const m of manifests) {
+    if (componentFiles.has(m.path)) continue;
+    const objects = m.objects.filter((o) => !isNamespace(o));
+    if (objects.length === 0) continue;
+    const name = m.path.slice('manifests/'.length, -'.yaml'.length);
+    addLocal(name, `The ${name} objects of the platform file`, objects, `manifests/${name}.yaml`, { dependsOn: [...first, ...everyComponent] });
+  }
+  if (issues.length > 0) throw new CozynetValidationError(issues);
+  return { releases, files };
+}
+
+function isNamespace(o: any): boolean {
+  return o?.apiVersion === 'v1' && o?.kind === 'Namespace';
+}
+
+/**
+ * A Helm chart whose one template holds `objects` verbatim: `{{` is escaped so
+ * that Helm renders the text as written. The chart version carries a hash of
+ * the content, so that Helm, Flux and Terraform see every change as an
+ * upgrade.
+ */
+function localChart(name: string, description: string, objects: any[]): Map<string, string> {
+  const template = escapeTemplate(toYaml(objects));
+  const hash = createHash('sha256').update(template).digest('hex').slice(0, 12);
+  const chartYaml = toYaml([{
+    apiVersion: 'v2',
+    name,
+    description,
+    type: 'application',
+    version: `0.0.0-h${hash}`,
+  }]);
+  return new Map([
+    ['Chart.yaml', chartYaml],
+    [`templates/${name}.yaml`, template],
+  ]);
+}
+
+/**
+ * Escapes Go template actions: every `{{` becomes an action printing `{{`.
+ * @internal
+ */
+export function escapeTemplate(text: string): string {
+  return text.replace(/\{\{/g, '{{ "{{" }}');
+}
+
+function camel(s: string): string {
+  return s.replace(/-([a-z])/g, (_, x) => x.toUpperCase());
+}

@@ -1,0 +1,172 @@
+import { stringify } from 'yaml';
+import { CollectedComponent } from './collect';
+import { ClusterNetwork } from '../model/cluster';
+import { formatAddress, parseCidr } from '../model/ip';
+import { Distribution } from '../variants/variant';
+
+/**
+ * What the cluster itself must be set up with for this layer, derived from
+ * the same model: the pod and service CIDRs, the DNS domain, no CNI of the
+ * distribution (cozynet installs the network, or the user brings one with
+ * `noop`), no kube-proxy when Cilium replaces it, and the node-level settings
+ * the reference platform sets for its networking.
+ * @internal
+ */
+export interface ClusterSettingsInput {
+  readonly distribution: Distribution;
+  readonly cluster: ClusterNetwork;
+  /** The collected components (names and merged Helm values). */
+  readonly components: CollectedComponent[];
+}
+
+/** The settings every format is derived from. @internal */
+export interface ClusterSettings {
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+  readonly clusterDomain: string;
+  /** The cluster DNS Service address: the 10th address of the service CIDR, as kubeadm picks it. */
+  readonly clusterDns: string;
+  /** Whether Cilium replaces kube-proxy (so the distribution must not run it). */
+  readonly kubeProxyReplaced: boolean;
+  /** KubePrism port when Cilium reaches the API server through it (Talos). */
+  readonly kubePrismPort?: number;
+  /** Whether Kube-OVN runs (needs the openvswitch kernel module on Talos). */
+  readonly kubeOvn: boolean;
+  /** API server endpoint Cilium uses on the generic variants. */
+  readonly apiServer?: { readonly host: string; readonly port: number };
+}
+
+/** @internal */
+export function clusterSettings(input: ClusterSettingsInput): ClusterSettings {
+  const cilium = input.components.find((c) => c.chart?.name === 'cilium')?.values ?? undefined;
+  const svc = parseCidr(input.cluster.serviceCidr);
+  const clusterDns = svc.ok ? formatAddress(svc.value.start + 10n, svc.value.family) : '';
+  const api = input.cluster.apiServer;
+  return {
+    podCidr: input.cluster.podCidr,
+    serviceCidr: input.cluster.serviceCidr,
+    clusterDomain: input.cluster.clusterDomain,
+    clusterDns,
+    kubeProxyReplaced: cilium?.kubeProxyReplacement === true || cilium?.kubeProxyReplacement === 'true',
+    kubePrismPort: cilium && cilium.k8sServiceHost === 'localhost' && typeof cilium.k8sServicePort === 'number' ? cilium.k8sServicePort : undefined,
+    kubeOvn: input.components.some((c) => c.chart?.name === 'kube-ovn'),
+    apiServer: api ? { host: api.host, port: api.port ?? 6443 } : undefined,
+  };
+}
+
+const HEADER = '# Written by cozynet from the platform file: the cluster must be set up with these\n# settings for the networking layer to work. Edit the platform file, not this file.\n';
+
+/**
+ * Talos machine-config patch (`talosctl ... --config-patch @talos-patch.yaml`).
+ * Fields: https://www.talos.dev/v1.10/reference/configuration/v1alpha1/config/
+ * @internal
+ */
+export function talosPatch(s: ClusterSettings): string {
+  const machine: Record<string, any> = {};
+  if (s.kubePrismPort !== undefined) machine.features = { kubePrism: { enabled: true, port: s.kubePrismPort } };
+  if (s.kubeOvn) machine.kernel = { modules: [{ name: 'openvswitch' }] };
+  machine.sysctls = {
+    'net.ipv4.neigh.default.gc_thresh1': '4096',
+    'net.ipv4.neigh.default.gc_thresh2': '8192',
+    'net.ipv4.neigh.default.gc_thresh3': '16384',
+  };
+  const cluster: Record<string, any> = {
+    network: { cni: { name: 'none' }, dnsDomain: s.clusterDomain, podSubnets: [s.podCidr], serviceSubnets: [s.serviceCidr] },
+  };
+  if (s.kubeProxyReplaced) cluster.proxy = { disabled: true };
+  const reasons = [
+    '# cluster.network.cni.name none: cozynet installs the pod network (or you bring one with the noop variant).',
+    '# cluster.network.podSubnets/serviceSubnets/dnsDomain: equal to the platform file (cluster.podCidr, serviceCidr, clusterDomain).',
+    ...(s.kubeProxyReplaced ? ['# cluster.proxy.disabled: Cilium replaces kube-proxy (kubeProxyReplacement: true).'] : []),
+    ...(s.kubePrismPort !== undefined ? [`# machine.features.kubePrism: Cilium reaches the API server at localhost:${s.kubePrismPort} (k8sServiceHost/k8sServicePort).`] : []),
+    ...(s.kubeOvn ? ['# machine.kernel.modules openvswitch: Kube-OVN does not load kernel modules on Talos (DISABLE_MODULES_MANAGEMENT).'] : []),
+    '# machine.sysctls gc_thresh1-3: neighbour (ARP) table sized for many pods and VMs per node, as the reference platform sets it.',
+  ];
+  return HEADER + reasons.join('\n') + '\n' + stringify({ machine, cluster }, { lineWidth: 0 });
+}
+
+/**
+ * kubeadm configuration: InitConfiguration skipping the kube-proxy addon
+ * phase, and the networking part of ClusterConfiguration.
+ * Fields: https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/
+ * @internal
+ */
+export function kubeadmConfig(s: ClusterSettings): string {
+  const init: Record<string, any> = { apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'InitConfiguration' };
+  if (s.kubeProxyReplaced) init.skipPhases = ['addon/kube-proxy'];
+  const cluster: Record<string, any> = { apiVersion: 'kubeadm.k8s.io/v1beta4', kind: 'ClusterConfiguration' };
+  if (s.apiServer) cluster.controlPlaneEndpoint = `${s.apiServer.host.includes(':') ? `[${s.apiServer.host}]` : s.apiServer.host}:${s.apiServer.port}`;
+  cluster.networking = { podSubnet: s.podCidr, serviceSubnet: s.serviceCidr, dnsDomain: s.clusterDomain };
+  const reasons = [
+    '# kubeadm init --config kubeadm.yaml (merge with your own InitConfiguration/ClusterConfiguration).',
+    ...(s.kubeProxyReplaced ? ['# skipPhases addon/kube-proxy: Cilium replaces kube-proxy.'] : []),
+    ...(s.apiServer ? ['# controlPlaneEndpoint: the API server Cilium reaches (cluster.apiServer).'] : []),
+    '# networking: equal to the platform file; no CNI is installed by kubeadm.',
+  ];
+  return HEADER + reasons.join('\n') + '\n' + stringify(init, { lineWidth: 0 }) + '---\n' + stringify(cluster, { lineWidth: 0 });
+}
+
+/**
+ * k3s server configuration (`/etc/rancher/k3s/config.yaml`, keys are the
+ * server flags). Flags: https://docs.k3s.io/cli/server
+ * @internal
+ */
+export function k3sConfig(s: ClusterSettings): string {
+  const c: Record<string, any> = {
+    'flannel-backend': 'none',
+    'disable-network-policy': true,
+    ...(s.kubeProxyReplaced ? { 'disable-kube-proxy': true } : {}),
+    'disable': ['servicelb'],
+    'cluster-cidr': s.podCidr,
+    'service-cidr': s.serviceCidr,
+    'cluster-dns': s.clusterDns,
+    'cluster-domain': s.clusterDomain,
+  };
+  const reasons = [
+    '# flannel-backend none, disable-network-policy: cozynet installs the pod network and its policies.',
+    ...(s.kubeProxyReplaced ? ['# disable-kube-proxy: Cilium replaces kube-proxy.'] : []),
+    '# disable servicelb: MetalLB announces LoadBalancer addresses.',
+    '# cluster-dns: the 10th address of service-cidr (k3s default 10.43.0.10 lies outside another service CIDR).',
+  ];
+  return HEADER + reasons.join('\n') + '\n' + stringify(c, { lineWidth: 0 });
+}
+
+/**
+ * RKE2 server configuration (`/etc/rancher/rke2/config.yaml`).
+ * Keys: https://docs.rke2.io/reference/server_config
+ * @internal
+ */
+export function rke2Config(s: ClusterSettings): string {
+  const c: Record<string, any> = {
+    'cni': 'none',
+    ...(s.kubeProxyReplaced ? { 'disable-kube-proxy': true } : {}),
+    'cluster-cidr': s.podCidr,
+    'service-cidr': s.serviceCidr,
+    'cluster-dns': s.clusterDns,
+    'cluster-domain': s.clusterDomain,
+  };
+  const reasons = [
+    '# cni none: cozynet installs the pod network (RKE2 has no network policy controller of its own besides its CNIs).',
+    ...(s.kubeProxyReplaced ? ['# disable-kube-proxy: Cilium replaces kube-proxy.'] : []),
+    '# cluster-dns: the 10th address of service-cidr.',
+  ];
+  return HEADER + reasons.join('\n') + '\n' + stringify(c, { lineWidth: 0 });
+}
+
+/**
+ * The `cluster/` files of the output folder for the variant's distribution:
+ * Talos variants get the Talos patch; the generic ones kubeadm, k3s and RKE2
+ * settings; `noop` (any distribution) all of them.
+ * @internal
+ */
+export function renderClusterSettings(input: ClusterSettingsInput): Map<string, string> {
+  const s = clusterSettings(input);
+  const files = new Map<string, string>();
+  if (input.distribution !== Distribution.GENERIC) files.set('cluster/talos-patch.yaml', talosPatch(s));
+  if (input.distribution !== Distribution.TALOS) {
+    files.set('cluster/kubeadm.yaml', kubeadmConfig(s));
+    files.set('cluster/k3s-config.yaml', k3sConfig(s));
+    files.set('cluster/rke2-config.yaml', rke2Config(s));
+  }
+  return files;
+}
