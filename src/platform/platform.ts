@@ -7,10 +7,10 @@ import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-at
 import { PassthroughService, PassthroughServiceProps } from '../constructs/passthrough';
 import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
-import { collect } from '../render/collect';
-import { renderDiagram } from '../render/diagram';
 import { planDelivery } from '../render/charts';
 import { renderClusterSettings } from '../render/cluster-settings';
+import { collect } from '../render/collect';
+import { renderDiagram } from '../render/diagram';
 import { renderFiles } from '../render/files';
 import { checkFluxSource, FluxOptions, fluxObjects } from '../render/flux';
 import { writeFolderAtomically } from '../render/output';
@@ -261,7 +261,11 @@ export class Platform extends Construct {
       terraform: terraform.files,
       charts: plan.files,
       flux: fluxObjects(plan.releases, this.delivery.flux),
-      cluster: renderClusterSettings({ distribution: this.stack.variant.distribution, cluster: this.stack.cluster, components: collected.components }),
+      cluster: renderClusterSettings({
+        distribution: this.stack.variant.distribution,
+        cluster: this.stack.cluster,
+        components: collected.components,
+      }),
     });
     const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
     files.set('topology.mmd', renderDiagram(this, { objects }));

@@ -115,7 +115,13 @@ export function planDelivery(collected: Collected): DeliveryPlan {
       claim(c.name, owner);
       // (the component's own objects already wait for the namespaces)
       const remoteDeps = before.length > 0 ? [...deps.filter((d) => d !== NAMESPACES_RELEASE), ...before] : deps;
-      releases.push({ name: c.name, namespace: c.namespace, dependsOn: remoteDeps, remote: { chart: c.chart, values: sortKeys(c.values ?? {}) }, component: c.name });
+      releases.push({
+        name: c.name,
+        namespace: c.namespace,
+        dependsOn: remoteDeps,
+        remote: { chart: c.chart, values: sortKeys(c.values ?? {}) },
+        component: c.name,
+      });
       finalRelease.set(c.name, c.name);
     } else if (objects.length > 0) {
       addLocal(c.name, `${c.name}, a component of the networking layer`, objects, owner, { namespace: c.namespace, dependsOn: deps, component: c.name });

@@ -146,7 +146,12 @@ export function fluxObjects(list: DeliveryRelease[], options: FluxOptions = {}):
           seenRepos.set(chart.repository, repoName);
           sources.push(HelmRepository.manifest({ metadata: { name: repoName, namespace }, spec: { url: chart.repository, interval } }));
         }
-        chartSpec = { chart: chart.name, version: chart.version, sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repoName, namespace }, interval };
+        chartSpec = {
+          chart: chart.name,
+          version: chart.version,
+          sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repoName, namespace },
+          interval,
+        };
       }
     } else {
       chartSpec = {

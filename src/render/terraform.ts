@@ -35,7 +35,12 @@ export function deliveryToTerraform(releases: DeliveryRelease[], chartsDir: stri
     namespace: r.namespace ?? TERRAFORM_DEFAULT_NAMESPACE,
     dependsOn: r.dependsOn,
     ...(r.remote
-      ? { repository: r.remote.chart.repository, chart: r.remote.chart.name, version: r.remote.chart.version, values: toYaml([sortKeys(r.remote.values)]) }
+      ? {
+        repository: r.remote.chart.repository,
+        chart: r.remote.chart.name,
+        version: r.remote.chart.version,
+        values: toYaml([sortKeys(r.remote.values)]),
+      }
       : { chart: `${chartsDir}/${r.local!.slice('charts/'.length)}` }),
   }));
 }
