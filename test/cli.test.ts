@@ -32,9 +32,10 @@ describe('cozynet synth', () => {
     const dir = tmp();
     const out = path.join(dir, 'out');
     const r = cli(['synth', '--out', out]);
-    expect(r.err).toMatch(/^cozynet: wrote 24 files to .*out\/ \(\d+ objects: /);
+    expect(r.err).toMatch(/^cozynet: wrote 25 files to .*out\/ \(\d+ objects: /);
     expect(r.code).toBe(0);
     expect(listFiles(out)).toEqual([
+      'apply/kubectl.sh',
       'charts/cilium-manifests/Chart.yaml',
       'charts/cilium-manifests/templates/cilium-manifests.yaml',
       'charts/cilium-networkpolicy/Chart.yaml',
@@ -61,7 +62,7 @@ describe('cozynet synth', () => {
       'topology.mmd',
     ].sort());
     const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8'));
-    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'cluster']);
+    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'cluster', 'apply']);
     expect(Object.keys(index.components[0])).toEqual(['name', 'namespace', 'dependsOn', 'chart', 'values', 'manifests']);
     expect(index.terraform).toEqual(['terraform/cdk.tf.json']);
     for (const f of listFiles(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain(dir);

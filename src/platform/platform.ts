@@ -7,6 +7,7 @@ import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-at
 import { PassthroughService, PassthroughServiceProps } from '../constructs/passthrough';
 import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
+import { renderApplyScript } from '../render/apply-script';
 import { planDelivery } from '../render/charts';
 import { renderClusterSettings } from '../render/cluster-settings';
 import { collect } from '../render/collect';
@@ -261,6 +262,7 @@ export class Platform extends Construct {
       terraform: terraform.files,
       charts: plan.files,
       flux: fluxObjects(plan.releases, this.delivery.flux),
+      apply: new Map([['apply/kubectl.sh', renderApplyScript(plan.releases)]]),
       cluster: renderClusterSettings({
         distribution: this.stack.variant.distribution,
         cluster: this.stack.cluster,

@@ -37,6 +37,8 @@ export interface DeliveryRelease {
   readonly local?: string;
   /** Component the release belongs to, if any. */
   readonly component?: string;
+  /** Names of the CustomResourceDefinitions a local chart applies. */
+  readonly crds?: string[];
 }
 
 /** @internal */
@@ -77,7 +79,8 @@ export function planDelivery(collected: Collected): DeliveryPlan {
     claim(name, owner);
     const dir = `charts/${name}`;
     for (const [p, content] of localChart(name, description, objects)) files.set(`${dir}/${p}`, content);
-    releases.push({ name, local: dir, ...rest });
+    const crds = objects.filter((o) => o?.kind === 'CustomResourceDefinition').map((o) => String(o.metadata?.name));
+    releases.push({ name, local: dir, ...rest, ...(crds.length > 0 ? { crds } : {}) });
   };
 
   const namespaces = manifests.flatMap((m) => m.objects.filter(isNamespace));

@@ -13,6 +13,8 @@ export interface RenderOptions {
   readonly flux?: any[];
   /** Cluster settings (`cluster/...`), if any. */
   readonly cluster?: Map<string, string>;
+  /** Scripts of the kubectl path (`apply/...`), if any. */
+  readonly apply?: Map<string, string>;
 }
 
 /** Multi-document YAML with stable formatting. @internal */
@@ -48,6 +50,11 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     files.set(p, content);
     clusterFiles.push(p);
   }
+  const applyFiles: string[] = [];
+  for (const [p, content] of options.apply ?? []) {
+    files.set(p, content);
+    applyFiles.push(p);
+  }
 
   const valuesFiles = new Map<string, string>();
   for (const c of collected.components) {
@@ -78,6 +85,7 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     terraform: terraformFiles,
     charts: chartFolders,
     cluster: clusterFiles,
+    apply: applyFiles,
   };
   files.set('index.json', JSON.stringify(index, undefined, 2) + '\n');
   return files;

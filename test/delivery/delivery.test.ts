@@ -4,12 +4,13 @@
  * configuration alone delivers, are exactly the objects of manifests/, in
  * dependency order. Local charts are rendered with the real helm (v3.18).
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { helmTemplate, writeTree } from './helm';
+import { helmBinary, helmTemplate, writeTree } from './helm';
 import { Platform, Variant } from '../../src';
 import { readPlatformFile } from '../../src/platform/file';
 import { planDelivery } from '../../src/render/charts';
@@ -209,4 +210,48 @@ test('delivery.flux.gitRepository and path choose the source of the local charts
     expect(() => new Platform(new Construct(undefined as any, ''), 'p', { delivery: { flux: { path: bad } } })).toThrow(/delivery\.flux\.path: must be a relative path/);
   }
   expect(() => new Platform(new Construct(undefined as any, ''), 'p', { delivery: { flux: { gitRepository: 'Bad Name' } } })).toThrow(/delivery\.flux\.gitRepository/);
+});
+
+describe('the kubectl path (apply/kubectl.sh)', () => {
+  const files = new Platform(new Construct(undefined as any, ''), 'p', { ...readPlatformFile(CONTRACT), delivery: { terraform: false } })._renderFiles();
+  const index = JSON.parse(files.get('index.json')!);
+  const manifests: any[] = (index.manifests as string[]).flatMap((p) => docsOf(files.get(p)!));
+
+  test('applies every object of manifests/ with kubectl (local charts through the real helm) and installs the remote charts, in the order of the Flux releases', () => {
+    expect(index.apply).toEqual(['apply/kubectl.sh']);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-apply-'));
+    try {
+      for (const [p, content] of files) {
+        fs.mkdirSync(path.dirname(path.join(out, 'dist', p)), { recursive: true });
+        fs.writeFileSync(path.join(out, 'dist', p), content);
+      }
+      // kubectl records what it is given; helm is the real one except for `upgrade`
+      const bin = path.join(out, 'bin');
+      fs.mkdirSync(bin);
+      const log = path.join(out, 'log');
+      fs.writeFileSync(path.join(bin, 'kubectl'), `#!/bin/sh\necho "kubectl $*" >> ${log}\n[ "$1" = apply ] && cat >> ${log}.objects && echo --- >> ${log}.objects\nexit 0\n`, { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\nif [ "$1" = template ]; then exec ${helmBinary()} "$@"; fi\necho "helm $*" >> ${log}\n`, { mode: 0o755 });
+      const r = spawnSync('sh', [path.join(out, 'dist', 'apply', 'kubectl.sh')], { cwd: os.tmpdir(), encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const applied = docsOf(fs.readFileSync(`${log}.objects`, 'utf8'));
+      expect(canonical(applied)).toEqual(canonical(manifests));
+      // the order of the Flux releases: each local chart applied, each remote chart installed
+      const order = r.stdout.split('\n').filter((l) => l.startsWith('cozynet: ')).map((l) => l.slice('cozynet: '.length));
+      const flux = docsOf(files.get('flux/releases.yaml')!).filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name);
+      expect(order).toEqual(flux);
+      const calls = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l);
+      expect(calls.filter((l) => l.startsWith('helm upgrade')).map((l) => l.split(' ')[3])).toEqual(['cilium', 'kubeovn', 'metallb']);
+      expect(calls).toContain('helm upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace cozy-cilium -f helm/cilium.values.yaml --wait --timeout 10m');
+      expect(calls).toContain('kubectl wait --for=condition=Established --timeout=120s crd/network-attachment-definitions.k8s.cni.cncf.io');
+      // the CRD is established before the attachments (NetworkAttachmentDefinitions) are applied
+      const local = order.filter((n) => !['cilium', 'kubeovn', 'metallb'].includes(n));
+      const applies = calls.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith('kubectl apply')).map(([, i]) => i);
+      const wait = calls.indexOf('kubectl wait --for=condition=Established --timeout=120s crd/network-attachment-definitions.k8s.cni.cncf.io');
+      expect(wait).toBeGreaterThan(applies[local.indexOf('multus')]);
+      expect(wait).toBeLessThan(applies[local.indexOf('attachments')]);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
 });
