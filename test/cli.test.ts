@@ -62,7 +62,7 @@ describe('cozynet synth', () => {
       'topology.mmd',
     ].sort());
     const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8'));
-    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'cluster', 'apply']);
+    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'clusterSettings', 'apply']);
     expect(Object.keys(index.components[0])).toEqual(['name', 'namespace', 'dependsOn', 'chart', 'values', 'manifests']);
     expect(index.terraform).toEqual(['terraform/cdk.tf.json']);
     for (const f of listFiles(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain(dir);

@@ -263,7 +263,7 @@ export class Platform extends Construct {
       charts: plan.files,
       flux: fluxObjects(plan.releases, this.delivery.flux),
       apply: new Map([['apply/kubectl.sh', renderApplyScript(plan.releases)]]),
-      cluster: renderClusterSettings({
+      clusterSettings: renderClusterSettings({
         distribution: this.stack.variant.distribution,
         cluster: this.stack.cluster,
         components: collected.components,

@@ -12,7 +12,7 @@ export interface RenderOptions {
   /** The whole layer's Flux objects (replaces the Flux objects of the tree), if rendered. */
   readonly flux?: any[];
   /** Cluster settings (`cluster/...`), if any. */
-  readonly cluster?: Map<string, string>;
+  readonly clusterSettings?: Map<string, string>;
   /** Scripts of the kubectl path (`apply/...`), if any. */
   readonly apply?: Map<string, string>;
 }
@@ -46,7 +46,7 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     if (!chartFolders.includes(folder)) chartFolders.push(folder);
   }
   const clusterFiles: string[] = [];
-  for (const [p, content] of options.cluster ?? []) {
+  for (const [p, content] of options.clusterSettings ?? []) {
     files.set(p, content);
     clusterFiles.push(p);
   }
@@ -84,7 +84,7 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     flux: fluxFiles,
     terraform: terraformFiles,
     charts: chartFolders,
-    cluster: clusterFiles,
+    clusterSettings: clusterFiles,
     apply: applyFiles,
   };
   files.set('index.json', JSON.stringify(index, undefined, 2) + '\n');

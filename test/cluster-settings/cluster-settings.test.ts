@@ -59,7 +59,7 @@ describe.each(Variant.names())('variant %s', (variant) => {
       ...(distribution !== 'generic' ? ['cluster/talos-patch.yaml'] : []),
       ...(distribution !== 'talos' ? ['cluster/kubeadm.yaml', 'cluster/k3s-config.yaml', 'cluster/rke2-config.yaml'] : []),
     ];
-    expect(index.cluster).toEqual(expected);
+    expect(index.clusterSettings).toEqual(expected);
     for (const f of expected) expect(files.get(f)).toMatch(/^# Written by cozynet/);
   });
 

@@ -160,8 +160,8 @@ describe.each(Variant.names())('variant %s', (variant) => {
   test('index.json lists the chart folders and the cluster settings', () => {
     const folders = [...new Set([...files.keys()].filter((p) => p.startsWith('charts/')).map((p) => p.split('/').slice(0, 2).join('/')))];
     expect([...index.charts].sort()).toEqual(folders.sort());
-    expect(index.cluster.length).toBeGreaterThan(0);
-    for (const f of index.cluster) expect(files.has(f)).toBe(true);
+    expect(index.clusterSettings.length).toBeGreaterThan(0);
+    for (const f of index.clusterSettings) expect(files.has(f)).toBe(true);
   });
 });
 
