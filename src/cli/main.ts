@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { Command, CommanderError } from 'commander';
 import { Construct } from 'constructs';
 import { diagramCommand } from './diagram-command';
@@ -5,6 +6,7 @@ import { validateFolder } from './validate-command';
 import { CozynetValidationError } from '../model/errors';
 import { platformSchema, readPlatformFile } from '../platform/file';
 import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
+import { MAX_CLUSTER_CONFIG_BYTES, parseClusterConfig } from '../render/cluster-settings';
 import { collect } from '../render/collect';
 import { validateObjects } from '../validation/object-validator';
 import { formatVerifyReport } from '../verify/format';
@@ -43,6 +45,23 @@ export function buildPlatform(props: PlatformProps): Platform {
   return new Platform(new Construct(undefined as any, ''), 'platform', props);
 }
 
+/** An existing cluster configuration file (bounded read). */
+function readClusterConfig(file: string): any[] {
+  let text: string;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(MAX_CLUSTER_CONFIG_BYTES + 1);
+      text = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, null)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e: any) {
+    throw new CozynetValidationError([{ path: '--cluster-config', value: CozynetValidationError.show(file), message: `cannot be read (${e?.code ?? e})` }]);
+  }
+  return parseClusterConfig(file, text);
+}
+
 function formatSummary(s: SynthesisSummary, ms: number): string {
   const kinds = Object.entries(s.objectsByKind).map(([k, n]) => `${n} ${k}`).join(', ');
   const notices = (s.notices ?? []).map((n) => `${n}\n`).join('');
@@ -78,6 +97,7 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
   program.command('validate')
     .description('check a platform file (and every object it synthesizes), or the objects of an existing output folder, strictly against the bundled CRDs and Kubernetes schemas')
     .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--cluster-config <file...>', 'existing Talos machine config, kubeadm configuration or k3s/RKE2 config: each mismatch with the platform file is an error')
     .argument('[dir]', 'an output folder to check instead')
     .action((dir: string | undefined, opts) => {
       if (dir) {
@@ -92,6 +112,8 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
         return;
       }
       const platform = buildPlatform(loadPlatformProps(opts.config));
+      const clusterIssues = ((opts.clusterConfig ?? []) as string[]).flatMap((f) => platform._clusterConfigIssues(f, readClusterConfig(f)));
+      if (clusterIssues.length > 0) throw new CozynetValidationError(clusterIssues);
       // every object of the output: manifests and Flux (values checks run in the same walk)
       const objects = collect(platform).manifests.flatMap((m) => m.objects);
       const problems = validateObjects(objects);

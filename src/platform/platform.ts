@@ -9,7 +9,7 @@ import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
 import { renderApplyScript } from '../render/apply-script';
 import { planDelivery } from '../render/charts';
-import { renderClusterSettings } from '../render/cluster-settings';
+import { clusterSettings, compareClusterConfig, renderClusterSettings } from '../render/cluster-settings';
 import { collect } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
 import { renderFiles } from '../render/files';
@@ -247,6 +247,18 @@ export class Platform extends Construct {
    */
   public _renderFiles(): Map<string, string> {
     return this._render().files;
+  }
+
+  /**
+   * Mismatches between an existing Talos machine config, kubeadm
+   * configuration or k3s/RKE2 config file (its YAML documents) and what this
+   * platform needs of the cluster (`cluster/` of the output folder).
+   * @internal
+   */
+  public _clusterConfigIssues(file: string, docs: any[]): ValidationIssue[] {
+    const collected = collect(this);
+    const settings = clusterSettings({ distribution: this.stack.variant.distribution, cluster: this.stack.cluster, components: collected.components });
+    return compareClusterConfig(file, docs, settings);
   }
 
   /**

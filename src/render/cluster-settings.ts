@@ -1,6 +1,7 @@
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { CollectedComponent } from './collect';
 import { ClusterNetwork } from '../model/cluster';
+import { CozynetValidationError } from '../model/errors';
 import { formatAddress, parseCidr } from '../model/ip';
 import { Distribution } from '../variants/variant';
 
@@ -169,4 +170,120 @@ export function renderClusterSettings(input: ClusterSettingsInput): Map<string, 
     files.set('cluster/rke2-config.yaml', rke2Config(s));
   }
   return files;
+}
+
+/** One field of a distribution's configuration compared with the model. */
+interface Expectation {
+  /** Field path in the distribution's file. */
+  readonly field: string;
+  /** Its value (undefined: not set). */
+  readonly actual: unknown;
+  /** What the distribution uses when it is not set. */
+  readonly fallback?: unknown;
+  /** The value the layer needs. */
+  readonly expected: unknown;
+  /** The platform file field it comes from, or why. */
+  readonly because: string;
+}
+
+function get(o: any, path: string): unknown {
+  return path.split('.').reduce((x, k) => (x !== null && typeof x === 'object' ? x[k] : undefined), o);
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Compares an existing Talos machine config, kubeadm configuration, or k3s /
+ * RKE2 config file with what the layer needs, and returns one issue per
+ * mismatch, naming the file's field and the platform file's. Unset fields
+ * count with the distribution's default.
+ * @param file the file's name (for messages)
+ * @param docs the file's YAML documents
+ * @internal
+ */
+export function compareClusterConfig(file: string, docs: any[], s: ClusterSettings): Array<{ path: string; value: string; message: string }> {
+  const checks: Expectation[] = [];
+  let recognized = false;
+  for (const d of docs) {
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) continue;
+    if (typeof d.apiVersion === 'string' && d.apiVersion.startsWith('kubeadm.k8s.io/')) {
+      recognized = true;
+      if (d.kind === 'ClusterConfiguration') {
+        checks.push(
+          { field: 'networking.podSubnet', actual: get(d, 'networking.podSubnet'), expected: s.podCidr, because: 'cluster.podCidr' },
+          { field: 'networking.serviceSubnet', actual: get(d, 'networking.serviceSubnet'), fallback: '10.96.0.0/12', expected: s.serviceCidr, because: 'cluster.serviceCidr' },
+          { field: 'networking.dnsDomain', actual: get(d, 'networking.dnsDomain'), fallback: 'cluster.local', expected: s.clusterDomain, because: 'cluster.clusterDomain' },
+        );
+      } else if (d.kind === 'InitConfiguration' && s.kubeProxyReplaced) {
+        const phases = Array.isArray(d.skipPhases) ? d.skipPhases : [];
+        checks.push({ field: 'skipPhases', actual: phases.includes('addon/kube-proxy') ? 'addon/kube-proxy' : d.skipPhases, fallback: [], expected: 'addon/kube-proxy', because: 'Cilium replaces kube-proxy (the list must hold addon/kube-proxy)' });
+      }
+    } else if ('machine' in d || 'cluster' in d) {
+      recognized = true;
+      checks.push(
+        { field: 'cluster.network.cni.name', actual: get(d, 'cluster.network.cni.name'), fallback: 'flannel', expected: 'none', because: 'cozynet installs the pod network' },
+        { field: 'cluster.network.podSubnets', actual: get(d, 'cluster.network.podSubnets'), fallback: ['10.244.0.0/16'], expected: [s.podCidr], because: 'cluster.podCidr' },
+        { field: 'cluster.network.serviceSubnets', actual: get(d, 'cluster.network.serviceSubnets'), fallback: ['10.96.0.0/12'], expected: [s.serviceCidr], because: 'cluster.serviceCidr' },
+        { field: 'cluster.network.dnsDomain', actual: get(d, 'cluster.network.dnsDomain'), fallback: 'cluster.local', expected: s.clusterDomain, because: 'cluster.clusterDomain' },
+      );
+      if (s.kubeProxyReplaced) checks.push({ field: 'cluster.proxy.disabled', actual: get(d, 'cluster.proxy.disabled'), fallback: false, expected: true, because: 'Cilium replaces kube-proxy' });
+      if (s.kubePrismPort !== undefined) {
+        checks.push(
+          { field: 'machine.features.kubePrism.enabled', actual: get(d, 'machine.features.kubePrism.enabled'), fallback: true, expected: true, because: `Cilium reaches the API server at localhost:${s.kubePrismPort}` },
+          { field: 'machine.features.kubePrism.port', actual: get(d, 'machine.features.kubePrism.port'), fallback: 7445, expected: s.kubePrismPort, because: 'Cilium\'s k8sServicePort' },
+        );
+      }
+    } else if ('cluster-cidr' in d || 'service-cidr' in d || 'flannel-backend' in d || 'cni' in d || 'cluster-domain' in d || 'disable-kube-proxy' in d) {
+      recognized = true;
+      const rke2 = 'cni' in d;
+      checks.push(
+        { field: 'cluster-cidr', actual: d['cluster-cidr'], fallback: '10.42.0.0/16', expected: s.podCidr, because: 'cluster.podCidr' },
+        { field: 'service-cidr', actual: d['service-cidr'], fallback: '10.43.0.0/16', expected: s.serviceCidr, because: 'cluster.serviceCidr' },
+        { field: 'cluster-domain', actual: d['cluster-domain'], fallback: 'cluster.local', expected: s.clusterDomain, because: 'cluster.clusterDomain' },
+        rke2
+          ? { field: 'cni', actual: d.cni, expected: 'none', because: 'cozynet installs the pod network' }
+          : { field: 'flannel-backend', actual: d['flannel-backend'], fallback: 'vxlan', expected: 'none', because: 'cozynet installs the pod network' },
+      );
+      if (!rke2) checks.push({ field: 'disable-network-policy', actual: d['disable-network-policy'], fallback: false, expected: true, because: 'Cilium enforces network policy' });
+      if (s.kubeProxyReplaced) checks.push({ field: 'disable-kube-proxy', actual: d['disable-kube-proxy'], fallback: false, expected: true, because: 'Cilium replaces kube-proxy' });
+    }
+  }
+  if (!recognized) {
+    return [{ path: file, value: '', message: 'is not a Talos machine config, a kubeadm configuration, or a k3s/RKE2 config file' }];
+  }
+  const issues: Array<{ path: string; value: string; message: string }> = [];
+  for (const c of checks) {
+    const value = c.actual === undefined ? c.fallback : c.actual;
+    if (same(value, c.expected)) continue;
+    const shown = c.actual === undefined ? `unset, so ${JSON.stringify(c.fallback)}` : JSON.stringify(c.actual);
+    const message = c.because.startsWith('cluster.')
+      ? `must equal the platform file's ${c.because} (${JSON.stringify(c.expected)})`
+      : `must be ${JSON.stringify(c.expected)}: ${c.because}`;
+    issues.push({ path: `${file}: ${c.field}`, value: shown, message });
+  }
+  return issues;
+}
+
+/** Largest existing configuration file read (1 MiB). @internal */
+export const MAX_CLUSTER_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * The YAML documents of an existing configuration file's text; a syntax
+ * error is a user error naming the file and position.
+ * @internal
+ */
+export function parseClusterConfig(file: string, text: string): any[] {
+  if (text.length > MAX_CLUSTER_CONFIG_BYTES) {
+    throw new CozynetValidationError([{ path: file, value: '', message: `is larger than ${MAX_CLUSTER_CONFIG_BYTES} bytes; not a cluster configuration` }]);
+  }
+  const docs = parseAllDocuments(text);
+  const issues = docs.flatMap((d) => d.errors.map((e) => ({ path: `${file}:${e.linePos?.[0]?.line ?? '?'}:${e.linePos?.[0]?.col ?? '?'}`, value: '', message: `YAML: ${e.message.split('\n')[0]}` })));
+  if (issues.length > 0) throw new CozynetValidationError(issues);
+  try {
+    return docs.map((d) => d.toJS({ maxAliasCount: 100 }));
+  } catch (e: any) {
+    throw new CozynetValidationError([{ path: file, value: '', message: `YAML: ${String(e?.message ?? e).split('\n')[0]}` }]);
+  }
 }

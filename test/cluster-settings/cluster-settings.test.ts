@@ -4,9 +4,14 @@
  * and domain, and made only of fields the upstream documentation of each
  * format defines.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { Platform, Variant } from '../../src';
+import { run } from '../../src/cli/main';
+import { parseClusterConfig } from '../../src/render/cluster-settings';
 
 const CLUSTER = { podCidr: '10.150.0.0/16', serviceCidr: '10.160.0.0/20', joinCidr: '100.70.0.0/16', clusterDomain: 'prod.example' };
 
@@ -118,4 +123,57 @@ test('the defaults give the reference platform\'s settings', () => {
   const files = new Platform(new Construct(undefined as any, ''), 'p', { delivery: { terraform: false } })._renderFiles();
   const [patch] = parseAllDocuments(files.get('cluster/talos-patch.yaml')!).map((d) => d.toJS());
   expect(patch.cluster.network).toEqual({ cni: { name: 'none' }, dnsDomain: 'cozy.local', podSubnets: ['10.244.0.0/16'], serviceSubnets: ['10.96.0.0/16'] });
+});
+
+describe('an existing cluster configuration compared with the platform file (validate --cluster-config)', () => {
+  const platformOf = (variant: string) => new Platform(new Construct(undefined as any, ''), 'p', {
+    variant, cluster: { ...CLUSTER, ...(variant.endsWith('-generic') ? { apiServer: { host: '192.0.2.10', port: 6443 } } : {}) }, delivery: { terraform: false },
+  });
+
+  test.each(Variant.names())('cozynet\'s own cluster/ files of %s match', (variant) => {
+    const p = platformOf(variant);
+    const files = p._renderFiles();
+    const index = JSON.parse(files.get('index.json')!);
+    for (const f of index.clusterSettings) {
+      expect(p._clusterConfigIssues(f, parseClusterConfig(f, files.get(f)!))).toEqual([]);
+    }
+  });
+
+  test('every mismatch names the file\'s field and the platform file\'s, unset fields with the distribution\'s default', () => {
+    const p = platformOf('kubeovn-cilium-generic');
+    const msgs = (f: string, text: string) => p._clusterConfigIssues(f, parseClusterConfig(f, text)).map((i) => `${i.path}: ${i.message} (got ${i.value})`);
+    expect(msgs('kubeadm.yaml', 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 10.244.0.0/16\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n')).toEqual([
+      'kubeadm.yaml: networking.podSubnet: must equal the platform file\'s cluster.podCidr ("10.150.0.0/16") (got "10.244.0.0/16")',
+      'kubeadm.yaml: networking.serviceSubnet: must equal the platform file\'s cluster.serviceCidr ("10.160.0.0/20") (got unset, so "10.96.0.0/12")',
+      'kubeadm.yaml: networking.dnsDomain: must equal the platform file\'s cluster.clusterDomain ("prod.example") (got unset, so "cluster.local")',
+      'kubeadm.yaml: skipPhases: must be "addon/kube-proxy": Cilium replaces kube-proxy (the list must hold addon/kube-proxy) (got unset, so [])',
+    ]);
+    expect(msgs('config.yaml', 'cluster-cidr: 10.150.0.0/16\nservice-cidr: 10.160.0.0/20\ncluster-domain: prod.example\nflannel-backend: vxlan\ndisable-kube-proxy: true\ndisable-network-policy: true\n')).toEqual([
+      'config.yaml: flannel-backend: must be "none": cozynet installs the pod network (got "vxlan")',
+    ]);
+    expect(msgs('rke2.yaml', 'cni: canal\ncluster-cidr: 10.150.0.0/16\nservice-cidr: 10.160.0.0/20\ncluster-domain: prod.example\n')).toEqual([
+      'rke2.yaml: cni: must be "none": cozynet installs the pod network (got "canal")',
+      'rke2.yaml: disable-kube-proxy: must be true: Cilium replaces kube-proxy (got unset, so false)',
+    ]);
+    expect(msgs('x.yaml', 'hello: world\n')).toEqual(['x.yaml: is not a Talos machine config, a kubeadm configuration, or a k3s/RKE2 config file (got )']);
+  });
+
+  test('the CLI: exit 1 naming both fields; a YAML error names the file and line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-cc-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'talos.yaml'), 'machine:\n  type: controlplane\ncluster:\n  network:\n    cni: { name: none }\n    dnsDomain: cozy.local\n    podSubnets: [10.244.0.0/16]\n    serviceSubnets: [10.96.0.0/16]\n  proxy: { disabled: true }\n');
+      let err = '';
+      const io = { out: () => undefined, err: (t: string) => { err += t; } };
+      expect(run(['validate', '--cluster-config', path.join(dir, 'talos.yaml')], io)).toBe(0);
+      fs.writeFileSync(path.join(dir, 'p.yaml'), 'cluster:\n  podCidr: 10.150.0.0/16\n');
+      expect(run(['validate', '--config', path.join(dir, 'p.yaml'), '--cluster-config', path.join(dir, 'talos.yaml')], io)).toBe(1);
+      expect(err).toContain('talos.yaml: cluster.network.podSubnets: must equal the platform file\'s cluster.podCidr (["10.150.0.0/16"]) (got ["10.244.0.0/16"])');
+      err = '';
+      fs.writeFileSync(path.join(dir, 'bad.yaml'), 'cluster: [\n');
+      expect(run(['validate', '--cluster-config', path.join(dir, 'bad.yaml')], io)).toBe(1);
+      expect(err).toMatch(/bad\.yaml:\d+:\d+: YAML: /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
