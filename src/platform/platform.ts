@@ -257,7 +257,11 @@ export class Platform extends Construct {
    */
   public _clusterConfigIssues(file: string, docs: any[]): ValidationIssue[] {
     const collected = collect(this);
-    const settings = clusterSettings({ distribution: this.stack.variant.distribution, cluster: this.stack.cluster, components: collected.components });
+    const settings = clusterSettings({
+      distribution: this.stack.variant.distribution,
+      cluster: this.stack.cluster,
+      components: collected.components,
+    });
     return compareClusterConfig(file, docs, settings);
   }
 
