@@ -82,6 +82,12 @@ try {
   if (!/terraform\/ not written/.test(q.stdout)) fail(`the quick start does not say why terraform/ is missing: ${q.stdout}`);
   step(`quick start: ${q.stdout.trim()}`);
 
+  // 3b. plain JavaScript with plain node
+  fs.writeFileSync(path.join(app, 'main.js'), readmeBlock('javascript'));
+  sh('node main.js', app);
+  if (!fs.existsSync(path.join(app, 'dist-js', 'index.json'))) fail('node main.js wrote no dist-js/index.json');
+  step('plain node: dist-js/');
+
   // 4. the same app through the stock cdk8s synth
   const cdk = path.join(tmp, 'cdk8s-app');
   fs.mkdirSync(cdk);
