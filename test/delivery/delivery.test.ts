@@ -157,6 +157,13 @@ describe.each(Variant.names())('variant %s', (variant) => {
     }
   });
 
+  test('every local chart passes helm lint --strict', () => {
+    const charts = (index.charts as string[]).map((c) => path.join(out, c));
+    const r = spawnSync(helmBinary(), ['lint', '--strict', ...charts], { encoding: 'utf8' });
+    expect(r.stdout).toContain(`${charts.length} chart(s) linted, 0 chart(s) failed`);
+    expect(r.status).toBe(0);
+  });
+
   test('index.json lists the chart folders and the cluster settings', () => {
     const folders = [...new Set([...files.keys()].filter((p) => p.startsWith('charts/')).map((p) => p.split('/').slice(0, 2).join('/')))];
     expect([...index.charts].sort()).toEqual(folders.sort());
