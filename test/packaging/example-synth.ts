@@ -14,6 +14,7 @@ export const ROOT = path.join(__dirname, '..', '..');
 export function synthExample(name: string): Map<string, any[]> {
   // a scratch copy inside the repository, so that cdk8s and constructs
   // resolve to the checkout's node_modules, like src/ does
+  fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
   const work = fs.mkdtempSync(path.join(ROOT, '.tmp', `example-${name}-`));
   try {
     fs.copyFileSync(path.join(ROOT, 'examples', name, 'main.ts'), path.join(work, 'main.ts'));
