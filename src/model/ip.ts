@@ -24,6 +24,12 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const STRICT_IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
 
+/** A dotted quad of numbers 0-255 where some number has a leading zero. */
+function leadingZeros(text: string): boolean {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text) || STRICT_IPV4.test(text)) return false;
+  return text.split('.').every((p) => Number(p) <= 255);
+}
+
 /**
  * Why an address text would be refused by Kubernetes' own parser (Go
  * `netip`: no leading zeros in IPv4 octets, also inside IPv6; no zones), or
@@ -33,13 +39,13 @@ function strictProblem(addr: string): string | undefined {
   if (addr.length > 64) return 'is too long for an IP address';
   if (addr.includes('%')) return 'must not carry a zone (%…)';
   if (!addr.includes(':')) {
-    if (/^[0-9.]+$/.test(addr) && !STRICT_IPV4.test(addr)) {
+    if (leadingZeros(addr)) {
       return 'must be written in the canonical dotted form: four numbers 0-255 without leading zeros (Kubernetes refuses 010.0.0.1)';
     }
     return undefined;
   }
   const v4 = addr.match(/:([0-9.]+)$/);
-  if (v4 && v4[1].includes('.') && !STRICT_IPV4.test(v4[1])) {
+  if (v4 && leadingZeros(v4[1])) {
     return 'the embedded IPv4 part must be four numbers 0-255 without leading zeros';
   }
   return undefined;

@@ -14,7 +14,7 @@ import { collect, Collected } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
 import { renderFiles, toYaml } from '../render/files';
 import { FluxOptions } from '../render/flux';
-import { WriteFolderOptions, writeFolderAtomically } from '../render/output';
+import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically } from '../render/output';
 import { TenantIsolationOptions, TenantProps } from '../tenants/props';
 import { TenantIsolation } from '../tenants/tenant-isolation';
 import { NetworkStack, NetworkStackProps } from '../variants/stack';
@@ -226,6 +226,8 @@ export class Platform extends Construct {
    * @internal
    */
   public _synthesize(outdir: string, progress?: (text: string) => void, options: WriteFolderOptions = {}): SynthesisSummary {
+    // refuse an --out that is not ours before any work (nothing is written)
+    checkOutputTarget(outdir, options.config);
     progress?.('cozynet: rendering');
     const files = this._renderFiles();
     progress?.(`cozynet: writing ${files.size} files`);

@@ -195,7 +195,7 @@ function scratchDir(parent: string, base: string, kind: 'tmp' | 'old'): string {
  * file or symbolic link. Returns the absolute target.
  * @internal
  */
-export function checkOutputTarget(outdir: string, config?: string): string {
+export function checkOutputTarget(outdir: string, config?: string, ownTopLevel: Iterable<string> = []): string {
   if (typeof outdir !== 'string' || outdir.trim() === '') refuse(outdir, 'must name a folder');
   const target = path.resolve(outdir);
   const real = realpathOrSelf(target);
@@ -217,7 +217,20 @@ export function checkOutputTarget(outdir: string, config?: string): string {
   }
   if (st?.isSymbolicLink()) refuse(outdir, 'is a symbolic link: name the folder itself');
   if (st && !st.isDirectory()) refuse(outdir, 'is a file, not a folder: synth writes a folder and replaces nothing else');
+  if (st) refuseForeign(outdir, target, ownTopLevel);
   return target;
+}
+
+function refuseForeign(outdir: string, target: string, ownTopLevel: Iterable<string>): void {
+  let found;
+  try {
+    found = inspectOutputFolder(target, ownTopLevel);
+  } catch (e: any) {
+    refuse(outdir, `cannot be read (${e.code ?? e.message})`);
+  }
+  if (found.foreign) {
+    refuse(outdir, `is not empty and not an earlier cozynet output (${found.foreign} is in the way); synth replaces only folders it wrote: remove it or name another folder`);
+  }
 }
 
 /**
@@ -252,17 +265,10 @@ export function writeFolderAtomically(outdir: string, files: Map<string, string>
   try {
     cleanLeftovers(parent, base);
     // re-check under the lock: another run may have replaced it meanwhile
-    checkOutputTarget(outdir, options.config);
-    let previousIndex: any;
+    const own = new Set([...files.keys()].map((f) => f.split('/')[0]));
+    checkOutputTarget(outdir, options.config, own);
     const exists = fs.existsSync(target);
-    if (exists) {
-      const own = new Set([...files.keys()].map((f) => f.split('/')[0]));
-      const found = inspectOutputFolder(target, own);
-      if (found.foreign) {
-        refuse(outdir, `is not empty and not an earlier cozynet output (${found.foreign} is in the way); synth replaces only folders it wrote: remove it or name another folder`);
-      }
-      previousIndex = found.index;
-    }
+    const previousIndex = exists ? inspectOutputFolder(target, own).index : undefined;
     options.beforeReplace?.(previousIndex, files);
 
     try {
