@@ -226,10 +226,12 @@ export class Platform extends Construct {
    * @internal
    */
   public _synthesize(outdir: string, progress?: (text: string) => void, options: WriteFolderOptions = {}): SynthesisSummary {
-    // refuse an --out that is not ours before any work (nothing is written)
-    checkOutputTarget(outdir, options.config);
     progress?.('cozynet: rendering');
-    const files = this._renderFiles();
+    // the platform's own problems first, then an --out that is not ours,
+    // both before any file is written
+    const collected = collect(this);
+    checkOutputTarget(outdir, options.config);
+    const files = this._renderFiles(collected);
     progress?.(`cozynet: writing ${files.size} files`);
     writeFolderAtomically(outdir, files, options);
     progress?.('');
@@ -257,8 +259,7 @@ export class Platform extends Construct {
    * Every output file (relative path → content), without writing anything.
    * @internal
    */
-  public _renderFiles(): Map<string, string> {
-    const collected = collect(this);
+  public _renderFiles(collected: Collected = collect(this)): Map<string, string> {
     const files = renderFiles(collected, {
       variant: this.variantName,
       terraform: (this.delivery.terraform ?? true) ? renderTerraformLazily(collected) : undefined,
