@@ -125,7 +125,9 @@ export function parsePlatformText(text: string, fileName: string): any {
       return {
         path: pos ? `${fileName}:${pos.line}:${pos.col}` : fileName,
         value: '',
-        message: `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+        message: /Maximum call stack/.test(e.message)
+          ? `nested too deeply (at most ${MAX_NESTING} levels)`
+          : `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       };
     }));
   }
