@@ -154,6 +154,22 @@ function cleanLeftovers(parent: string, base: string): void {
   } catch {
     return;
   }
+  // A run killed between its two renames left the earlier output in
+  // `.<name>.old-*/previous` and no `<name>`: put the earlier output back.
+  const target = path.join(parent, base);
+  if (!fs.existsSync(target)) {
+    for (const e of entries.filter((x) => x.startsWith(`.${base}.old-`)).sort()) {
+      const previous = path.join(parent, e, 'previous');
+      try {
+        if (fs.existsSync(path.join(parent, e, TMP_MARKER)) && writtenByCozynet(previous)) {
+          fs.renameSync(previous, target);
+          break;
+        }
+      } catch {
+        // leave it
+      }
+    }
+  }
   for (const e of entries) {
     if (!e.startsWith(`.${base}.tmp-`) && !e.startsWith(`.${base}.old-`)) continue;
     const p = path.join(parent, e);
