@@ -41,12 +41,17 @@ export function toFieldPath(pointer: string): string {
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (/^\d+$/.test(seg)) out += `[${seg}]`;
-    else out += out ? `.${seg}` : seg;
+    else out = join(out, seg);
   }
   return out;
 }
 
+/** `a.b`, or `a["odd key"]` for keys that are not plain names (dots, spaces, quotes, very long). */
 function join(pathSoFar: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$-]{0,99}$/.test(key)) {
+    const shown = key.length > 100 ? `${key.slice(0, 100)}…` : key;
+    return `${pathSoFar}[${JSON.stringify(shown)}]`;
+  }
   return pathSoFar ? `${pathSoFar}.${key}` : key;
 }
 
