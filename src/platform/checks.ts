@@ -1,5 +1,5 @@
-import { closeMatches } from '../model/suggest';
 import { CozynetValidationError, ValidationIssue } from '../model/errors';
+import { closeMatches } from '../model/suggest';
 
 /**
  * Checks of the platform's values that no single construct can make: names

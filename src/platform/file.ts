@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { isCollection, isMap, isSeq, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
+import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
 import { PlatformProps } from './platform';
 import { CozynetValidationError, fail, ValidationIssue } from '../model/errors';
 import { closeMatches } from '../model/suggest';
@@ -143,20 +143,18 @@ export function parsePlatformText(text: string, fileName: string): any {
   // Aliases: each must name an anchor set before it, outside itself.
   const issues: ValidationIssue[] = [];
   let aliases = 0;
-  let depth = 0;
   visit(doc, {
-    Alias: (_key, node, path) => {
+    Alias: (_key, node, ancestors) => {
       aliases++;
       const target = node.resolve(doc);
       if (!target) {
         issues.push({ path: where(node.range?.[0]), value: `*${node.source}`, message: 'YAML alias of an anchor that is not set before it' });
-      } else if (path.includes(target as any)) {
+      } else if (ancestors.includes(target as any)) {
         issues.push({ path: where(node.range?.[0]), value: `*${node.source}`, message: 'YAML alias inside the node it names (a cycle)' });
       }
     },
-    Node: (_key, node, path) => {
-      if (isCollection(node) && path.length > depth) depth = path.length;
-      if (path.length > MAX_NESTING * 2 + 4) {
+    Node: (_key, node, ancestors) => {
+      if (ancestors.length > MAX_NESTING * 2 + 4) {
         issues.push({ path: where((node as YamlNode).range?.[0]), value: '', message: `nested too deeply (at most ${MAX_NESTING} levels)` });
         return visit.BREAK;
       }

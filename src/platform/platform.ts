@@ -200,7 +200,13 @@ export class Platform extends Construct {
         const key = camel(c.node.id);
         const field = c.node.id === 'cilium-networkpolicy' ? 'firewall' : `components.${key}`;
         const user = (props.components as any)?.[key]?.dependsOn;
-        return { field, releaseName: c.releaseName, namespace: c.releaseNamespace, dependsOn: c.dependsOn, userDependsOn: Array.isArray(user) ? user : [] };
+        return {
+          field,
+          releaseName: c.releaseName,
+          namespace: c.releaseNamespace,
+          dependsOn: c.dependsOn,
+          userDependsOn: Array.isArray(user) ? user : [],
+        };
       }),
       this.tenantIsolation?.namespaces ?? [],
       this.delivery.flux?.namespace,
@@ -225,7 +231,11 @@ export class Platform extends Construct {
    * `synthesize()`, reporting its phases to `progress` (the CLI's terminal line).
    * @internal
    */
-  public _synthesize(outdir: string, progress?: (text: string) => void, options: WriteFolderOptions = {}): SynthesisSummary {
+  public _synthesize(
+    outdir: string,
+    progress?: (text: string) => void,
+    options: WriteFolderOptions = {},
+  ): SynthesisSummary {
     progress?.('cozynet: rendering');
     // the platform's own problems first, then an --out that is not ours,
     // both before any file is written

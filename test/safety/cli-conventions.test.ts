@@ -2,9 +2,9 @@
 // files, "did you mean" on --variant, the empty platform file, summary
 // counts equal validate's, diagram --out onto a folder, exit codes in
 // --help, limits.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
 import { cli, childCommand, tmp, ROOT } from './helpers';
 
 const CONTRACT = path.join(ROOT, 'examples', 'platforms', 'contract.yaml');

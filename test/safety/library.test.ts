@@ -2,7 +2,7 @@
 // the field path, never a TypeError; the same object twice in one app.
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Platform, TenantIsolation, ValidationErrors } from '../../src';
+import { ClusterNetwork, Platform, TenantIsolation, ValidationErrors } from '../../src';
 
 function refusal(props: any): string {
   try {
@@ -40,7 +40,6 @@ describe('new Platform refuses what the platform file refuses', () => {
   });
 
   test('class instances in props (a ClusterNetwork for a pool) are TypeScript conveniences, not unknown keys', () => {
-    const { ClusterNetwork } = require('../../src');
     const p = new Platform(new Construct(undefined as any, ''), 'p', {
       loadBalancer: { pools: [{ name: 'public', addresses: ['192.0.2.32/28'], cluster: new ClusterNetwork({}) }] },
     } as any);
