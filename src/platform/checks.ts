@@ -82,6 +82,38 @@ export function chartIssues(chart: any, path: string): ValidationIssue[] {
   return issues;
 }
 
+/** Kubernetes label keys: an optional DNS subdomain prefix and "/", then a name of 1-63 characters. @internal */
+export function labelKeyProblem(key: unknown): string | undefined {
+  const allowed = 'must be a label key: an optional DNS prefix and "/", then 1-63 letters, digits, "-", "_" or "." starting and ending with a letter or digit';
+  if (typeof key !== 'string') return allowed;
+  const parts = key.split('/');
+  if (parts.length > 2) return allowed;
+  const name = parts[parts.length - 1];
+  const prefix = parts.length === 2 ? parts[0] : undefined;
+  if (!/^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) return allowed;
+  if (prefix !== undefined && !/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix)) return allowed;
+  return undefined;
+}
+
+/** Kubernetes label values: empty, or 1-63 letters, digits, "-", "_", "." starting and ending with a letter or digit. @internal */
+export function labelValueProblem(value: unknown): string | undefined {
+  if (typeof value === 'string' && /^((?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value)) return undefined;
+  return 'must be a label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+}
+
+/**
+ * Container image references (registry/name:tag or @sha256 digest), as the
+ * container runtime parses them: lowercase repository, no spaces.
+ * @internal
+ */
+export function imageProblem(value: unknown): string | undefined {
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+  const host = '(?:[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
+  const re = new RegExp(`^${host}${component}(?:/${component})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
+  if (typeof value === 'string' && value.length <= 512 && re.test(value)) return undefined;
+  return 'must be a container image reference such as ghcr.io/org/image:v1.2.3 (lowercase repository, no spaces)';
+}
+
 /** Counts the tenants of a tree, stopping past `limit`. @internal */
 export function countTenants(tenants: any, limit: number): number {
   let n = 0;
@@ -130,6 +162,27 @@ export function checkPlatformValues(props: any): ValidationIssue[] {
       issues.push({ path: 'components.multus.memoryLimitMiB', value: show(m), message: 'must be a whole number of MiB from 50 to 65536' });
     }
   }
+  const images: Array<[string, string]> = [['multus', 'image'], ['multus', 'referencePluginsImage'], ['cozyProxy', 'image'], ['kilo', 'image']];
+  for (const [key, field] of images) {
+    const v = components[key]?.[field];
+    if (v === undefined) continue;
+    const p = imageProblem(v);
+    if (p) issues.push({ path: `components.${key}.${field}`, value: show(v), message: p });
+  }
+  const masterCni = components.multus?.masterCni;
+  if (masterCni !== undefined && (typeof masterCni !== 'string' || !/^[A-Za-z0-9][\w.-]{0,99}\.(conflist|conf)$/.test(masterCni))) {
+    issues.push({ path: 'components.multus.masterCni', value: show(masterCni), message: 'must be the file name of a CNI configuration in /etc/cni/net.d, such as 05-cilium.conflist (no "/")' });
+  }
+  const metrics = props.hubble?.metrics ?? components.cilium?.hubble?.metrics;
+  if (Array.isArray(metrics)) {
+    const at = props.hubble?.metrics ? 'hubble.metrics' : 'components.cilium.hubble.metrics';
+    metrics.forEach((m: unknown, i: number) => {
+      if (typeof m !== 'string' || !/^[a-z0-9-]+(:[\w=,;.:/-]+)?$/.test(m) || m.length > 256) {
+        issues.push({ path: `${at}[${i}]`, value: show(m), message: 'must be a Hubble metric such as dns, drop, flow or dns:query;ignoreAAAA (no spaces)' });
+      }
+    });
+  }
+  issues.push(...isolationIssues(props));
   if (components.kilo && typeof components.kilo === 'object' && components.kilo.wireguardPort !== undefined) {
     const p = components.kilo.wireguardPort;
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) {
@@ -157,6 +210,50 @@ export function checkPlatformValues(props: any): ValidationIssue[] {
 
   if (props.tenants !== undefined && countTenants(props.tenants, MAX_TENANTS) > MAX_TENANTS) {
     issues.push({ path: 'tenants', value: `more than ${MAX_TENANTS} tenants`, message: `a platform holds at most ${MAX_TENANTS} tenants` });
+  }
+  return issues;
+}
+
+/** Labels and label values of the isolation settings and the tenant tree (they end up in selectors). */
+function isolationIssues(props: any): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const iso = props.isolation;
+  const services = (list: unknown, at: string) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((v, i) => {
+      const p = labelValueProblem(v);
+      if (p) issues.push({ path: `${at}[${i}]`, value: show(v), message: `${p} (a value of the service label)` });
+    });
+  };
+  if (iso && typeof iso === 'object') {
+    for (const field of ['serviceLabel', 'apiServerAccessLabel', 'systemNamespaceLabel']) {
+      if (iso[field] === undefined) continue;
+      const p = labelKeyProblem(iso[field]);
+      if (p) issues.push({ path: `isolation.${field}`, value: show(iso[field]), message: p });
+    }
+    if (iso.dnsNamespace !== undefined) {
+      const p = dnsLabelProblem(iso.dnsNamespace);
+      if (p) issues.push({ path: 'isolation.dnsNamespace', value: show(iso.dnsNamespace), message: `${p} (a Kubernetes namespace)` });
+    }
+    if (iso.dnsPodLabels && typeof iso.dnsPodLabels === 'object') {
+      for (const [k, v] of Object.entries(iso.dnsPodLabels).slice(0, 100)) {
+        const pk = labelKeyProblem(k);
+        if (pk) issues.push({ path: `isolation.dnsPodLabels[${JSON.stringify(k.length > 100 ? `${k.slice(0, 100)}…` : k)}]`, value: show(k), message: pk });
+        const pv = labelValueProblem(v);
+        if (pv) issues.push({ path: `isolation.dnsPodLabels[${JSON.stringify(k.length > 100 ? `${k.slice(0, 100)}…` : k)}]`, value: show(v), message: pv });
+      }
+    }
+    services(iso.defaultSharedServices, 'isolation.defaultSharedServices');
+    services(iso.worldIngressServices, 'isolation.worldIngressServices');
+  }
+  // sharedServices of every tenant (iteratively; the tree's size is limited before)
+  const stack: Array<[any, string]> = Array.isArray(props.tenants) ? props.tenants.map((t: any, i: number) => [t, `tenants[${i}]`]) : [];
+  let seen = 0;
+  while (stack.length > 0 && seen++ <= MAX_TENANTS && issues.length < 50) {
+    const [t, at] = stack.pop()!;
+    if (!t || typeof t !== 'object') continue;
+    services(t.sharedServices, `${at}.sharedServices`);
+    if (Array.isArray(t.children)) t.children.forEach((c: any, i: number) => stack.push([c, `${at}.children[${i}]`]));
   }
   return issues;
 }
