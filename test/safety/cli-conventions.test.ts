@@ -20,7 +20,7 @@ test('--help documents the exit codes and the limits', () => {
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/Exit codes:\n {2}0 {2}success\n {2}1 {2}the input was wrong/);
   expect(r.out).toMatch(/2 {2}a bug in cozynet/);
-  expect(r.out).toMatch(/Limits: platform file 8 MiB, 20000 tenants/);
+  expect(r.out).toMatch(/Limits: platform file 4 MiB, 20000 tenants/);
 });
 
 describe('a positional platform file is used, never ignored', () => {
@@ -100,7 +100,7 @@ describe('limits', () => {
     const start = Date.now();
     const r = cli(['validate', '--config', '/dev/zero']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^error: --config: the platform file is larger than 8 MiB/);
+    expect(r.err).toMatch(/^error: --config: the platform file is larger than 4 MiB/);
     expect(Date.now() - start).toBeLessThan(10000);
   });
 
