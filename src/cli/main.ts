@@ -163,6 +163,9 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
           const shown = r.skipped.slice(0, 20).join(', ');
           io.err(`cozynet: skipped ${r.skipped.length} YAML files: ${shown}${r.skipped.length > 20 ? ', …' : ''}\n`);
         }
+        if (r.objects === 0 && r.problems.length === 0) {
+          throw new CozynetValidationError([{ path: 'DIR', value: CozynetValidationError.show(dir), message: 'holds no Kubernetes objects (no YAML file with apiVersion and kind): nothing to validate' }]);
+        }
         if (r.problems.length > 0) {
           io.err(r.problems.map((p) => `invalid: ${p}\n`).join(''));
           io.err(`cozynet: ${r.problems.length} problems in ${dir}/ (${r.objects} objects in ${r.files} files)\n`);

@@ -116,7 +116,13 @@ function yamlFilesUnder(dir: string, links: string[]): string[] {
   const out: string[] = [];
   const walk = (d: string, depth: number) => {
     if (depth > 32) return;
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    let list: fs.Dirent[];
+    try {
+      list = fs.readdirSync(d, { withFileTypes: true });
+    } catch (e: any) {
+      throw new CozynetValidationError([{ path: 'DIR', value: CozynetValidationError.show(d), message: `cannot be read (${e.code ?? e.message})` }]);
+    }
+    for (const e of list.sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
       if (e.isSymbolicLink()) {
         if (/\.(ya?ml)$/.test(e.name)) links.push(p);

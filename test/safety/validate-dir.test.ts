@@ -84,3 +84,11 @@ describe('validate DIR checks every object it reads', () => {
     expect(r.code).toBe(1);
   });
 });
+
+test('a folder without any Kubernetes object is exit 1, not "valid"', () => {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'values.yaml'), 'replicas: 2\n');
+  const r = cli(['validate', dir]);
+  expect(r.err).toMatch(/error: DIR: holds no Kubernetes objects/);
+  expect(r.code).toBe(1);
+});
