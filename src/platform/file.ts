@@ -84,11 +84,17 @@ function schemaIssues(errors: ErrorObject[]): ValidationIssue[] {
         issue = { path: at, value: CozynetValidationError.show(e.data), message: `must be one of ${allowed.join(', ')}${near.length ? `; did you mean ${near.join(' or ')}?` : ''}` };
         break;
       }
-      case 'type':
-        issue = { path: at, value: CozynetValidationError.show(e.data), message: `must be ${describeType((e.params as any).type)}` };
+      case 'type': {
+        const allowed = (e.parentSchema as any)?.['x-allowed'];
+        const integer = (e.params as any).type === 'integer' && typeof e.data === 'number' && typeof allowed === 'string';
+        issue = { path: at, value: CozynetValidationError.show(e.data), message: integer ? allowed : `must be ${describeType((e.params as any).type)}` };
         break;
-      default:
-        issue = { path: at, value: CozynetValidationError.show(e.data), message: e.message ?? 'is not allowed' };
+      }
+      default: {
+        // constraints that carry cozynet's own message (x-allowed, see scripts/gen-platform-schema.js)
+        const allowed = (e.parentSchema as any)?.['x-allowed'];
+        issue = { path: at, value: CozynetValidationError.show(e.data), message: typeof allowed === 'string' ? allowed : e.message ?? 'is not allowed' };
+      }
     }
     const key = `${issue.path}|${issue.message}`;
     if (!seen.has(key)) {
