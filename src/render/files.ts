@@ -15,6 +15,8 @@ export interface RenderOptions {
   readonly clusterSettings?: Map<string, string>;
   /** Scripts of the kubectl path (`apply/...`), if any. */
   readonly apply?: Map<string, string>;
+  /** The cluster network the output assumes (index.json `cluster`: what a running cluster cannot change by an apply). */
+  readonly cluster?: { podCidr: string; serviceCidr: string; joinCidr: string; clusterDomain: string };
 }
 
 /** Multi-document YAML with stable formatting. @internal */
@@ -86,6 +88,9 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     charts: chartFolders,
     clusterSettings: clusterFiles,
     apply: applyFiles,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+    // how the next synth recognizes this folder as cozynet's to replace
+    generator: 'cozynet',
   };
   files.set('index.json', JSON.stringify(index, undefined, 2) + '\n');
   return files;
