@@ -50,7 +50,12 @@ export interface HubbleProps {
 export class CiliumValues {
   /**
    * Every variant: kube-proxy replacement, host firewall, maglev load
-   * balancing, Gateway API, resources.
+   * balancing, Gateway API, resources of the agent, its init containers and
+   * Envoy.
+   *
+   * `externalIPs.enabled` and `nodePort.enabled`, which the reference
+   * platform still sets, are left out: the 1.19 chart no longer reads them
+   * (with the kube-proxy replacement on, both features are always on).
    * @param gatewayApi whether Gateway API support is on (needs the Gateway API CRDs)
    */
   public static base(gatewayApi: boolean = true): ValuesLayer {
@@ -58,19 +63,34 @@ export class CiliumValues {
       kubeProxyReplacement: true,
       hostFirewall: { enabled: true },
       hubble: { enabled: false },
-      externalIPs: { enabled: true },
-      nodePort: { enabled: true },
       loadBalancer: { algorithm: 'maglev', serviceTopology: true },
       ipam: { mode: 'kubernetes' },
       envoy: {
         enabled: true,
         resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       },
-      gatewayAPI: { enabled: gatewayApi, enableAlpn: true },
+      // ALPN is only read when Gateway API support is on.
+      gatewayAPI: gatewayApi ? { enabled: true, enableAlpn: true } : { enabled: false },
       rollOutCiliumPods: true,
       operator: { rollOutPods: true, replicas: 1 },
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '4Gi' } },
+      // Every init container of the agent (config, mount-cgroup,
+      // apply-sysctl-overwrites, mount-bpf-fs, clean-cilium-state): a memory
+      // limit on each is what gives the pod cgroup its memory.max.
+      initResources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
     });
+  }
+
+  /**
+   * MetalLB gives LoadBalancer Services their addresses: Cilium's LB-IPAM
+   * takes no Service without a load-balancer class
+   * (`defaultLBServiceIPAM: none`). This also keeps Cilium 1.19 from
+   * programming "wildcard" drop entries for those addresses (it does so only
+   * for addresses it allocates), which would drop traffic to every port a
+   * Service does not declare.
+   */
+  public static metallbAddresses(): ValuesLayer {
+    return ValuesLayer.of('metallb-addresses', { defaultLBServiceIPAM: 'none' });
   }
 
   /**
@@ -126,15 +146,19 @@ export class CiliumValues {
     return ValuesLayer.of('kilo', { hostFirewall: { enabled: false } });
   }
 
-  /** Hubble relay, UI and metrics. */
+  /**
+   * Hubble relay, UI and metrics. With Hubble off only `hubble.enabled` is
+   * set: the chart reads relay, UI and metrics only when Hubble is on.
+   */
   public static hubble(props: HubbleProps): ValuesLayer {
     const enabled = props.enabled ?? false;
+    if (!enabled) return ValuesLayer.of('hubble', { hubble: { enabled: false } });
     const hubble: Record<string, any> = {
       enabled,
-      relay: { enabled: enabled && (props.relay ?? true) },
-      ui: { enabled: enabled && (props.ui ?? true) },
+      relay: { enabled: props.relay ?? true },
+      ui: { enabled: props.ui ?? true },
     };
-    if (enabled && props.metrics && props.metrics.length > 0) hubble.metrics = { enabled: [...props.metrics] };
+    if (props.metrics && props.metrics.length > 0) hubble.metrics = { enabled: [...props.metrics] };
     return ValuesLayer.of('hubble', { hubble });
   }
 
@@ -224,6 +248,6 @@ export class CiliumChain extends Component {
   }
 
   public checkValues(): string[] {
-    return checkChartValues('cilium', this.values ?? {});
+    return checkChartValues(`${this.helmChart!.name}@${this.helmChart!.version}`, this.values ?? {});
   }
 }
