@@ -223,7 +223,9 @@ export class CiliumChain extends Component {
       providesNetwork: true,
     }, props);
     if (props.gatewayApi !== undefined && typeof props.gatewayApi !== 'boolean') fail('gatewayApi', props.gatewayApi, 'must be true or false');
-    this.addValuesLayer(CiliumValues.base(props.gatewayApi ?? true));
+    // Gateway API on or off, the user's values winning (ALPN is only read when on).
+    const fromValues = props.values?.gatewayAPI?.enabled;
+    this.addValuesLayer(CiliumValues.base(typeof fromValues === 'boolean' ? fromValues : props.gatewayApi ?? true));
     if (props.hubble) this._addTailLayer(CiliumValues.hubble(props.hubble));
     if (props.values) this._addTailLayer(ValuesLayer.of('user', props.values));
   }
@@ -248,6 +250,15 @@ export class CiliumChain extends Component {
   }
 
   public checkValues(): string[] {
-    return checkChartValues(`${this.helmChart!.name}@${this.helmChart!.version}`, this.values ?? {});
+    const values = this.values ?? {};
+    const problems: string[] = [];
+    // Cilium handles every Service that carries no service.kubernetes.io/service-proxy-name
+    // label only while its own proxy name is unset; with a name it handles only
+    // Services labelled with it: either the cluster's Services or cozy-proxy's
+    // passthrough Services (label value cozy-proxy) would change hands.
+    if (values.k8s?.serviceProxyName !== undefined && values.k8s?.serviceProxyName !== '') {
+      problems.push(`k8s.serviceProxyName: must stay unset: Cilium would then handle only Services labelled service.kubernetes.io/service-proxy-name=${values.k8s.serviceProxyName}, and passthrough Services belong to cozy-proxy (got ${JSON.stringify(values.k8s.serviceProxyName)})`);
+    }
+    return [...problems, ...checkChartValues(`${this.helmChart!.name}@${this.helmChart!.version}`, values)];
   }
 }

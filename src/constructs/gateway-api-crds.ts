@@ -46,8 +46,7 @@ function sha256(text: string): string {
 }
 
 /**
- * Splits the bundle into documents, drops the CRDs' empty status stubs, and
- * marks every CRD to be kept when its
+ * Splits the bundle into documents and marks every CRD to be kept when its
  * delivery goes away: `helm.sh/resource-policy: keep` (already stamped by
  * the reference platform) and, for Flux Kustomizations that prune,
  * `kustomize.toolkit.fluxcd.io/prune: disabled`. Deleting a CRD deletes
@@ -62,15 +61,6 @@ export function _buildGatewayApiBundle(text: string = dataText()): Bundle {
     const object = parse(body);
     let yaml = body;
     if (object.kind === 'CustomResourceDefinition') {
-      // controller-gen writes a status stub (`conditions: null`, …) that the
-      // API server discards and a strict schema rejects: leave it out. It is
-      // the last top-level key of each CRD.
-      if (object.status !== undefined) {
-        const at = yaml.search(/^status:$/m);
-        if (at < 0 || /^\S/m.test(yaml.slice(at + 'status:'.length))) throw new Error(`${DATA_FILE}: ${object.metadata.name}: status is not the last key`);
-        yaml = yaml.slice(0, at);
-        delete object.status;
-      }
       const annotations = object.metadata.annotations ?? {};
       if (annotations[KEEP] !== 'keep') throw new Error(`${DATA_FILE}: ${object.metadata.name} lacks ${KEEP}: keep`);
       const keepLine = `    ${KEEP}: keep\n`;
