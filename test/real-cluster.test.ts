@@ -166,6 +166,15 @@ describe('Gateway API settings', () => {
   });
 });
 
+describe('IPv6 single-stack clusters', () => {
+  test('Cilium runs its IPv6 datapath, not its IPv4 one (chart defaults are the reverse)', () => {
+    const v = synth({ cluster: { podCidr: 'fd00:10:244::/64', serviceCidr: 'fd00:10:96::/112', joinCidr: 'fd00:100:64::/64' } }).values('cilium');
+    expect({ ipv4: v.ipv4, ipv6: v.ipv6 }).toEqual({ ipv4: { enabled: false }, ipv6: { enabled: true } });
+    const v4 = synth({}).values('cilium');
+    expect({ ipv4: v4.ipv4, ipv6: v4.ipv6 }).toEqual({ ipv4: undefined, ipv6: undefined });
+  });
+});
+
 describe('distributions (facts §12)', () => {
   test.each([
     ['kubeadm', 'node-role.kubernetes.io/control-plane'],

@@ -141,6 +141,14 @@ export class CiliumValues {
     });
   }
 
+  /**
+   * An IPv6 single-stack cluster (the pod CIDR is IPv6): Cilium's IPv4
+   * datapath off, its IPv6 datapath on (the chart's defaults are the reverse).
+   */
+  public static ipv6(): ValuesLayer {
+    return ValuesLayer.of('ipv6', { ipv4: { enabled: false }, ipv6: { enabled: true } });
+  }
+
   /** Kilo runs the WireGuard mesh: Cilium's host firewall is turned off. */
   public static kilo(): ValuesLayer {
     return ValuesLayer.of('kilo', { hostFirewall: { enabled: false } });

@@ -12,6 +12,7 @@ import { Multus, MultusProps } from '../constructs/multus';
 import { ValuesLayer } from '../helm/release';
 import { ClusterNetwork } from '../model/cluster';
 import { fail } from '../model/errors';
+import { parseCidr } from '../model/ip';
 
 /**
  * Per-component settings of a stack (platform file key `components`).
@@ -131,6 +132,8 @@ export const CILIUM: Layer = {
     });
     const crds = ctx.created.get('gateway-api-crds');
     if (crds) c.waitFor(crds);
+    const pod = parseCidr(ctx.cluster.podCidr);
+    if (pod.ok && pod.value.family === 6) c.addValuesLayer(CiliumValues.ipv6());
     return c;
   },
 };

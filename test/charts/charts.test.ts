@@ -44,6 +44,15 @@ const CONFIGS: Array<{ name: string; props: any; talos: boolean; chained: boolea
   { name: 'cilium-kilo', props: propsFor('cilium-kilo'), talos: true, chained: false, kilo: true, gatewayApi: true },
   { name: 'noop', props: propsFor('noop'), talos: false, chained: false, kilo: false, gatewayApi: false },
   {
+    name: 'kubeovn-cilium, IPv6 single stack',
+    props: { variant: 'kubeovn-cilium', cluster: { podCidr: 'fd00:10:244::/64', serviceCidr: 'fd00:10:96::/112', joinCidr: 'fd00:100:64::/64' } },
+    talos: true,
+    chained: true,
+    kilo: false,
+    gatewayApi: true,
+    masterLabel: '',
+  },
+  {
     name: 'kubeovn-cilium with Hubble, metrics, IPsec, fixed masters, Gateway API off, other CIDRs',
     props: {
       variant: 'kubeovn-cilium',
@@ -116,6 +125,8 @@ describe.each(CASES)('$config.name', (c) => {
     // Services labelled service.kubernetes.io/service-proxy-name (cozy-proxy's) are
     // skipped by Cilium only while its own proxy name is unset.
     expect(config['k8s-service-proxy-name']).toBeUndefined();
+    const ipv6 = /:/.test(c.config.props.cluster?.podCidr ?? '');
+    expect({ v4: config['enable-ipv4'], v6: config['enable-ipv6'] }).toEqual({ v4: String(!ipv6), v6: String(ipv6) });
     if (c.config.chained) {
       expect(config).toMatchObject({
         'cni-chaining-mode': 'generic-veth',
@@ -164,7 +175,7 @@ describe.each(CASES)('$config.name', (c) => {
     if (!c.values.kubeovn) return;
     const objects = rendered('kubeovn').objects;
     const cluster = { podCidr: '10.244.0.0/16', podGateway: '10.244.0.1', serviceCidr: '10.96.0.0/16', joinCidr: '100.64.0.0/16', ...c.config.props.cluster };
-    if (c.config.props.cluster?.podCidr) cluster.podGateway = '10.200.0.1';
+    if (c.config.props.cluster?.podCidr) cluster.podGateway = cluster.podCidr.replace(/0\.0\/16$|:\/64$/, (m: string) => (m.startsWith('0') ? '0.1' : ':1'));
     const controller = find(objects, 'Deployment', 'kube-ovn-controller');
     const args: string[] = container(controller, 'kube-ovn-controller').args;
     for (const a of [
