@@ -7,9 +7,6 @@ import { fail } from '../model/errors';
 /** The reference platform's kubeovn-webhook image (packages/system/kubeovn-webhook/values.yaml). */
 export const KUBEOVN_WEBHOOK_IMAGE = 'ghcr.io/cozystack/cozystack/kubeovn-webhook:v1.6.0@sha256:593c324a38db59495497c5b68b90cad25dfe6753c73b7a287b3280e26f70a15f';
 
-/** The pod annotation that turns on Kube-OVN port security (IP and MAC pinned to the logical port). */
-export const PORT_SECURITY_ANNOTATION = 'ovn.kubernetes.io/port_security';
-
 const NAME = 'kube-ovn-webhook';
 const TLS_SECRET = `${NAME}-tls`;
 const PORT = 8443;
