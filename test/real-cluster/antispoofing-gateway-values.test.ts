@@ -5,9 +5,9 @@
  * Table-driven over the six variants, on the synthesized output.
  */
 import { parse } from 'yaml';
-import { API_SERVER, propsFor, synth } from './helpers/synth';
-import { _buildGatewayApiBundle } from '../src/constructs/gateway-api-crds';
-import { validateObjects } from '../src/validation/object-validator';
+import { _buildGatewayApiBundle } from '../../src/constructs/gateway-api-crds';
+import { validateObjects } from '../../src/validation/object-validator';
+import { API_SERVER, propsFor, synth } from '../helpers/synth';
 
 const VARIANTS: Array<{ variant: string; kubeOvn: boolean; cilium: boolean; talos: boolean }> = [
   { variant: 'kubeovn-cilium', kubeOvn: true, cilium: true, talos: true },
