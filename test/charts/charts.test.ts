@@ -191,7 +191,10 @@ describe.each(CASES)('$config.name', (c) => {
     expect(args.some((a) => a.startsWith('--default-gateway-check'))).toBe(true);
     // ovn-central is pinned to the control-plane label of the distribution (facts §12).
     const central = find(objects, 'Deployment', 'ovn-central');
-    expect(central.spec.template.spec.nodeSelector).toMatchObject({ 'node-role.kubernetes.io/control-plane': c.config.masterLabel, 'kubernetes.io/os': 'linux' });
+    for (const name of ['ovn-central', 'kube-ovn-monitor']) {
+      const selector = find(objects, 'Deployment', name).spec.template.spec.nodeSelector;
+      expect({ name, selector }).toEqual({ name, selector: { 'node-role.kubernetes.io/control-plane': c.config.masterLabel, 'kubernetes.io/os': 'linux' } });
+    }
     const masters = c.config.props.components?.kubeovn?.masterNodes;
     const nodeIps = container(central, 'ovn-central').env.find((e: any) => e.name === 'NODE_IPS').value;
     expect(nodeIps).toBe(masters ? masters.join(',') : '');
