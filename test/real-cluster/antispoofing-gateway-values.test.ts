@@ -134,6 +134,8 @@ describe('anti-spoofing settings', () => {
     expect(() => synth({ components: { kubeovnWebhook: { caBundle: 'QUJD' } } })).toThrow(/components\.kubeovnWebhook\.caBundle: is injected by cert-manager/);
     expect(() => synth({ components: { kubeovnWebhook: { replicas: 0 } } })).toThrow(/components\.kubeovnWebhook\.replicas: must be a whole number of at least 1/);
     expect(() => synth({ components: { kubeovnWebhook: { enabled: 'yes' as any } } })).toThrow(/components\.kubeovnWebhook\.enabled: must be true or false/);
+    expect(() => synth({ components: { kubeovnWebhook: { image: 'Registry/Webhook Image' } } })).toThrow(/components\.kubeovnWebhook\.image: must be a container image reference/);
+    expect(() => synth({ components: { kubeovnWebhook: { namespace: 'Kube_OVN' } } })).toThrow(/components\.kubeovnWebhook\.namespace: must be a DNS-1123 label/);
   });
 });
 
