@@ -32,7 +32,7 @@ describe('cozynet synth', () => {
     const dir = tmp();
     const out = path.join(dir, 'out');
     const r = cli(['synth', '--out', out]);
-    expect(r.err).toMatch(/^cozynet: wrote 25 files to .*out\/ \(\d+ objects: /);
+    expect(r.err).toMatch(/^cozynet: wrote 31 files to .*out\/ \(\d+ objects: /);
     expect(r.code).toBe(0);
     expect(listFiles(out)).toEqual([
       'apply/kubectl.sh',
@@ -42,6 +42,10 @@ describe('cozynet synth', () => {
       'charts/cilium-networkpolicy/templates/cilium-networkpolicy.yaml',
       'charts/cozy-proxy/Chart.yaml',
       'charts/cozy-proxy/templates/cozy-proxy.yaml',
+      'charts/gateway-api-crds/Chart.yaml',
+      'charts/gateway-api-crds/templates/gateway-api-crds.yaml',
+      'charts/kubeovn-webhook/Chart.yaml',
+      'charts/kubeovn-webhook/templates/kubeovn-webhook.yaml',
       'charts/multus/Chart.yaml',
       'charts/multus/templates/multus.yaml',
       'charts/namespaces/Chart.yaml',
@@ -55,6 +59,8 @@ describe('cozynet synth', () => {
       'manifests/cilium-networkpolicy.yaml',
       'manifests/cilium.yaml',
       'manifests/cozy-proxy.yaml',
+      'manifests/gateway-api-crds.yaml',
+      'manifests/kubeovn-webhook.yaml',
       'manifests/kubeovn.yaml',
       'manifests/metallb.yaml',
       'manifests/multus.yaml',
@@ -79,7 +85,7 @@ describe('cozynet synth', () => {
     const index = JSON.parse(fs.readFileSync(path.join(dir, 'o', 'index.json'), 'utf8'));
     expect(index.variant).toBe('cilium');
     const tf = JSON.parse(fs.readFileSync(path.join(dir, 'o', 'terraform', 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(tf.resource.helm_release)).toEqual(['namespaces', 'cilium', 'cilium-networkpolicy', 'metallb', 'multus', 'cozy-proxy'].map((n) => n.replace(/-/g, '_')));
+    expect(Object.keys(tf.resource.helm_release)).toEqual(['namespaces', 'gateway-api-crds', 'cilium', 'cilium-networkpolicy', 'metallb', 'multus', 'cozy-proxy'].map((n) => n.replace(/-/g, '_')));
     expect(tf.resource.helm_release.metallb.depends_on).toEqual(['helm_release.namespaces', 'helm_release.cilium']);
     expect(tf.terraform.backend.local.path).toBe('terraform.tfstate');
   });
@@ -167,7 +173,7 @@ describe('cozynet validate DIR', () => {
     expect(cli(['synth', '--config', path.join(__dirname, '..', 'examples', 'platforms', 'contract.yaml'), '--out', out]).code).toBe(0);
     let r = cli(['validate', out]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/is valid \(\d+ objects in 12 files\)/);
+    expect(r.out).toMatch(/is valid \(\d+ objects in 14 files\)/);
     const lb = path.join(out, 'manifests', 'load-balancer.yaml');
     fs.writeFileSync(lb, fs.readFileSync(lb, 'utf8').replace('autoAssign: true', 'autoAssign: true\n  autoAsign: false'));
     r = cli(['validate', out]);

@@ -31,7 +31,7 @@ describe('the stock cdk8s synth of a Platform', () => {
     // cozynet's output adds the releases of its local charts (from the GitRepository holding the folder)
     const remote = flux.filter((o) => o.spec.chart?.spec?.sourceRef?.kind !== 'GitRepository');
     expect(fromStock.map((o) => o.kind + '/' + o.metadata.name)).toEqual(remote.map((o) => o.kind + '/' + o.metadata.name));
-    expect(flux.filter((o) => !remote.includes(o)).map((o) => o.metadata.name)).toEqual(['namespaces', 'cilium-manifests', 'cilium-networkpolicy', 'multus', 'cozy-proxy', 'tenants']);
+    expect(flux.filter((o) => !remote.includes(o)).map((o) => o.metadata.name)).toEqual(['namespaces', 'gateway-api-crds', 'cilium-manifests', 'cilium-networkpolicy', 'kubeovn-webhook', 'multus', 'cozy-proxy', 'tenants']);
   });
 
   test('includes the namespaces, tenant objects and components', () => {
@@ -57,5 +57,5 @@ test('cozynet synth reports progress through the io hook', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-progress-'));
   const code = run(['synth', '--out', `${out}/o`], { out: () => undefined, err: () => undefined, progress: (t) => seen.push(t) });
   expect(code).toBe(0);
-  expect(seen).toEqual(['cozynet: building the platform', 'cozynet: rendering', 'cozynet: writing 25 files', '']);
+  expect(seen).toEqual(['cozynet: building the platform', 'cozynet: rendering', 'cozynet: writing 31 files', '']);
 });

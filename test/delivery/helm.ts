@@ -36,7 +36,12 @@ export function helmBinary(): string {
 
 /** `helm template` of a chart folder: the rendered documents' text. */
 export function helmTemplate(chartDir: string, release: string, namespace: string): string {
-  return execFileSync(helmBinary(), ['template', release, chartDir, '--namespace', namespace], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(helmBinary(), ['template', release, chartDir, '--namespace', namespace], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // (the Gateway API CRDs alone are more than the default 1 MiB)
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /** Writes the files under `prefix` (relative paths) into a fresh folder; returns it. */
