@@ -1,25 +1,29 @@
-/* eslint-disable no-bitwise */
 /**
  * Offline proof of tenant isolation: the reachability the policies actually
  * give (computed with the Cilium model) against the reachability facts §9
- * intends for the tenant tree.
+ * intends for the tenant tree, its exposures and the platform's entities.
+ *
+ * Endpoints are laid out tenant-major in depth-first pre-order, so a
+ * tenant's subtree is one interval and every row is a handful of intervals:
+ * 10,000 tenants verify in seconds although the matrix has billions of cells.
  */
-import { forEachBit, hasBit, newBits, popcount, setBit, setRange, words } from './bitset';
-import { CiliumPolicyModel, ModelEndpoint, Probe, Reachability } from './model';
-import { VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
+import * as iv from './intervals';
+import { Intervals } from './intervals';
+import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, Probe, Reachability } from './model';
+import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
-import { renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
+import { CILIUM_API_VERSION, CILIUM_POD_NAMESPACE, renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
-import { KUBE_SYSTEM, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
+import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
 
 const DEFAULT_SYSTEM_NAMESPACE = 'cozy-system';
-const DEFAULT_MAX_MATRIX_CELLS = 1_000_000;
+const DEFAULT_MAX_MATRIX_CELLS = 4_000_000;
 const DEFAULT_MAX_DIFFERENCES = 10_000;
-/** Label of the ordinary representative pods (any label that no policy names). */
-const WORKLOAD_LABEL = 'cozynet.io/probe';
+/** Label that makes every representative pod's label set unique (no policy names it). */
+const PROBE_LABEL = 'cozynet.io/probe';
 
-/** Probes, by index. */
-export const PROBES: Probe[] = [
+/** The fixed probes, by index; exposures and platform services add theirs after. */
+const BASE_PROBES: Probe[] = [
   { protocol: 'TCP', port: 8080 },
   { protocol: 'UDP', port: 8080 },
   { protocol: 'SCTP', port: 8080 },
@@ -27,112 +31,242 @@ export const PROBES: Probe[] = [
   { protocol: 'TCP', port: 53 },
   { protocol: 'TCP', port: 443 },
   { protocol: 'TCP', port: 6443 },
+  { protocol: 'TCP', port: 10250 },
+  { protocol: 'ICMP', port: 8 },
 ];
 const P_POD = [0, 1, 2];
 const P_DNS = [3, 4, 0];
 const P_PLAIN = [0];
 const P_WORLD = [5];
 const P_APISERVER = [6];
+const P_NODE = [7];
+const P_ICMP = 8;
 const DNS_PROBES = new Set([3, 4]);
 
 export function probeName(p: Probe): string {
-  return `${p.protocol}/${p.port}`;
+  return p.protocol === 'ICMP' ? `ICMP/type-${p.port}` : `${p.protocol}/${p.port}`;
 }
 
-type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'dns' | 'kube-system-pod' | 'system-pod' | 'world' | 'kube-apiserver';
+type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'tenant-exposure' | 'tenant-peer'
+| 'dns' | 'kube-system-pod' | 'system-pod' | 'platform-service' | 'entity';
 
-interface Rep {
+export interface Rep {
   readonly id: string;
   readonly role: Role;
   readonly tenant?: ResolvedTenant;
+  /** Service kind (`cozystack.io/service` value), if the rep carries one. */
   readonly kind?: string;
   readonly namespace?: string;
   readonly labels?: Record<string, string>;
-  readonly entity?: 'world' | 'kube-apiserver';
+  readonly entity?: EntityName;
   readonly probes: number[];
+  /** Platform service index, for `platform-service`. */
+  readonly service?: number;
+}
+
+function portProbes(probes: Probe[], index: Map<string, number>, ports: ResolvedPort[] | undefined, icmp: boolean): number[] {
+  const out: number[] = [];
+  const add = (p: Probe) => {
+    const key = probeName(p);
+    let i = index.get(key);
+    if (i === undefined) {
+      i = probes.length;
+      probes.push(p);
+      index.set(key, i);
+    }
+    if (!out.includes(i)) out.push(i);
+  };
+  for (const p of ports ?? []) {
+    add({ protocol: p.protocol as Probe['protocol'], port: p.port });
+    if (p.endPort > p.port) add({ protocol: p.protocol as Probe['protocol'], port: p.endPort });
+  }
+  if (icmp) add(BASE_PROBES[P_ICMP]);
+  return out;
+}
+
+function portMatches(ports: ResolvedPort[] | undefined, icmp: boolean, p: Probe): boolean {
+  if (ports === undefined) return true;
+  if (p.protocol === 'ICMP') return icmp && p.port === 8;
+  return ports.some((x) => x.protocol === p.protocol && p.port >= x.port && p.port <= x.endPort);
+}
+
+function hasLabels(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector)) if (labels?.[k] !== v) return false;
+  return true;
 }
 
 /** The representative endpoints and how they are laid out. */
 export class Layout {
   public readonly reps: Rep[] = [];
-  /** Endpoints per tenant: ordinary pod, one per service kind, apiserver client. */
-  public readonly perTenant: number;
+  public readonly probes: Probe[] = [...BASE_PROBES];
+  /** Per tenant index: first rep and one past its last rep. */
+  public readonly first: Int32Array;
+  public readonly end: Int32Array;
   public readonly tenantEnd: number;
   public readonly dns: number;
   public readonly kubeSystemPod: number;
   public readonly systemPod: number;
   public readonly world: number;
   public readonly apiServer: number;
-  public readonly kindIndex = new Map<string, number>();
+  public readonly host: number;
+  public readonly remoteNode: number;
+  public readonly ingress: number;
+  public readonly platformServices: number[] = [];
+  /** Per exposure (index in cfg.exposures): reps it serves. */
+  public readonly served: number[][] = [];
+  /** Per tenant index: reps of its namespace that its shared service kinds cover. */
+  public readonly shared: number[][] = [];
+  /** Per tenant index: reps of the world-facing kinds. */
+  public readonly worldFacing: number[][] = [];
+  /** Per tenant index: exposures naming it as a peer (directly or as a subtree). */
+  public readonly peerOf: Array<Array<{ e: ResolvedExposure; p: ResolvedPeer }>> = [];
+  private readonly probeIndex = new Map<string, number>();
 
   constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string) {
-    cfg.serviceKinds.forEach((k, i) => this.kindIndex.set(k, i));
-    this.perTenant = cfg.serviceKinds.length + 2;
+    this.probes.forEach((p, i) => this.probeIndex.set(probeName(p), i));
+    const n = cfg.tenants.length;
+    this.first = new Int32Array(n);
+    this.end = new Int32Array(n);
+    const exposuresOf: ResolvedExposure[][] = cfg.tenants.map(() => []);
+    const peersIn: Array<Array<{ e: ResolvedExposure; p: ResolvedPeer }>> = cfg.tenants.map(() => []);
+    for (const e of cfg.exposures) {
+      exposuresOf[e.tenant.index].push(e);
+      for (const p of e.from) if (p.tenant) peersIn[p.tenant.index].push({ e, p });
+    }
+    for (let i = 0; i < n; i++) this.peerOf.push([]);
+    for (const e of cfg.exposures) for (const p of e.from) if (p.tenant) this.peerOf[p.tenant.index].push({ e, p });
     for (const t of cfg.tenants) {
       const ns = t.namespace;
-      this.reps.push({ id: `${ns}/pod`, role: 'tenant-pod', tenant: t, namespace: ns, labels: { [WORKLOAD_LABEL]: 'workload' }, probes: P_POD });
-      for (const k of cfg.serviceKinds) {
-        this.reps.push({ id: `${ns}/svc:${k}`, role: 'tenant-service', tenant: t, kind: k, namespace: ns, labels: { [cfg.serviceLabel]: k }, probes: P_POD });
+      this.first[t.index] = this.reps.length;
+      const pod = (id: string, role: Role, labels: Record<string, string>, probes: number[], kind?: string) =>
+        this.reps.push({ id: `${ns}/${id}`, role, tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(id) }, probes, kind });
+      pod('pod', 'tenant-pod', {}, P_POD);
+      for (const k of cfg.serviceKinds) pod(`svc:${k}`, 'tenant-service', { [cfg.serviceLabel]: k }, P_POD, k);
+      pod('api-client', 'tenant-apiserver-client', { [cfg.apiServerAccessLabel]: 'true' }, P_POD);
+      for (const e of exposuresOf[t.index]) {
+        const extra = portProbes(this.probes, this.probeIndex, e.ports, e.ports === undefined || e.allowIcmp);
+        const probes = [...P_POD, ...extra.filter((x) => !P_POD.includes(x))];
+        if (e.ports !== undefined && !e.allowIcmp) probes.push(P_ICMP); // shows that ICMP stays closed
+        pod(`expose:${e.name}`, 'tenant-exposure', { ...e.selector }, probes, e.selector[cfg.serviceLabel]);
       }
-      this.reps.push({
-        id: `${ns}/api-client`,
-        role: 'tenant-apiserver-client',
-        tenant: t,
-        namespace: ns,
-        labels: { [cfg.apiServerAccessLabel]: 'true' },
-        probes: P_POD,
-      });
+      for (const { e, p } of peersIn[t.index]) {
+        if (Object.keys(p.selector).length === 0) continue;
+        const id = `from:${e.tenant.namespace}/${e.name}`;
+        if (this.reps.some((r, i) => i >= this.first[t.index] && r.id === `${ns}/${id}`)) continue;
+        pod(id, 'tenant-peer', { ...p.selector }, P_POD, p.selector[cfg.serviceLabel]);
+      }
+      this.end[t.index] = this.reps.length;
     }
     this.tenantEnd = this.reps.length;
-    this.dns = this.push({ id: `${cfg.dnsNamespace}/kube-dns`, role: 'dns', namespace: cfg.dnsNamespace, labels: { ...cfg.dnsPodLabels }, probes: P_DNS });
-    this.kubeSystemPod = this.push({
-      id: `${KUBE_SYSTEM}/pod`, role: 'kube-system-pod', namespace: KUBE_SYSTEM, labels: { [WORKLOAD_LABEL]: 'workload' }, probes: P_PLAIN,
+    for (const t of cfg.tenants) {
+      const shared: number[] = [];
+      const facing: number[] = [];
+      for (let r = this.first[t.index]; r < this.end[t.index]; r++) {
+        const kind = this.reps[r].labels?.[cfg.serviceLabel];
+        if (kind !== undefined && t.sharedServices.includes(kind)) shared.push(r);
+        if (kind !== undefined && cfg.worldIngressServices.includes(kind)) facing.push(r);
+      }
+      this.shared.push(shared);
+      this.worldFacing.push(facing);
+    }
+    for (const e of cfg.exposures) {
+      const served: number[] = [];
+      for (let r = this.first[e.tenant.index]; r < this.end[e.tenant.index]; r++) if (hasLabels(this.reps[r].labels, e.selector)) served.push(r);
+      this.served.push(served);
+    }
+    const push = (rep: Rep) => {
+      this.reps.push(rep);
+      return this.reps.length - 1;
+    };
+    this.dns = push({ id: `${cfg.dnsNamespace}/kube-dns`, role: 'dns', namespace: cfg.dnsNamespace, labels: { ...cfg.dnsPodLabels }, probes: P_DNS });
+    this.kubeSystemPod = push({ id: `${KUBE_SYSTEM}/pod`, role: 'kube-system-pod', namespace: KUBE_SYSTEM, labels: { [PROBE_LABEL]: 'workload' }, probes: P_PLAIN });
+    this.systemPod = push({ id: `${systemNamespace}/pod`, role: 'system-pod', namespace: systemNamespace, labels: { [PROBE_LABEL]: 'workload' }, probes: P_PLAIN });
+    cfg.platformServices.forEach((svc, i) => {
+      const ns = svc.namespace ?? `platform-${svc.name}`;
+      const probes = svc.ports === undefined ? P_PLAIN : portProbes(this.probes, this.probeIndex, svc.ports, false);
+      this.platformServices.push(push({
+        id: `${ns}/svc:${svc.name}`, role: 'platform-service', namespace: ns,
+        labels: { ...svc.selector, [PROBE_LABEL]: probeValue(`svc-${svc.name}`) }, probes: probes.includes(0) ? probes : [...probes, 0], service: i,
+      }));
     });
-    this.systemPod = this.push({
-      id: `${systemNamespace}/pod`, role: 'system-pod', namespace: systemNamespace, labels: { [WORKLOAD_LABEL]: 'workload' }, probes: P_PLAIN,
-    });
-    this.world = this.push({ id: 'world', role: 'world', entity: 'world', probes: P_WORLD });
-    this.apiServer = this.push({ id: 'kube-apiserver', role: 'kube-apiserver', entity: 'kube-apiserver', probes: P_APISERVER });
+    this.world = push({ id: 'world', role: 'entity', entity: 'world', probes: P_WORLD });
+    this.apiServer = push({ id: 'kube-apiserver', role: 'entity', entity: 'kube-apiserver', probes: P_APISERVER });
+    this.host = push({ id: 'host', role: 'entity', entity: 'host', probes: P_NODE });
+    this.remoteNode = push({ id: 'remote-node', role: 'entity', entity: 'remote-node', probes: P_NODE });
+    this.ingress = push({ id: 'ingress', role: 'entity', entity: 'ingress', probes: [] });
   }
 
   public get size(): number {
     return this.reps.length;
   }
 
-  public first(t: ResolvedTenant): number {
-    return t.index * this.perTenant;
+  /** Namespace labels of the namespaces the layout invents (kube-system, DNS, system, platform services). */
+  public extraNamespaces(): Record<string, Record<string, string>> {
+    const out: Record<string, Record<string, string>> = {
+      [KUBE_SYSTEM]: {},
+      [this.cfg.dnsNamespace]: {},
+      [this.systemNamespace]: { [this.cfg.systemNamespaceLabel]: 'true' },
+    };
+    this.cfg.platformServices.forEach((svc) => {
+      if (svc.namespace === undefined) out[`platform-${svc.name}`] = { ...svc.namespaceSelector };
+    });
+    return out;
   }
 
-  public service(t: ResolvedTenant, kind: string): number {
-    return this.first(t) + 1 + this.kindIndex.get(kind)!;
+  public endpoints(): ModelEndpoint[] {
+    return this.reps.map((r) => (r.entity ? { id: r.id, entity: r.entity } : { id: r.id, namespace: r.namespace, labels: r.labels }));
   }
 
-  /** Whether `i` is a source row (pods and the world; not the kube-apiserver). */
-  public isSource(i: number): boolean {
-    return i !== this.apiServer;
+  /** Reps of the subtree of `t`. */
+  public subtree(t: ResolvedTenant): Intervals {
+    return iv.range(this.first[t.index], this.end[t.subtreeEnd - 1]);
   }
 
-  private push(rep: Rep): number {
-    this.reps.push(rep);
-    return this.reps.length - 1;
+  public isTenant(i: number): boolean {
+    return i < this.tenantEnd;
   }
+}
+
+function probeValue(id: string): string {
+  const v = id.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return (v.length > 63 ? v.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '') : v) || 'x';
 }
 
 function isAncestorOrSelf(a: ResolvedTenant, d: ResolvedTenant): boolean {
   return a.index <= d.index && d.index < a.subtreeEnd;
 }
 
+function peerMatches(layout: Layout, p: ResolvedPeer, src: Rep): boolean {
+  if (!p.tenant) return src.entity === 'world';
+  if (!src.tenant) return false;
+  if (!(p.subtree ? isAncestorOrSelf(p.tenant, src.tenant) : p.tenant === src.tenant)) return false;
+  void layout;
+  return hasLabels(src.labels, p.selector);
+}
+
 /**
- * The intended verdict for one cell (slow path; the matrix uses the bit-set
- * version in `intendedRow`). Undefined when the cell is not checked (it
- * involves no tenant pod, or it is world -> world/kube-apiserver).
+ * The intended verdict for one cell (slow path; the matrix uses the
+ * interval version in `intendedItems`). Undefined when the cell is not
+ * checked (it involves no tenant endpoint, or the destination is not probed
+ * on `p`).
  */
 export function intendedCell(layout: Layout, s: number, d: number, p: number): { allowed: boolean; reason: string } | undefined {
   const cfg = layout.cfg;
   const src = layout.reps[s];
   const dst = layout.reps[d];
   if (!dst.probes.includes(p)) return undefined;
-  const probe = probeName(PROBES[p]);
+  if (!src.tenant && !dst.tenant) return undefined;
+  const probe = layout.probes[p];
+  const pname = probeName(probe);
+  if (dst.tenant) {
+    for (const e of cfg.exposures) {
+      if (!layout.served[e.index].includes(d)) continue;
+      if (!portMatches(e.ports, e.allowIcmp, probe)) continue;
+      for (const peer of e.from) {
+        if (peerMatches(layout, peer, src)) return { allowed: true, reason: `exposure ${e.name} of ${e.tenant.namespace} admits ${peerText(peer)} on ${pname}` };
+      }
+    }
+  }
   if (src.tenant) {
     const x = src.tenant;
     if (dst.tenant) {
@@ -140,46 +274,63 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
       if (x === y) return { allowed: true, reason: `same tenant (${x.namespace})` };
       if (isAncestorOrSelf(x, y)) return { allowed: true, reason: `${x.namespace} is an ancestor of ${y.namespace}` };
       if (isAncestorOrSelf(y, x)) {
-        if (dst.role === 'tenant-service' && y.sharedServices.includes(dst.kind!)) {
-          return { allowed: true, reason: `${y.namespace} shares its ${dst.kind} service with its subtree, which contains ${x.namespace}` };
+        if (layout.shared[y.index].includes(d)) {
+          return { allowed: true, reason: `${y.namespace} shares its ${dst.labels![cfg.serviceLabel]} service with its subtree, which contains ${x.namespace}` };
         }
         return { allowed: false, reason: `${x.namespace} is a descendant of ${y.namespace}, which does not share this endpoint` };
       }
       return { allowed: false, reason: `${x.namespace} and ${y.namespace} are unrelated tenants (neither is an ancestor of the other)` };
     }
-    switch (dst.role) {
-      case 'dns':
-        return DNS_PROBES.has(p)
-          ? { allowed: true, reason: 'every tenant pod may reach cluster DNS on port 53' }
-          : { allowed: false, reason: `tenants reach cluster DNS on port 53 only, not ${probe}` };
-      case 'kube-system-pod':
-      case 'system-pod':
-        return { allowed: false, reason: 'tenant pods reach no system pod except cluster DNS' };
-      case 'world':
-        return x.allowWorldEgress
-          ? { allowed: true, reason: `${x.namespace} allows egress to the world` }
-          : { allowed: false, reason: `${x.namespace} does not allow egress to the world` };
-      case 'kube-apiserver':
-        if (src.role !== 'tenant-apiserver-client') {
-          return { allowed: false, reason: `only pods labelled ${cfg.apiServerAccessLabel}="true" may reach the kube-apiserver` };
-        }
-        return x.allowApiServer
-          ? { allowed: true, reason: `opted-in pod of ${x.namespace}, which allows the kube-apiserver` }
-          : { allowed: false, reason: `${x.namespace} does not allow the kube-apiserver` };
-      default:
-        return undefined;
+    if (d === layout.dns) {
+      return DNS_PROBES.has(p)
+        ? { allowed: true, reason: 'every tenant pod may reach cluster DNS on port 53' }
+        : { allowed: false, reason: `tenants reach cluster DNS on port 53 only, not ${pname}` };
     }
-  }
-  if (!dst.tenant) return undefined;
-  const y = dst.tenant;
-  switch (src.role) {
-    case 'world':
-      if (y.allowWorldIngress) return { allowed: true, reason: `${y.namespace} accepts connections from the world` };
-      if (dst.role === 'tenant-service' && cfg.worldIngressServices.includes(dst.kind!)) {
-        return { allowed: true, reason: `${dst.kind} pods accept connections from the world` };
+    if (dst.role === 'platform-service') {
+      const svc = cfg.platformServices[dst.service!];
+      return portMatches(svc.ports, false, probe)
+        ? { allowed: true, reason: `every tenant pod may reach the platform service ${svc.name}` }
+        : { allowed: false, reason: `tenants reach the platform service ${svc.name} on its listed ports only` };
+    }
+    if (d === layout.world) {
+      return x.allowWorldEgress
+        ? { allowed: true, reason: `${x.namespace} allows egress to the world` }
+        : { allowed: false, reason: `${x.namespace} does not allow egress to the world` };
+    }
+    if (d === layout.apiServer) {
+      if (src.labels?.[cfg.apiServerAccessLabel] !== 'true') {
+        return { allowed: false, reason: `only pods labelled ${cfg.apiServerAccessLabel}="true" may reach the kube-apiserver` };
       }
-      return { allowed: false, reason: `${y.namespace} does not accept connections from the world` };
-    case 'system-pod':
+      return x.allowApiServer
+        ? { allowed: true, reason: `opted-in pod of ${x.namespace}, which allows the kube-apiserver` }
+        : { allowed: false, reason: `${x.namespace} does not allow the kube-apiserver` };
+    }
+    if (d === layout.host || d === layout.remoteNode) return { allowed: false, reason: 'tenant pods do not connect to nodes' };
+    return { allowed: false, reason: 'tenant pods reach no system pod except cluster DNS and the listed platform services' };
+  }
+  const y = dst.tenant!;
+  switch (s) {
+    case layout.world:
+      if (y.allowWorldIngress) return { allowed: true, reason: `${y.namespace} accepts connections from the world` };
+      if (layout.worldFacing[y.index].includes(d)) return { allowed: true, reason: `${dst.labels![cfg.serviceLabel]} pods accept connections from the world` };
+      return { allowed: false, reason: `${y.namespace} does not accept connections from the world here` };
+    case layout.apiServer:
+      return y.allowFromApiServer
+        ? { allowed: true, reason: `${y.namespace} accepts the kube-apiserver (webhooks, aggregated APIs)` }
+        : { allowed: false, reason: `${y.namespace} does not accept the kube-apiserver` };
+    case layout.host:
+      return cfg.allowFromHost
+        ? { allowed: true, reason: 'tenant pods accept the local node (kubelet probes)' }
+        : { allowed: false, reason: 'tenant pods do not accept the local node (allowFromHost is off)' };
+    case layout.remoteNode:
+      if (y.allowFromRemoteNode) return { allowed: true, reason: `${y.namespace} accepts other nodes` };
+      if (layout.worldFacing[y.index].includes(d)) return { allowed: true, reason: 'world-facing pods accept load-balancer traffic forwarded by other nodes' };
+      return { allowed: false, reason: `${y.namespace} does not accept other nodes here` };
+    case layout.ingress:
+      return cfg.allowFromIngress
+        ? { allowed: true, reason: "tenant pods accept Cilium's Envoy (Gateway API / Ingress backends)" }
+        : { allowed: false, reason: 'Gateway API and Ingress are off' };
+    case layout.systemPod:
       return { allowed: true, reason: 'system namespaces may reach every tenant' };
     default:
       return src.namespace === KUBE_SYSTEM
@@ -188,36 +339,100 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
   }
 }
 
-/** Bit-set version of `intendedCell` for one source and probe (unchecked cells are 0). */
-function intendedRow(layout: Layout, s: number, p: number, out: Uint32Array, tenantMask: Uint32Array): void {
-  out.fill(0);
-  const cfg = layout.cfg;
-  const src = layout.reps[s];
-  const podProbe = P_POD.includes(p);
-  if (src.tenant) {
-    const x = src.tenant;
-    if (podProbe) {
-      setRange(out, layout.first(x), x.subtreeEnd * layout.perTenant);
-      for (let a = x.parent; a; a = a.parent) for (const k of a.sharedServices) setBit(out, layout.service(a, k));
-    }
-    if (DNS_PROBES.has(p)) setBit(out, layout.dns);
-    if (p === P_WORLD[0] && x.allowWorldEgress) setBit(out, layout.world);
-    if (p === P_APISERVER[0] && src.role === 'tenant-apiserver-client' && x.allowApiServer) setBit(out, layout.apiServer);
-    return;
-  }
-  if (!podProbe) return;
-  if (src.role === 'world') {
-    for (const t of cfg.tenants) {
-      if (t.allowWorldIngress) setRange(out, layout.first(t), layout.first(t) + layout.perTenant);
-      else for (const k of cfg.worldIngressServices) setBit(out, layout.service(t, k));
-    }
-  } else if (src.role === 'system-pod' || src.namespace === KUBE_SYSTEM) {
-    out.set(tenantMask);
-  }
+function peerText(p: ResolvedPeer): string {
+  if (!p.tenant) return 'the world';
+  return `${p.tenant.namespace}${p.subtree ? ' and its sub-tenants' : ''}`;
 }
 
-function modelEndpoints(layout: Layout): ModelEndpoint[] {
-  return layout.reps.map((r) => (r.entity ? { id: r.id, entity: r.entity } : { id: r.id, namespace: r.namespace, labels: r.labels }));
+/** Intended row of source `s` for probe `p`: a union of sets (the caller intersects with the checked mask). */
+function intendedRow(layout: Layout, s: number, p: number): Intervals {
+  const cfg = layout.cfg;
+  const src = layout.reps[s];
+  const probe = layout.probes[p];
+  const parts: Intervals[] = [];
+  const points: number[] = [];
+  // exposures
+  const exposureHits = (e: ResolvedExposure) => {
+    if (portMatches(e.ports, e.allowIcmp, probe)) points.push(...layout.served[e.index]);
+  };
+  if (src.tenant) {
+    const x = src.tenant;
+    for (let a: ResolvedTenant | undefined = x; a; a = a.parent) {
+      for (const { e, p: peer } of layout.peerOf[a.index]) {
+        if ((a === x || peer.subtree) && hasLabels(src.labels, peer.selector)) exposureHits(e);
+      }
+    }
+    parts.push(layout.subtree(x));
+    for (let a = x.parent; a; a = a.parent) points.push(...layout.shared[a.index]);
+    if (DNS_PROBES.has(p)) points.push(layout.dns);
+    layout.platformServices.forEach((r) => {
+      if (portMatches(cfg.platformServices[layout.reps[r].service!].ports, false, probe)) points.push(r);
+    });
+    if (x.allowWorldEgress) points.push(layout.world);
+    if (src.labels?.[cfg.apiServerAccessLabel] === 'true' && x.allowApiServer) points.push(layout.apiServer);
+  } else {
+    if (s === layout.world) {
+      for (const e of cfg.exposures) if (e.from.some((peer) => !peer.tenant)) exposureHits(e);
+      for (const t of cfg.tenants) {
+        if (t.allowWorldIngress) parts.push(iv.range(layout.first[t.index], layout.end[t.index]));
+        else points.push(...layout.worldFacing[t.index]);
+      }
+    } else if (s === layout.remoteNode) {
+      for (const t of cfg.tenants) {
+        if (t.allowFromRemoteNode) parts.push(iv.range(layout.first[t.index], layout.end[t.index]));
+        else points.push(...layout.worldFacing[t.index]);
+      }
+    } else if (s === layout.apiServer) {
+      for (const t of cfg.tenants) if (t.allowFromApiServer) parts.push(iv.range(layout.first[t.index], layout.end[t.index]));
+    } else if (s === layout.host) {
+      if (cfg.allowFromHost) parts.push(iv.range(0, layout.tenantEnd));
+    } else if (s === layout.ingress) {
+      if (cfg.allowFromIngress) parts.push(iv.range(0, layout.tenantEnd));
+    } else if (s === layout.systemPod || src.namespace === KUBE_SYSTEM) {
+      parts.push(iv.range(0, layout.tenantEnd));
+    }
+  }
+  if (points.length > 0) parts.push(iv.fromList(points));
+  return iv.unionMany(parts);
+}
+
+/** A compiled verification: the layout, the model and the evaluations. @internal */
+export interface Verification {
+  readonly layout: Layout;
+  readonly model: CiliumPolicyModel;
+  readonly upper: Reachability;
+  readonly lower?: Reachability;
+  readonly objects: any[];
+}
+
+/** Compiles the model of `objects` against the representative endpoints of `cfg`. @internal */
+export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[], systemNamespace: string = DEFAULT_SYSTEM_NAMESPACE): Verification {
+  const layout = new Layout(cfg, systemNamespace);
+  const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces() });
+  const endpoints = layout.endpoints();
+  const upper = model.evaluate(endpoints, layout.probes, { bound: 'upper', distinct: true });
+  const lower = upper.uncertain.length > 0 ? model.evaluate(endpoints, layout.probes, { bound: 'lower', distinct: true }) : undefined;
+  return { layout, model, upper, lower, objects };
+}
+
+/** Identity rows -> endpoint rows. */
+function toEndpoints(reach: Reachability, row: Intervals): Intervals {
+  if (reach.oneToOne) return row;
+  const out: number[] = [];
+  const ids = reach.identityOfEndpoint;
+  for (let e = 0; e < ids.length; e++) if (iv.has(row, ids[e])) out.push(e);
+  return iv.fromSorted(out);
+}
+
+/** Actual rows (endpoint-indexed) of source `s` for every probe. @internal */
+export function actualRows(reach: Reachability, s: number, probeCount: number, only?: number[]): Intervals[] {
+  const sid = reach.identityOfEndpoint[s];
+  const wanted = only ?? Array.from({ length: probeCount }, (_, i) => i);
+  const rows = reach.rows(sid, wanted).map((r) => toEndpoints(reach, r));
+  if (!only) return rows;
+  const out: Intervals[] = new Array(probeCount).fill(iv.EMPTY);
+  only.forEach((p, i) => { out[p] = rows[i]; });
+  return out;
 }
 
 /**
@@ -229,163 +444,274 @@ function modelEndpoints(layout: Layout): ModelEndpoint[] {
  */
 export function verifyTenantIsolation(props: TenantIsolationProps, objects?: any[], options: VerifyOptions = {}): VerifyReport {
   const cfg = resolveTenants(props);
-  const objs = objects ?? renderTenantIsolation(cfg);
+  return verifyResolved(cfg, objects ?? renderTenantIsolation(cfg), options);
+}
+
+/** `verifyTenantIsolation` for an already resolved configuration. @internal */
+export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], options: VerifyOptions = {}): VerifyReport {
   const systemNamespace = options.systemNamespace ?? DEFAULT_SYSTEM_NAMESPACE;
   const maxCells = options.maxMatrixCells ?? DEFAULT_MAX_MATRIX_CELLS;
   const maxDiffs = options.maxDifferences ?? DEFAULT_MAX_DIFFERENCES;
-  const layout = new Layout(cfg, systemNamespace);
-
-  const model = new CiliumPolicyModel(objs, {
-    namespaces: {
-      [KUBE_SYSTEM]: {},
-      [cfg.dnsNamespace]: {},
-      [systemNamespace]: { [cfg.systemNamespaceLabel]: 'true' },
-    },
-  });
+  const v = compileVerification(cfg, objs, systemNamespace);
+  const { layout, model, upper, lower } = v;
   const warnings: string[] = [];
   for (const t of cfg.tenants) {
     if (!model.namespaceLabels.has(t.namespace)) {
       warnings.push(`Namespace ${t.namespace} is not among the objects; its pods carry no tenant labels`);
     }
   }
-  const reach = model.evaluate(modelEndpoints(layout), PROBES);
   warnings.push(...model.warnings);
 
   const n = layout.size;
-  const w = words(n);
-  const sources: number[] = [];
-  for (let i = 0; i < n; i++) if (layout.isSource(i)) sources.push(i);
-  const includeMatrix = sources.length * n <= maxCells;
-
-  // Per-probe destination masks, the tenant mask and the entity mask.
-  const probeDest = PROBES.map(() => newBits(n));
-  layout.reps.forEach((r, i) => { for (const p of r.probes) setBit(probeDest[p], i); });
-  const tenantMask = newBits(n);
-  setRange(tenantMask, 0, layout.tenantEnd);
-
-  const actual = PROBES.map(() => newBits(n));
-  const intended = newBits(n);
-  const diff = PROBES.map(() => newBits(n));
-  const idRow = newBits(reach.size);
+  const P = layout.probes.length;
+  const includeMatrix = n * n <= maxCells;
+  const tenantMask = iv.range(0, layout.tenantEnd);
+  const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+  const checkedTenant = probeDest.map((d) => iv.intersect(d, tenantMask));
 
   let checks = 0;
   let allowedChecks = 0;
   let diffCount = 0;
+  let undeterminedCount = 0;
   const differences: VerifyDifference[] = [];
+  const undetermined: VerifyDifference[] = [];
   const matrix: string[] = [];
+  const baseRows: Intervals[][] = [];
 
-  for (const s of sources) {
+  const tenantProbes = probeDest.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
+  const otherProbes = checkedTenant.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
+  for (let s = 0; s < n; s++) {
     const src = layout.reps[s];
-    const checkedMask = src.tenant ? null : tenantMask; // null: every destination
-    const sid = reach.identityOfEndpoint[s];
+    const only = includeMatrix ? undefined : src.tenant ? tenantProbes : otherProbes;
+    const rows = actualRows(upper, s, P, only);
+    const lowRows = lower ? actualRows(lower, s, P, only) : rows;
+    if (src.tenant) baseRows[s] = rows;
     const rowDiffs: Array<[number, number]> = [];
-    for (let p = 0; p < PROBES.length; p++) {
-      const a = actual[p];
-      reach.row(sid, p, idRow);
-      toEndpointRow(reach, idRow, a);
-      intendedRow(layout, s, p, intended, tenantMask);
-      const dp = diff[p];
-      for (let k = 0; k < w; k++) {
-        const mask = checkedMask ? probeDest[p][k] & checkedMask[k] : probeDest[p][k];
-        a[k] &= probeDest[p][k];
-        dp[k] = (a[k] ^ intended[k]) & mask;
-        checks += popcount1(mask);
-        allowedChecks += popcount1(a[k] & mask);
+    const rowUnd: Array<[number, number]> = [];
+    for (let p = 0; p < P; p++) {
+      const mask = src.tenant ? probeDest[p] : checkedTenant[p];
+      if (mask.length === 0) continue;
+      const want = iv.intersect(intendedRow(layout, s, p), mask);
+      const got = iv.intersect(rows[p], mask);
+      checks += iv.size(mask);
+      allowedChecks += iv.size(got);
+      let diff = iv.xor(got, want);
+      if (lower) {
+        const gotLow = iv.intersect(lowRows[p], mask);
+        const und = iv.xor(got, gotLow);
+        diff = iv.intersect(diff, iv.xor(gotLow, want));
+        if (und.length > 0) {
+          undeterminedCount += iv.size(und);
+          if (undetermined.length < maxDiffs) iv.forEach(und, (d) => rowUnd.push([d, p]));
+        }
       }
-      const c = popcount(dp);
-      if (c > 0) {
-        diffCount += c;
-        forEachBit(dp, (d) => rowDiffs.push([d, p]));
-      }
-    }
-    if (rowDiffs.length > 0 && differences.length < maxDiffs) {
-      rowDiffs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-      for (const [d, p] of rowDiffs) {
-        if (differences.length >= maxDiffs) break;
-        const want = intendedCell(layout, s, d, p)!;
-        const got = hasBit(actual[p], d);
-        differences.push({
-          source: src.id,
-          destination: layout.reps[d].id,
-          probe: probeName(PROBES[p]),
-          intended: want.allowed,
-          actual: got,
-          expectation: want.reason,
-          explanation: reach.explain(sid, reach.identityOfEndpoint[d], PROBES[p]),
-        });
+      if (diff.length > 0) {
+        diffCount += iv.size(diff);
+        if (differences.length + rowDiffs.length < maxDiffs) iv.forEach(diff, (d) => rowDiffs.push([d, p]));
       }
     }
-    if (includeMatrix) matrix.push(matrixRow(layout, s, actual, diff));
+    for (const [list, into] of [[rowDiffs, differences], [rowUnd, undetermined]] as const) {
+      list.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      for (const [d, p] of list) {
+        if (into.length >= maxDiffs) break;
+        into.push(cellReport(v, s, d, p));
+      }
+    }
+    if (includeMatrix) matrix.push(matrixRow(layout, s, rows, lowRows));
   }
 
-  const policies = objs.filter((o) => o && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('cilium.io/') &&
-    (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy')).length;
+  const tenantAuthored = options.tenantAuthored === false
+    ? { checked: false, ok: true, policy: WIDEST_POLICY, opened: [] }
+    : checkTenantAuthored(v, baseRows, maxDiffs);
+  const crossTenantUndetermined = undetermined.some((u) => {
+    const s = layout.reps[upper.endpointIndex.get(u.source)!];
+    const d = layout.reps[upper.endpointIndex.get(u.destination)!];
+    return s.tenant && d.tenant && s.tenant !== d.tenant;
+  });
 
+  const policies = Object.values(model.policyCounts).reduce((a, b) => a + b, 0);
   const endpoints: VerifyEndpoint[] = layout.reps.map((r) => sortKeysDeep({
     id: r.id,
     role: r.role,
     tenant: r.tenant?.namespace,
     namespace: r.namespace,
     labels: r.labels,
-    probes: r.probes.map((p) => probeName(PROBES[p])),
+    entity: r.entity,
+    probes: r.probes.map((p) => probeName(layout.probes[p])),
   }));
 
   return {
-    ok: diffCount === 0,
+    ok: diffCount === 0 && tenantAuthored.ok && !crossTenantUndetermined,
     summary: {
       tenants: cfg.tenants.length,
       endpoints: n,
-      identities: reach.size,
+      identities: upper.size,
       policies,
       checks,
       allowed: allowedChecks,
       differences: diffCount,
       differencesListed: differences.length,
       matrixIncluded: includeMatrix,
+      undetermined: undeterminedCount,
+      openedByTenantPolicies: tenantAuthored.opened.length,
     },
     legend: { ...LEGEND },
     endpoints,
-    sources: sources.map((s) => layout.reps[s].id),
+    sources: layout.reps.map((r) => r.id),
     destinations: layout.reps.map((r) => r.id),
     ...(includeMatrix ? { matrix } : {}),
     differences,
+    undetermined,
+    uncertainRules: [...upper.uncertain],
+    tenantAuthored,
     warnings,
   };
 }
 
-function popcount1(v: number): number {
-  v = v - ((v >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+function cellReport(v: Verification, s: number, d: number, p: number): VerifyDifference {
+  const { layout, upper } = v;
+  const want = intendedCell(layout, s, d, p) ?? { allowed: false, reason: 'not part of the intended matrix' };
+  const probe = layout.probes[p];
+  const dec = upper.decide(upper.identityOfEndpoint[s], upper.identityOfEndpoint[d], probe);
+  return {
+    source: layout.reps[s].id,
+    destination: layout.reps[d].id,
+    probe: probeName(probe),
+    intended: want.allowed,
+    actual: dec.allowed,
+    expectation: want.reason,
+    explanation: dec.reason + (dec.uncertain.length > 0 ? `; cannot be judged offline: ${dec.uncertain.join('; ')}` : ''),
+  };
 }
 
-/** Copies an identity-indexed row into an endpoint-indexed row. */
-function toEndpointRow(reach: Reachability, idRow: Uint32Array, out: Uint32Array): void {
-  if (reach.oneToOne) {
-    out.set(idRow);
-    return;
+export const WIDEST_POLICY = 'in each tenant namespace, a CiliumNetworkPolicy selecting every pod with ingress from and egress to entity "all" ' +
+  '(wider than any rule a tenant can write there: namespaced policies select only their own pods)';
+
+/**
+ * Adds, for every tenant, the widest policy it can write in its own
+ * namespace and compares every cell between two different tenants with the
+ * verdict without it. A namespaced policy touches only its own pods' egress
+ * (as senders) and ingress (as receivers), so all tenants' egress halves
+ * are opened at once, then all ingress halves: a cell X -> Y changes in
+ * the first run exactly when X alone could open it, in the second exactly
+ * when Y alone could.
+ */
+function checkTenantAuthored(v: Verification, baseRows: Intervals[][], maxDiffs: number): TenantAuthoredCheck {
+  const { layout } = v;
+  const namespaces = layout.cfg.tenants.map((t) => t.namespace);
+  const selector = { matchExpressions: [{ key: CILIUM_POD_NAMESPACE, operator: 'In', values: namespaces }] };
+  const opened: VerifyDifference[] = [];
+  let count = 0;
+  const tenantProbeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.slice(0, layout.tenantEnd).flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+  const podProbes = tenantProbeDest.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
+  for (const direction of ['egress', 'ingress'] as const) {
+    const widest = {
+      apiVersion: CILIUM_API_VERSION,
+      kind: 'CiliumClusterwideNetworkPolicy',
+      metadata: { name: `widest-tenant-${direction}` },
+      spec: direction === 'egress'
+        ? { endpointSelector: selector, egress: [{ toEntities: ['all'] }] }
+        : { endpointSelector: selector, ingress: [{ fromEntities: ['all'] }] },
+    };
+    const reach = v.upper.withPolicies([widest]);
+    for (let s = 0; s < layout.tenantEnd; s++) {
+      const x = layout.reps[s].tenant!;
+      const own = iv.range(layout.first[x.index], layout.end[x.index]);
+      const rows = actualRows(reach, s, layout.probes.length, podProbes);
+      for (const p of podProbes) {
+        const mask = iv.subtract(tenantProbeDest[p], own);
+        const open = iv.intersect(iv.subtract(rows[p], baseRows[s][p]), mask);
+        if (open.length === 0) continue;
+        count += iv.size(open);
+        iv.forEach(open, (d) => {
+          if (opened.length >= maxDiffs) return;
+          const dec = reach.decide(reach.identityOfEndpoint[s], reach.identityOfEndpoint[d], layout.probes[p]);
+          opened.push({
+            source: layout.reps[s].id,
+            destination: layout.reps[d].id,
+            probe: probeName(layout.probes[p]),
+            intended: false,
+            actual: true,
+            expectation: direction === 'egress'
+              ? `${x.namespace} alone opened it with an egress policy in its own namespace; the receiver must refuse`
+              : `${layout.reps[d].tenant!.namespace} alone opened it with an ingress policy in its own namespace; the sender must refuse`,
+            explanation: dec.reason.replace(/CiliumClusterwideNetworkPolicy widest-tenant-(egress|ingress) (egress|ingress)\[0\]/g, 'the widest tenant policy ($1)'),
+          });
+        });
+      }
+    }
   }
-  out.fill(0);
-  const ids = reach.identityOfEndpoint;
-  for (let e = 0; e < ids.length; e++) if (hasBit(idRow, ids[e])) setBit(out, e);
+  return { checked: true, ok: count === 0, policy: WIDEST_POLICY, opened };
 }
 
-function matrixRow(layout: Layout, s: number, actual: Uint32Array[], diff: Uint32Array[]): string {
+function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Intervals[]): string {
   const src = layout.reps[s];
   let row = '';
   for (let d = 0; d < layout.size; d++) {
     const dst = layout.reps[d];
-    if (src.role === 'world' && dst.entity) {
+    if ((!src.tenant && !dst.tenant) || dst.probes.length === 0) {
       row += CELL.notApplicable;
       continue;
     }
     let allowed = 0;
     let differs = false;
+    let unknown = false;
     for (const p of dst.probes) {
-      if (hasBit(actual[p], d)) allowed++;
-      if (hasBit(diff[p], d)) differs = true;
+      const got = iv.has(rows[p], d);
+      if (got) allowed++;
+      if (got !== iv.has(lowRows[p], d)) unknown = true;
+      const want = intendedCell(layout, s, d, p);
+      if (want && want.allowed !== got && want.allowed !== iv.has(lowRows[p], d)) differs = true;
     }
-    row += differs ? CELL.difference : allowed === dst.probes.length ? CELL.allowed : allowed === 0 ? CELL.denied : CELL.partial;
+    row += differs ? CELL.difference : unknown ? CELL.undetermined : allowed === dst.probes.length ? CELL.allowed : allowed === 0 ? CELL.denied : CELL.partial;
   }
   return row;
+}
+
+/** Explanation of one cell, for `cozynet verify --explain`. @internal */
+export interface CellExplanation {
+  readonly source: string;
+  readonly destination: string;
+  readonly probe: string;
+  readonly intended?: boolean;
+  readonly expectation?: string;
+  readonly decision: Decision;
+  readonly lower?: Decision;
+}
+
+/** Explains the verdict for `src` -> `dst` on each probe (default: the destination's probes). @internal */
+export function explainCell(v: Verification, src: number, dst: number, probe?: Probe): CellExplanation[] {
+  const { layout, upper, lower } = v;
+  const probes: Array<{ p: Probe; index?: number }> = probe
+    ? [{ p: probe, index: layout.probes.findIndex((x) => x.port === probe.port && x.protocol === probe.protocol) }]
+    : layout.reps[dst].probes.map((i) => ({ p: layout.probes[i], index: i }));
+  if (probes.length === 0) probes.push({ p: layout.probes[0], index: 0 });
+  return probes.map(({ p, index }) => {
+    const want = index !== undefined && index >= 0 ? intendedCell(layout, src, dst, index) : undefined;
+    const decision = upper.decide(upper.identityOfEndpoint[src], upper.identityOfEndpoint[dst], p);
+    const low = lower?.decide(lower.identityOfEndpoint[src], lower.identityOfEndpoint[dst], p);
+    return {
+      source: layout.reps[src].id,
+      destination: layout.reps[dst].id,
+      probe: probeName(p),
+      intended: want?.allowed,
+      expectation: want?.reason,
+      decision,
+      ...(low && low.allowed !== decision.allowed ? { lower: low } : {}),
+    };
+  });
+}
+
+/** Every checked cell's actual verdict (upper bound), keyed `source|destination|probe`, for comparisons. @internal */
+export function forEachCell(v: Verification, fn: (s: number, p: number, allowed: Intervals, mask: Intervals) => void): void {
+  const { layout, upper } = v;
+  const tenantMask = iv.range(0, layout.tenantEnd);
+  const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+  for (let s = 0; s < layout.size; s++) {
+    const rows = actualRows(upper, s, layout.probes.length);
+    for (let p = 0; p < layout.probes.length; p++) {
+      const mask = layout.reps[s].tenant ? probeDest[p] : iv.intersect(probeDest[p], tenantMask);
+      if (mask.length > 0) fn(s, p, iv.intersect(rows[p], mask), mask);
+    }
+  }
 }

@@ -24,7 +24,8 @@ describe('verifyTenantIsolation on the contract example', () => {
     expect(report.ok).toBe(true);
     expect(report.differences).toEqual([]);
     expect(report.warnings).toEqual([]);
-    expect(report.summary).toMatchObject({ tenants: 4, endpoints: 25, identities: 25, policies: 9, differences: 0, matrixIncluded: true });
+    expect(report.summary).toMatchObject({ tenants: 4, endpoints: 28, identities: 28, policies: 9, differences: 0, matrixIncluded: true, undetermined: 0, openedByTenantPolicies: 0 });
+    expect(report.tenantAuthored).toMatchObject({ checked: true, ok: true, opened: [] });
     expect(report.summary.checks).toBeGreaterThan(1000);
   });
 
@@ -76,11 +77,11 @@ describe('verifyTenantIsolation on the contract example', () => {
 
   test('text format: a matrix with a legend', () => {
     const text = formatVerifyReport(report, 'text');
-    expect(text).toMatch(/^Tenant isolation: OK \(4 tenants, 25 endpoints/);
+    expect(text).toMatch(/^Tenant isolation: OK \(4 tenants, 28 endpoints/);
     expect(text).toContain('✓ allowed on every probed port');
     expect(text).toContain('  21  kube-system/kube-dns            UDP/53 TCP/53 TCP/8080');
     const row = text.split('\n').find((l) => l.startsWith('  tenant-acme-dev/pod '))!;
-    expect(row.replace(/ +/g, ' ').trim()).toBe('tenant-acme-dev/pod · ✓ ✓ ✓ · · ✓ ✓ ✓ · ✓ ✓ ✓ ✓ ✓ · · · · · ◐ · · ✓ ·');
+    expect(row.replace(/ +/g, ' ').trim()).toBe('tenant-acme-dev/pod · ✓ ✓ ✓ · · ✓ ✓ ✓ · ✓ ✓ ✓ ✓ ✓ · · · · · ◐ · · ✓ · · ·');
     expect(text.trimEnd().split('\n').pop()).toMatch(/^OK: the policies give exactly the intended reachability/);
   });
 
@@ -93,7 +94,7 @@ describe('verifyTenantIsolation on the contract example', () => {
     expect(parsed.matrix).toHaveLength(parsed.sources.length);
     expect(parsed.endpoints.find((e: any) => e.id === 'tenant-acme/svc:ingress')).toEqual({
       id: 'tenant-acme/svc:ingress',
-      labels: { 'cozystack.io/service': 'ingress' },
+      labels: { 'cozynet.io/probe': 'svc-ingress', 'cozystack.io/service': 'ingress' },
       namespace: 'tenant-acme',
       probes: ['TCP/8080', 'UDP/8080', 'SCTP/8080'],
       role: 'tenant-service',
@@ -146,10 +147,19 @@ describe('verifyTenantIsolation reports leaks and over-restriction', () => {
     expect(report.summary.differences).toBe(75);
   });
 
-  test('one namespaced policy with a sibling namespace label is only half a path, so no leak', () => {
+  test('one namespaced policy with a sibling namespace label is only half a path: no difference, but acme alone can now open it', () => {
     const report = verifyTenantIsolation(CONTRACT, [...base(),
       CNP('tenant-beta', 'from-acme', { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: nsLabel('tenant-acme') }] }] })]);
-    expect(report.ok).toBe(true);
+    expect(report.differences).toEqual([]);
+    expect(report.ok).toBe(false);
+    expect(report.tenantAuthored.ok).toBe(false);
+    const pairs = new Set(report.tenantAuthored.opened.map((d) => `${d.source} -> ${d.destination}`));
+    expect(pairs.has('tenant-acme/pod -> tenant-beta/pod')).toBe(true);
+    expect([...pairs].every((p) => p.startsWith('tenant-acme') && p.includes(' -> tenant-beta/'))).toBe(true); // acme's label covers acme-dev too
+    const d = report.tenantAuthored.opened.find((x) => x.source === 'tenant-acme/pod' && x.destination === 'tenant-beta/pod')!;
+    expect(d.expectation).toBe('tenant-acme alone opened it with an egress policy in its own namespace; the receiver must refuse');
+    expect(d.explanation).toContain('ingress allowed by CiliumNetworkPolicy tenant-beta/from-acme ingress[0]');
+    expect(d.explanation).toContain('egress allowed by the widest tenant policy (egress)');
   });
 
   test('a descendant given egress to the ancestor, with the ancestor accepting its subtree', () => {
@@ -211,7 +221,7 @@ describe('verifyTenantIsolation reports leaks and over-restriction', () => {
     expect(report.summary.differences).toBeGreaterThan(100);
     expect(report.matrix).toBeUndefined();
     const text = formatVerifyReport(report, 'text');
-    expect(text).toContain('matrix of 24 x 25 cells not included');
+    expect(text).toContain('matrix of 28 x 28 cells not included');
     expect(text).toMatch(/and \d+ more difference\(s\) \(not all listed in the report\)/);
   });
 });
