@@ -2,12 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { Construct } from 'constructs';
 import { diagramCommand } from './diagram-command';
 import { validateFolder } from './validate-command';
+import { verifyCommand } from './verify-command';
 import { CozynetValidationError } from '../model/errors';
 import { platformSchema, readPlatformFile } from '../platform/file';
 import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
 import { collect } from '../render/collect';
 import { validateObjects } from '../validation/object-validator';
-import { formatVerifyReport } from '../verify/format';
 
 /** Streams and exit code of one CLI run (injectable for tests). @internal */
 export interface CliIo {
@@ -115,21 +115,16 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
     });
 
   program.command('verify')
-    .description('check offline that the tenant policies give exactly the intended reachability; exit 1 on any difference')
+    .description('check offline that the policies give exactly the intended reachability (tenants, exposures, entities), ' +
+      'and that no tenant can open another with policies of its own; exit 1 on any difference')
     .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--manifests <path...>', 'verify these YAML/JSON files or folders (Namespaces, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy, kind: List) instead of the synthesized output')
+    .option('--against <dir>', 'compare with an earlier output folder or manifest set: cells opened and closed; exit 1 when a path between tenants opens')
+    .option('--explain <endpoint...>', 'SRC DST: the verdict for one cell and the policies and rules that decide it')
+    .option('--port <port>', 'with --explain: PORT/PROTOCOL (e.g. 8443/TCP) or ICMP; default: the destination\'s probes')
     .option('--format <format>', 'text or json', 'text')
     .action((opts) => {
-      if (opts.format !== 'text' && opts.format !== 'json') {
-        throw new CozynetValidationError([{ path: '--format', value: CozynetValidationError.show(opts.format), message: 'must be text or json' }]);
-      }
-      const platform = buildPlatform(loadPlatformProps(opts.config));
-      const report = platform.verifyTenants();
-      if (!report) {
-        io.out(opts.format === 'json' ? '{"ok":true,"tenants":0}\n' : 'cozynet: the platform has no tenants; nothing to verify\n');
-        return;
-      }
-      io.out(formatVerifyReport(report, opts.format));
-      if (!report.ok) code = 1;
+      code = verifyCommand(opts, io, (config) => buildPlatform(loadPlatformProps(config)));
     });
 
   try {
