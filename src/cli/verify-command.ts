@@ -369,6 +369,8 @@ function explainCommand(side: Side, pair: string[], port: string | undefined, fo
 }
 
 interface CellChange {
+  /** Sort key: source, destination, probe indexes. */
+  readonly key: [number, number, number];
   readonly source: string;
   readonly destination: string;
   readonly probe: string;
@@ -403,6 +405,7 @@ function againstCommand(side: Side, dir: string, options: TenantIsolationOptions
     const src = layout.reps[s];
     const dst = layout.reps[d];
     return {
+      key: [s, d, p],
       source: src.id,
       destination: dst.id,
       probe: probeName(probe),
@@ -428,12 +431,16 @@ function againstCommand(side: Side, dir: string, options: TenantIsolationOptions
     });
   });
   const ok = breaches === 0;
+  const byKey = (a: CellChange, b: CellChange) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2];
+  opened.sort(byKey);
+  closed.sort(byKey);
+  const strip = (list: CellChange[]) => list.map(({ key: _k, ...rest }) => rest);
   if (format === 'json') {
     io.out(JSON.stringify(sortKeysDeep({
       ok,
       against: dir,
-      opened: { count: openedCount, breaches, cells: opened },
-      closed: { count: closedCount, cells: closed },
+      opened: { count: openedCount, breaches, cells: strip(opened) },
+      closed: { count: closedCount, cells: strip(closed) },
       tenantsAdded: added,
       tenantsRemoved: removed,
     }), null, 2) + '\n');

@@ -601,6 +601,7 @@ function checkTenantAuthored(v: Verification, baseRows: Intervals[][], maxDiffs:
   const namespaces = layout.cfg.tenants.map((t) => t.namespace);
   const selector = { matchExpressions: [{ key: CILIUM_POD_NAMESPACE, operator: 'In', values: namespaces }] };
   const opened: VerifyDifference[] = [];
+  const order = new Map<number, [number, number, number]>();
   let count = 0;
   const tenantProbeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.slice(0, layout.tenantEnd).flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
   const podProbes = tenantProbeDest.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
@@ -625,6 +626,7 @@ function checkTenantAuthored(v: Verification, baseRows: Intervals[][], maxDiffs:
         count += iv.size(open);
         iv.forEach(open, (d) => {
           if (opened.length >= maxDiffs) return;
+          order.set(opened.length, [s, d, p]);
           const dec = reach.decide(reach.identityOfEndpoint[s], reach.identityOfEndpoint[d], layout.probes[p]);
           opened.push({
             source: layout.reps[s].id,
@@ -641,7 +643,9 @@ function checkTenantAuthored(v: Verification, baseRows: Intervals[][], maxDiffs:
       }
     }
   }
-  return { checked: true, ok: count === 0, policy: WIDEST_POLICY, opened };
+  const keyed = opened.map((o, i) => ({ o, k: order.get(i)! }));
+  keyed.sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
+  return { checked: true, ok: count === 0, policy: WIDEST_POLICY, opened: keyed.map((x) => x.o) };
 }
 
 function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Intervals[]): string {
