@@ -384,9 +384,10 @@ interface CellChange {
 function againstCommand(side: Side, dir: string, options: TenantIsolationOptions, format: string, io: { out(t: string): void }): number {
   const loaded = loadManifests([dir], '--against');
   const before = sideFromObjects(loaded.objects, dir, options, '--against');
-  const now = compileVerification(side.cfg, side.objects);
-  // The earlier objects under the same endpoints (the current layout).
-  const then = compileVerification(side.cfg, loaded.objects);
+  // Both object sets under the same endpoints (pods either side's policies select included).
+  const both = [...side.objects, ...loaded.objects];
+  const now = compileVerification(side.cfg, side.objects, undefined, both);
+  const then = compileVerification(side.cfg, loaded.objects, undefined, both);
   const tenantsNow = new Set(side.cfg.tenants.map((t) => t.namespace));
   const tenantsThen = new Set(before?.cfg.tenants.map((t) => t.namespace) ?? []);
   const added = [...tenantsNow].filter((t) => !tenantsThen.has(t));

@@ -143,7 +143,9 @@ export class TenantPods {
   public readonly selector: { [key: string]: string };
   private readonly isolation: TenantIsolation;
 
-  /** @internal */
+  /**
+   * Pods of `namespace` carrying `selector` (use `TenantIsolation.pods`).
+   */
   constructor(isolation: TenantIsolation, namespace: string, selector: { [key: string]: string }) {
     this.isolation = isolation;
     this.namespace = namespace;

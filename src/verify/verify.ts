@@ -47,7 +47,7 @@ export function probeName(p: Probe): string {
   return p.protocol === 'ICMP' ? `ICMP/type-${p.port}` : `${p.protocol}/${p.port}`;
 }
 
-type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'tenant-exposure' | 'tenant-peer'
+type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'tenant-exposure' | 'tenant-peer' | 'tenant-selected'
 | 'dns' | 'kube-system-pod' | 'system-pod' | 'platform-service' | 'entity';
 
 export interface Rep {
@@ -122,7 +122,7 @@ export class Layout {
   public readonly peerOf: Array<Array<{ e: ResolvedExposure; p: ResolvedPeer }>> = [];
   private readonly probeIndex = new Map<string, number>();
 
-  constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string) {
+  constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string, selected: Map<string, Array<Record<string, string>>> = new Map()) {
     this.probes.forEach((p, i) => this.probeIndex.set(probeName(p), i));
     const n = cfg.tenants.length;
     this.first = new Int32Array(n);
@@ -148,6 +148,13 @@ export class Layout {
         const probes = [...P_POD, ...extra.filter((x) => !P_POD.includes(x))];
         if (e.ports !== undefined && !e.allowIcmp) probes.push(P_ICMP); // shows that ICMP stays closed
         pod(`expose:${e.name}`, 'tenant-exposure', { ...e.selector }, probes, e.selector[cfg.serviceLabel]);
+      }
+      const known = new Set(this.reps.slice(this.first[t.index]).map((r) => labelKey(r.labels)));
+      for (const labels of selected.get(ns) ?? []) {
+        if (known.has(labelKey(labels))) continue;
+        known.add(labelKey(labels));
+        const id = `pods:${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
+        pod(id, 'tenant-selected', { ...labels }, P_POD, labels[cfg.serviceLabel]);
       }
       for (const { e, p } of peersIn[t.index]) {
         if (Object.keys(p.selector).length === 0) continue;
@@ -225,6 +232,77 @@ export class Layout {
   public isTenant(i: number): boolean {
     return i < this.tenantEnd;
   }
+}
+
+/** Sorted `k=v` list of labels without the probe label. */
+function labelKey(labels: Record<string, string> | undefined): string {
+  return Object.entries(labels ?? {}).filter(([k]) => k !== PROBE_LABEL).map(([k, v]) => `${k}=${v}`).sort().join(',');
+}
+
+const POD_NS_KEY = 'io.kubernetes.pod.namespace';
+
+/** A Cilium selector's plain pod labels and the namespace it names (undefined when it uses other sources or expressions only). */
+function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: string } | undefined {
+  if (sel === null || typeof sel !== 'object' || typeof sel.matchLabels !== 'object' || sel.matchLabels === null) return undefined;
+  const labels: Record<string, string> = {};
+  let namespace: string | undefined;
+  for (const [k, v] of Object.entries(sel.matchLabels)) {
+    const m = /^(?:(k8s|any):)?(.*)$/.exec(k)!;
+    if (k.includes(':') && !m[1]) return undefined;
+    const key = m[2];
+    if (key === POD_NS_KEY) namespace = String(v);
+    else if (key.startsWith('io.cilium.k8s.')) continue;
+    else labels[key] = String(v ?? '');
+  }
+  return { labels, namespace };
+}
+
+/**
+ * Pod label sets that policies among `objects` select in tenant namespaces
+ * (endpoint selectors, NetworkPolicy pod selectors, peers naming a tenant
+ * namespace), so that the matrix has a representative pod for each: a
+ * policy that opens only `app: api` pods must show in the matrix.
+ * @internal
+ */
+export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>): Map<string, Array<Record<string, string>>> {
+  const out = new Map<string, Map<string, Record<string, string>>>();
+  const add = (ns: string | undefined, labels: Record<string, string>) => {
+    if (ns === undefined || !tenantNamespaces.has(ns) || Object.keys(labels).length === 0) return;
+    const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    let m = out.get(ns);
+    if (!m) out.set(ns, (m = new Map()));
+    m.set(labelKey(sorted), sorted);
+  };
+  const peers = (rules: unknown, ownNs: string | undefined) => {
+    for (const r of Array.isArray(rules) ? rules : []) {
+      for (const key of ['fromEndpoints', 'toEndpoints']) {
+        for (const sel of Array.isArray(r?.[key]) ? r[key] : []) {
+          const x = podLabelsOf(sel);
+          if (x) add(x.namespace ?? ownNs, x.labels);
+        }
+      }
+    }
+  };
+  for (const o of objects) {
+    if (o === null || typeof o !== 'object') continue;
+    if (o.kind === 'NetworkPolicy') {
+      const ns = o.metadata?.namespace;
+      const x = podLabelsOf(o.spec?.podSelector);
+      if (x) add(ns, x.labels);
+      continue;
+    }
+    if (o.kind !== 'CiliumNetworkPolicy' && o.kind !== 'CiliumClusterwideNetworkPolicy') continue;
+    const ownNs = o.kind === 'CiliumNetworkPolicy' ? o.metadata?.namespace : undefined;
+    for (const spec of [o.spec, ...(Array.isArray(o.specs) ? o.specs : [])]) {
+      if (spec === null || typeof spec !== 'object') continue;
+      const x = podLabelsOf(spec.endpointSelector);
+      if (x) add(x.namespace ?? ownNs, x.labels);
+      for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) peers(spec[dir], ownNs);
+    }
+  }
+  const result = new Map<string, Array<Record<string, string>>>();
+  for (const [ns, m] of out) result.set(ns, [...m.values()]);
+  return result;
 }
 
 function probeValue(id: string): string {
@@ -406,8 +484,9 @@ export interface Verification {
 }
 
 /** Compiles the model of `objects` against the representative endpoints of `cfg`. @internal */
-export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[], systemNamespace: string = DEFAULT_SYSTEM_NAMESPACE): Verification {
-  const layout = new Layout(cfg, systemNamespace);
+export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[], systemNamespace: string = DEFAULT_SYSTEM_NAMESPACE,
+  selectorsFrom: any[] = objects): Verification {
+  const layout = new Layout(cfg, systemNamespace, selectedPodLabels(selectorsFrom, new Set(cfg.tenants.map((t) => t.namespace))));
   const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces() });
   const endpoints = layout.endpoints();
   const upper = model.evaluate(endpoints, layout.probes, { bound: 'upper', distinct: true });

@@ -181,6 +181,18 @@ describe('cozynet verify --against', () => {
     expect(json.closed.count).toBe(0);
   });
 
+  test('pods that only a user policy selects get their own row and column', () => {
+    const file = path.join(tmp, 'api.yaml');
+    writeListDump(file, [...contractObjects(),
+      CNP('tenant-beta', 'to-acme', { endpointSelector: {}, egress: [{ toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tenant-acme' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] }),
+      CNP('tenant-acme', 'from-beta', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tenant-beta' } }] }] })]);
+    const r = cli(['verify', '--manifests', file, '--against', before]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('cozynet verify --against');
+    expect(r.out).toContain(': 5 cell(s) opened, 0 closed; 5 open a path between tenants that is not intended.');
+    expect(r.out).toContain('  + tenant-beta/pod -> tenant-acme/pods:app=api TCP/8080  ** between tenants, not intended **');
+  });
+
   test('a change that closes the passthrough lists the closed cells and exits 0', () => {
     const file = path.join(tmp, 'closed.yaml');
     writeListDump(file, contractObjects().filter((o) => o.metadata.name !== 'cozynet-expose-tenant-acme-passthrough-vm1'));
