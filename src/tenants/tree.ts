@@ -451,13 +451,17 @@ function checkPorts(issues: IssueCollector, field: string, value: unknown): Reso
   return out;
 }
 
+const NAMESPACE_MAPS = new WeakMap<ResolvedTenantIsolation, Map<string, ResolvedTenant>>();
+
 /**
  * Resolves a list of exposures against an already resolved tree (for
  * exposures added after the tree). Throws like `resolveTenants`.
  */
 export function resolveExposureList(cfg: ResolvedTenantIsolation, list: ExposureProps[], path?: string): ResolvedExposure[] {
   const allIssues = new IssueCollector('');
-  const out = resolveExposures(allIssues.at(parentPath(path ?? DEFAULTS.path)), list, new Map(cfg.tenants.map((t) => [t.namespace, t])));
+  let byNamespace = NAMESPACE_MAPS.get(cfg);
+  if (!byNamespace) NAMESPACE_MAPS.set(cfg, (byNamespace = new Map(cfg.tenants.map((t) => [t.namespace, t]))));
+  const out = resolveExposures(allIssues.at(parentPath(path ?? DEFAULTS.path)), list, byNamespace);
   allIssues.throwIfAny();
   return out;
 }

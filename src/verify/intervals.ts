@@ -17,30 +17,34 @@ export function range(from: number, to: number): Intervals {
   return to > from ? Int32Array.of(from, to) : EMPTY;
 }
 
-/** From a sorted list of distinct integers. */
+/** From a sorted list of integers (duplicates allowed). */
 export function fromSorted(ids: ArrayLike<number>): Intervals {
   if (ids.length === 0) return EMPTY;
-  const out: number[] = [];
+  const out = new Int32Array(2 * ids.length);
+  let m = 0;
   let s = ids[0];
   let e = s + 1;
   for (let k = 1; k < ids.length; k++) {
     const v = ids[k];
+    if (v < e) continue;
     if (v === e) {
       e++;
     } else {
-      out.push(s, e);
+      out[m++] = s;
+      out[m++] = e;
       s = v;
       e = v + 1;
     }
   }
-  out.push(s, e);
-  return Int32Array.from(out);
+  out[m++] = s;
+  out[m++] = e;
+  return out.slice(0, m);
 }
 
 /** From any list of integers (unsorted, duplicates allowed). */
 export function fromList(ids: number[]): Intervals {
-  const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  return fromSorted(sorted);
+  if (ids.length === 0) return EMPTY;
+  return fromSorted(Int32Array.from(ids).sort());
 }
 
 /** Number of members. */
@@ -116,7 +120,8 @@ export function unionMany(sets: Intervals[]): Intervals {
   const order = new Int32Array(m);
   for (let i = 0; i < m; i++) order[i] = i;
   order.sort((x, y) => starts[x] - starts[y]);
-  const out: number[] = [];
+  const out = new Int32Array(2 * m);
+  let o = 0;
   let cs = starts[order[0]];
   let ce = ends[order[0]];
   for (let k = 1; k < m; k++) {
@@ -124,35 +129,42 @@ export function unionMany(sets: Intervals[]): Intervals {
     if (starts[i] <= ce) {
       if (ends[i] > ce) ce = ends[i];
     } else {
-      out.push(cs, ce);
+      out[o++] = cs;
+      out[o++] = ce;
       cs = starts[i];
       ce = ends[i];
     }
   }
-  out.push(cs, ce);
-  return Int32Array.from(out);
+  out[o++] = cs;
+  out[o++] = ce;
+  return out.slice(0, o);
 }
 
 /** Intersection. */
 export function intersect(a: Intervals, b: Intervals): Intervals {
   if (a.length === 0 || b.length === 0) return EMPTY;
-  const out: number[] = [];
+  const out = new Int32Array(a.length + b.length);
+  let o = 0;
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
     const s = Math.max(a[i], b[j]);
     const e = Math.min(a[i + 1], b[j + 1]);
-    if (s < e) out.push(s, e);
+    if (s < e) {
+      out[o++] = s;
+      out[o++] = e;
+    }
     if (a[i + 1] < b[j + 1]) i += 2;
     else j += 2;
   }
-  return Int32Array.from(out);
+  return o === a.length && equals(out.subarray(0, o), a) ? a : out.slice(0, o);
 }
 
 /** `a` without the members of `b`. */
 export function subtract(a: Intervals, b: Intervals): Intervals {
   if (a.length === 0 || b.length === 0) return a;
-  const out: number[] = [];
+  const out = new Int32Array(a.length + b.length);
+  let o = 0;
   let j = 0;
   for (let i = 0; i < a.length; i += 2) {
     let s = a[i];
@@ -160,14 +172,20 @@ export function subtract(a: Intervals, b: Intervals): Intervals {
     while (j < b.length && b[j + 1] <= s) j += 2;
     let k = j;
     while (k < b.length && b[k] < e) {
-      if (b[k] > s) out.push(s, b[k]);
+      if (b[k] > s) {
+        out[o++] = s;
+        out[o++] = b[k];
+      }
       s = Math.max(s, b[k + 1]);
       if (b[k + 1] >= e) break;
       k += 2;
     }
-    if (s < e) out.push(s, e);
+    if (s < e) {
+      out[o++] = s;
+      out[o++] = e;
+    }
   }
-  return Int32Array.from(out);
+  return out.slice(0, o);
 }
 
 /** Members of exactly one of the two. */

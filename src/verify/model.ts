@@ -145,6 +145,8 @@ interface Requirement {
   readonly values: string[];
   /** `values` as a set, for long lists. */
   set?: Set<string>;
+  /** `src:key`, once. */
+  full?: string;
 }
 
 /** 0: no, 1: yes, 2: maybe (uncertain) */
@@ -981,12 +983,9 @@ export class Reachability {
 
   private test(id: Identity, r: Requirement): boolean {
     let v: string | undefined;
-    if (r.src === 'any') {
-      v = id.labels.get(`k8s:${r.key}`);
-      if (v === undefined) v = id.labels.get(`reserved:${r.key}`);
-    } else {
-      v = id.labels.get(`${r.src}:${r.key}`);
-    }
+    if (r.full === undefined) r.full = `${r.src === 'any' ? 'k8s' : r.src}:${r.key}`;
+    v = id.labels.get(r.full);
+    if (v === undefined && r.src === 'any') v = id.labels.get(`reserved:${r.key}`);
     if (r.values.length > 8 && !r.set) r.set = new Set(r.values);
     switch (r.op) {
       case 'In': return v !== undefined && (r.set ? r.set.has(v) : r.values.includes(v));

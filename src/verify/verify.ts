@@ -422,56 +422,69 @@ function peerText(p: ResolvedPeer): string {
   return `${p.tenant.namespace}${p.subtree ? ' and its sub-tenants' : ''}`;
 }
 
-/** Intended row of source `s` for probe `p`: a union of sets (the caller intersects with the checked mask). */
-function intendedRow(layout: Layout, s: number, p: number): Intervals {
+/**
+ * Intended rows of source `s` for the probes `only` (indexes into
+ * `layout.probes`): unions of sets; the caller intersects them with the
+ * checked mask. The part that does not depend on the probe is built once.
+ */
+function intendedRows(layout: Layout, s: number, only: number[]): Intervals[] {
   const cfg = layout.cfg;
   const src = layout.reps[s];
-  const probe = layout.probes[p];
-  const parts: Intervals[] = [];
-  const points: number[] = [];
-  // exposures
-  const exposureHits = (e: ResolvedExposure) => {
-    if (portMatches(e.ports, e.allowIcmp, probe)) points.push(...layout.served[e.index]);
+  const base: Intervals[] = [];
+  const basePoints: number[] = [];
+  // probe-dependent: [rep, matcher]
+  const extra: Array<{ reps: number[]; ok: (p: Probe) => boolean }> = [];
+  const exposure = (e: ResolvedExposure) => {
+    if (e.ports === undefined) basePoints.push(...layout.served[e.index]);
+    else extra.push({ reps: layout.served[e.index], ok: (p) => portMatches(e.ports, e.allowIcmp, p) });
   };
   if (src.tenant) {
     const x = src.tenant;
     for (let a: ResolvedTenant | undefined = x; a; a = a.parent) {
       for (const { e, p: peer } of layout.peerOf[a.index]) {
-        if ((a === x || peer.subtree) && hasLabels(src.labels, peer.selector)) exposureHits(e);
+        if ((a === x || peer.subtree) && hasLabels(src.labels, peer.selector)) exposure(e);
       }
     }
-    parts.push(layout.subtree(x));
-    for (let a = x.parent; a; a = a.parent) points.push(...layout.shared[a.index]);
-    if (DNS_PROBES.has(p)) points.push(layout.dns);
-    layout.platformServices.forEach((r) => {
-      if (portMatches(cfg.platformServices[layout.reps[r].service!].ports, false, probe)) points.push(r);
-    });
-    if (x.allowWorldEgress) points.push(layout.world);
-    if (src.labels?.[cfg.apiServerAccessLabel] === 'true' && x.allowApiServer) points.push(layout.apiServer);
-  } else {
-    if (s === layout.world) {
-      for (const e of cfg.exposures) if (e.from.some((peer) => !peer.tenant)) exposureHits(e);
-      for (const t of cfg.tenants) {
-        if (t.allowWorldIngress) parts.push(iv.range(layout.first[t.index], layout.end[t.index]));
-        else points.push(...layout.worldFacing[t.index]);
-      }
-    } else if (s === layout.remoteNode) {
-      for (const t of cfg.tenants) {
-        if (t.allowFromRemoteNode) parts.push(iv.range(layout.first[t.index], layout.end[t.index]));
-        else points.push(...layout.worldFacing[t.index]);
-      }
-    } else if (s === layout.apiServer) {
-      for (const t of cfg.tenants) if (t.allowFromApiServer) parts.push(iv.range(layout.first[t.index], layout.end[t.index]));
-    } else if (s === layout.host) {
-      if (cfg.allowFromHost) parts.push(iv.range(0, layout.tenantEnd));
-    } else if (s === layout.ingress) {
-      if (cfg.allowFromIngress) parts.push(iv.range(0, layout.tenantEnd));
-    } else if (s === layout.systemPod || src.namespace === KUBE_SYSTEM) {
-      parts.push(iv.range(0, layout.tenantEnd));
+    base.push(layout.subtree(x));
+    for (let a = x.parent; a; a = a.parent) basePoints.push(...layout.shared[a.index]);
+    extra.push({ reps: [layout.dns], ok: (p) => p.port === 53 && (p.protocol === 'UDP' || p.protocol === 'TCP') });
+    for (const r of layout.platformServices) {
+      const ports = cfg.platformServices[layout.reps[r].service!].ports;
+      if (ports === undefined) basePoints.push(r);
+      else extra.push({ reps: [r], ok: (p) => portMatches(ports, false, p) });
     }
+    if (x.allowWorldEgress) basePoints.push(layout.world);
+    if (src.labels?.[cfg.apiServerAccessLabel] === 'true' && x.allowApiServer) basePoints.push(layout.apiServer);
+  } else if (s === layout.world) {
+    for (const e of cfg.exposures) if (e.from.some((peer) => !peer.tenant)) exposure(e);
+    for (const t of cfg.tenants) {
+      if (t.allowWorldIngress) base.push(iv.range(layout.first[t.index], layout.end[t.index]));
+      else basePoints.push(...layout.worldFacing[t.index]);
+    }
+  } else if (s === layout.remoteNode) {
+    for (const t of cfg.tenants) {
+      if (t.allowFromRemoteNode) base.push(iv.range(layout.first[t.index], layout.end[t.index]));
+      else basePoints.push(...layout.worldFacing[t.index]);
+    }
+  } else if (s === layout.apiServer) {
+    for (const t of cfg.tenants) if (t.allowFromApiServer) base.push(iv.range(layout.first[t.index], layout.end[t.index]));
+  } else if (s === layout.host) {
+    if (cfg.allowFromHost) base.push(iv.range(0, layout.tenantEnd));
+  } else if (s === layout.ingress) {
+    if (cfg.allowFromIngress) base.push(iv.range(0, layout.tenantEnd));
+  } else if (s === layout.systemPod || src.namespace === KUBE_SYSTEM) {
+    base.push(iv.range(0, layout.tenantEnd));
   }
-  if (points.length > 0) parts.push(iv.fromList(points));
-  return iv.unionMany(parts);
+  if (basePoints.length > 0) base.push(iv.fromList(basePoints));
+  const baseRow = iv.unionMany(base);
+  const out: Intervals[] = new Array(layout.probes.length).fill(iv.EMPTY);
+  for (const p of only) {
+    const probe = layout.probes[p];
+    const points: number[] = [];
+    for (const x of extra) if (x.ok(probe)) points.push(...x.reps);
+    out[p] = points.length > 0 ? iv.union(baseRow, iv.fromList(points)) : baseRow;
+  }
+  return out;
 }
 
 /** A compiled verification: the layout, the model and the evaluations. @internal */
@@ -567,10 +580,11 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     if (src.tenant) baseRows[s] = rows;
     const rowDiffs: Array<[number, number]> = [];
     const rowUnd: Array<[number, number]> = [];
+    const wanted = intendedRows(layout, s, src.tenant ? tenantProbes : otherProbes);
     for (let p = 0; p < P; p++) {
       const mask = src.tenant ? probeDest[p] : checkedTenant[p];
       if (mask.length === 0) continue;
-      const want = iv.intersect(intendedRow(layout, s, p), mask);
+      const want = iv.intersect(wanted[p], mask);
       const got = iv.intersect(rows[p], mask);
       checks += iv.size(mask);
       allowedChecks += iv.size(got);
