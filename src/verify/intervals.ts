@@ -140,9 +140,38 @@ export function unionMany(sets: Intervals[]): Intervals {
   return out.slice(0, o);
 }
 
+/** Index (even) of the first interval of `b` that ends after `x`. */
+function firstEndingAfter(b: Intervals, x: number): number {
+  let lo = 0;
+  let hi = b.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (b[2 * mid + 1] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
+}
+
+/** Intersection of a small set with a large one: binary search per interval of the small one. */
+function intersectSkewed(small: Intervals, big: Intervals): Intervals {
+  const out: number[] = [];
+  for (let i = 0; i < small.length; i += 2) {
+    const s0 = small[i];
+    const e0 = small[i + 1];
+    for (let j = firstEndingAfter(big, s0); j < big.length && big[j] < e0; j += 2) {
+      const s = Math.max(s0, big[j]);
+      const e = Math.min(e0, big[j + 1]);
+      if (s < e) out.push(s, e);
+    }
+  }
+  return Int32Array.from(out);
+}
+
 /** Intersection. */
 export function intersect(a: Intervals, b: Intervals): Intervals {
   if (a.length === 0 || b.length === 0) return EMPTY;
+  if (a.length * 8 < b.length) return intersectSkewed(a, b);
+  if (b.length * 8 < a.length) return intersectSkewed(b, a);
   const out = new Int32Array(a.length + b.length);
   let o = 0;
   let i = 0;
@@ -163,6 +192,10 @@ export function intersect(a: Intervals, b: Intervals): Intervals {
 /** `a` without the members of `b`. */
 export function subtract(a: Intervals, b: Intervals): Intervals {
   if (a.length === 0 || b.length === 0) return a;
+  if (a.length * 8 < b.length) {
+    // small minus big: only the part of b that overlaps a matters
+    return subtract(a, intersectSkewed(a, b));
+  }
   const out = new Int32Array(a.length + b.length);
   let o = 0;
   let j = 0;

@@ -560,6 +560,8 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const tenantMask = iv.range(0, layout.tenantEnd);
   const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
   const checkedTenant = probeDest.map((d) => iv.intersect(d, tenantMask));
+  const probeDestSize = probeDest.map(iv.size);
+  const checkedTenantSize = checkedTenant.map(iv.size);
 
   let checks = 0;
   let allowedChecks = 0;
@@ -586,7 +588,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
       if (mask.length === 0) continue;
       const want = iv.intersect(wanted[p], mask);
       const got = iv.intersect(rows[p], mask);
-      checks += iv.size(mask);
+      checks += src.tenant ? probeDestSize[p] : checkedTenantSize[p];
       allowedChecks += iv.size(got);
       let diff = iv.xor(got, want);
       if (lower) {
@@ -713,8 +715,7 @@ function checkTenantAuthored(v: Verification, baseRows: Intervals[][], maxDiffs:
       const own = iv.range(layout.first[x.index], layout.end[x.index]);
       const rows = actualRows(reach, s, layout.probes.length, podProbes);
       for (const p of podProbes) {
-        const mask = iv.subtract(tenantProbeDest[p], own);
-        const open = iv.intersect(iv.subtract(rows[p], baseRows[s][p]), mask);
+        const open = iv.subtract(iv.intersect(iv.subtract(rows[p], baseRows[s][p]), tenantProbeDest[p]), own);
         if (open.length === 0) continue;
         count += iv.size(open);
         iv.forEach(open, (d) => {
