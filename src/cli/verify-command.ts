@@ -194,7 +194,9 @@ export function tenantTreeFromNamespaces(objects: any[], where: string = '--mani
   for (const o of objects) {
     if (o?.kind !== 'Namespace') continue;
     const name = o.metadata?.name;
-    const labels = Object.keys(o.metadata?.labels ?? {}).filter((k) => k.startsWith(TENANT_LABEL_PREFIX)).map((k) => k.slice(TENANT_LABEL_PREFIX.length));
+    const labels = Object.keys(o.metadata?.labels ?? {})
+      .filter((k) => k.startsWith(TENANT_LABEL_PREFIX))
+      .map((k) => k.slice(TENANT_LABEL_PREFIX.length));
     if (typeof name === 'string' && labels.includes(name)) tenants.set(name, labels.filter((l) => l !== name));
   }
   if (tenants.size === 0) return undefined;

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */
 /**
  * Sets of small non-negative integers as sorted, disjoint, non-adjacent
  * half-open intervals `[s0, e0), [s1, e1), ...` stored flat in an

@@ -168,6 +168,15 @@ export interface CompiledRule {
   readonly uncertain?: string;
 }
 
+/** The halves of a matrix row (identity-indexed interval sets). */
+export interface RowParts {
+  readonly row: Intervals;
+  readonly egress: Intervals;
+  readonly egressDeny: Intervals;
+  readonly accept: Intervals;
+  readonly refuse: Intervals;
+}
+
 /** The rules that decided one direction of a connection. */
 export interface DirectionVerdict {
   readonly allowed: boolean;
@@ -258,7 +267,10 @@ export function translateNetworkPolicy(np: any, warn: (m: string) => void): any 
     const pods = prefixSelector(p.podSelector ?? {}, 'k8s:');
     if (p.namespaceSelector !== undefined) {
       const nsSel = prefixSelector(p.namespaceSelector, `k8s:${NS_LABELS}`);
-      const sel = { matchLabels: { ...pods.matchLabels, ...nsSel.matchLabels }, matchExpressions: [...pods.matchExpressions, ...nsSel.matchExpressions] };
+      const sel = {
+        matchLabels: { ...pods.matchLabels, ...nsSel.matchLabels },
+        matchExpressions: [...pods.matchExpressions, ...nsSel.matchExpressions],
+      };
       if (isEmptySelector(p.namespaceSelector)) sel.matchExpressions.push({ key: `k8s:${POD_NAMESPACE}`, operator: 'Exists' });
       return { [`${dir}Endpoints`]: [sel] };
     }
@@ -346,7 +358,7 @@ export class CiliumPolicyModel {
 
   /** Compiles the policies against `endpoints` and returns the evaluator. */
   public evaluate(endpoints: ModelEndpoint[], probes: Probe[] = [], options: EvaluateOptions = {}): Reachability {
-    return new Reachability(this, endpoints, probes, options.bound ?? 'upper', undefined, options.distinct ?? false);
+    return new Reachability(this, endpoints, probes, options.bound ?? 'upper', options.distinct ?? false);
   }
 
   /** @internal */
@@ -400,51 +412,9 @@ export class Reachability {
   private notIngressEnforced: Intervals;
   private readonly uncertainSeen = new Set<string>();
 
-  /**
-   * The same endpoints under the policies of this evaluation plus
-   * `objects` (policies only; their namespaces must already be known):
-   * only the added policies are compiled.
-   */
-  public withPolicies(objects: any[]): Reachability {
-    const extra = new CiliumPolicyModel(objects);
-    return new Reachability(this.model, [], this.probes, this.bound, { base: this, specs: extra._specs() });
-  }
-
   constructor(private readonly model: CiliumPolicyModel, endpoints: ModelEndpoint[], probes: Probe[], public readonly bound: Bound = 'upper',
-    extend?: { base: Reachability; specs: readonly ParsedSpec[] }, distinct: boolean = false) {
+    distinct: boolean = false) {
     this.probes = probes;
-    if (extend) {
-      const b = extend.base;
-      this.identities = b.identities;
-      this.identityOfEndpoint = b.identityOfEndpoint;
-      this.endpointIndex = b.endpointIndex;
-      this.oneToOne = b.oneToOne;
-      this.n = b.n;
-      this.index = b.index;
-      this.nsMembers = b.nsMembers;
-      this.nsIndex = b.nsIndex;
-      this.all = b.all;
-      this.allPods = b.allPods;
-      this.nodes = b.nodes;
-      this.ingressEnforced = b.ingressEnforced.slice();
-      this.egressEnforced = b.egressEnforced.slice();
-      this.ingressEnforcedBy = b.ingressEnforcedBy.slice();
-      this.egressEnforcedBy = b.egressEnforcedBy.slice();
-      this.egressBySubject = b.egressBySubject.map((x) => x.slice());
-      this.ingressByPeer = b.ingressByPeer.map((x) => x.slice());
-      this.rules.push(...b.rules);
-      this.probeMask.push(...b.probeMask);
-      this.uncertain.push(...b.uncertain);
-      const first = this.rules.length;
-      for (const ps of extend.specs) this.compileSpec(ps);
-      this.notIngressEnforced = iv.subtract(this.all, iv.fromSorted(Array.from({ length: this.n }, (_, i) => i).filter((i) => this.ingressEnforced[i])));
-      for (const r of this.rules.slice(first)) {
-        const mask = new Uint8Array(probes.length);
-        probes.forEach((p, i) => { mask[i] = r.ports(p) ? 1 : 0; });
-        this.probeMask.push(mask);
-      }
-      return;
-    }
     this.identities = [];
     this.endpointIndex = new Map();
     this.index = new Map();
@@ -542,6 +512,15 @@ export class Reachability {
    * identities it may open a connection to.
    */
   public row(src: number, probeIndex: number): Intervals {
+    return this.rowParts(src, probeIndex).row;
+  }
+
+  /**
+   * The halves of a row: what the source may send to (`egress`; `egressDeny`
+   * its deny part), which destinations accept it (`accept`) or refuse it
+   * (`refuse`, deny wins), and the row itself.
+   */
+  public rowParts(src: number, probeIndex: number): RowParts {
     const allow: Intervals[] = [];
     const deny: Intervals[] = [];
     for (const ri of this.egressBySubject[src]) {
@@ -549,27 +528,26 @@ export class Reachability {
       const r = this.rules[ri];
       (r.deny ? deny : allow).push(r.peers);
     }
-    let out = this.egressEnforced[src] ? iv.unionMany(allow) : this.all;
-    if (deny.length > 0) out = iv.subtract(out, iv.unionMany(deny));
-    if (out.length === 0) return out;
-    const accept: Intervals[] = [this.notIngressEnforced];
-    const refuse: Intervals[] = [];
+    const egressDeny = iv.unionMany(deny);
+    let egress = this.egressEnforced[src] ? iv.unionMany(allow) : this.all;
+    if (egressDeny.length > 0) egress = iv.subtract(egress, egressDeny);
+    const accepts: Intervals[] = [this.notIngressEnforced];
+    const refuses: Intervals[] = [];
     for (const ri of this.ingressByPeer[src]) {
       if (!this.probeMask[ri][probeIndex]) continue;
       const r = this.rules[ri];
-      (r.deny ? refuse : accept).push(r.subjects);
+      (r.deny ? refuses : accepts).push(r.subjects);
     }
-    out = iv.intersect(out, iv.unionMany(accept));
-    if (refuse.length > 0) out = iv.subtract(out, iv.unionMany(refuse));
-    return out;
+    const accept = iv.unionMany(accepts);
+    const refuse = iv.unionMany(refuses);
+    let row = egress.length === 0 ? egress : iv.intersect(egress, accept);
+    if (refuse.length > 0 && row.length > 0) row = iv.subtract(row, refuse);
+    return { row, egress, egressDeny, accept, refuse };
   }
 
-  /**
-   * Rows for several probes at once; probes under which the same rules
-   * apply share one computation.
-   */
-  public rows(src: number, probeIndexes: number[]): Intervals[] {
-    const cache = new Map<string, Intervals>();
+  /** `rowParts` for several probes; probes under which the same rules apply share one computation. */
+  public rowPartsFor(src: number, probeIndexes: number[]): RowParts[] {
+    const cache = new Map<string, RowParts>();
     const eRules = this.egressBySubject[src];
     const iRules = this.ingressByPeer[src];
     return probeIndexes.map((p) => {
@@ -579,16 +557,25 @@ export class Reachability {
       for (const ri of iRules) sig += this.probeMask[ri][p];
       let r = cache.get(sig);
       if (r === undefined) {
-        r = this.row(src, p);
+        r = this.rowParts(src, p);
         cache.set(sig, r);
       }
       return r;
     });
   }
 
+  /**
+   * Rows for several probes at once; probes under which the same rules
+   * apply share one computation.
+   */
+  public rows(src: number, probeIndexes: number[]): Intervals[] {
+    return this.rowPartsFor(src, probeIndexes).map((r) => r.row);
+  }
+
   /** The row as a bit set (for tests and small matrices). */
   public rowBits(src: number, probeIndex: number, out: Uint32Array): void {
     out.fill(0);
+    // eslint-disable-next-line no-bitwise
     iv.forEach(this.row(src, probeIndex), (i) => { out[i >>> 5] |= 1 << (i & 31); });
   }
 

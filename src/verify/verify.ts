@@ -9,10 +9,10 @@
  */
 import * as iv from './intervals';
 import { Intervals } from './intervals';
-import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, Probe, Reachability } from './model';
+import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, Probe, Reachability, RowParts } from './model';
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
-import { CILIUM_API_VERSION, CILIUM_POD_NAMESPACE, renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
+import { renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
 
@@ -122,7 +122,8 @@ export class Layout {
   public readonly peerOf: Array<Array<{ e: ResolvedExposure; p: ResolvedPeer }>> = [];
   private readonly probeIndex = new Map<string, number>();
 
-  constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string, selected: Map<string, Array<Record<string, string>>> = new Map()) {
+  constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string,
+    selected: Map<string, Array<Record<string, string>>> = new Map()) {
     this.probes.forEach((p, i) => this.probeIndex.set(probeName(p), i));
     const n = cfg.tenants.length;
     this.first = new Int32Array(n);
@@ -192,8 +193,12 @@ export class Layout {
       const ns = svc.namespace ?? `platform-${svc.name}`;
       const probes = svc.ports === undefined ? P_PLAIN : portProbes(this.probes, this.probeIndex, svc.ports, false);
       this.platformServices.push(push({
-        id: `${ns}/svc:${svc.name}`, role: 'platform-service', namespace: ns,
-        labels: { ...svc.selector, [PROBE_LABEL]: probeValue(`svc-${svc.name}`) }, probes: probes.includes(0) ? probes : [...probes, 0], service: i,
+        id: `${ns}/svc:${svc.name}`,
+        role: 'platform-service',
+        namespace: ns,
+        labels: { ...svc.selector, [PROBE_LABEL]: probeValue(`svc-${svc.name}`) },
+        probes: probes.includes(0) ? probes : [...probes, 0],
+        service: i,
       }));
     });
     this.world = push({ id: 'world', role: 'entity', entity: 'world', probes: P_WORLD });
@@ -570,16 +575,20 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const differences: VerifyDifference[] = [];
   const undetermined: VerifyDifference[] = [];
   const matrix: string[] = [];
-  const baseRows: Intervals[][] = [];
+  if (!upper.oneToOne) throw new Error('verify: representative endpoints must have distinct labels');
+  const authored = options.tenantAuthored === false ? undefined : new TenantAuthoredCheckBuilder(v, maxDiffs);
 
   const tenantProbes = probeDest.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
   const otherProbes = checkedTenant.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
   for (let s = 0; s < n; s++) {
     const src = layout.reps[s];
     const only = includeMatrix ? undefined : src.tenant ? tenantProbes : otherProbes;
-    const rows = actualRows(upper, s, P, only);
+    const probeList = only ?? Array.from({ length: P }, (_, i) => i);
+    const parts = upper.rowPartsFor(s, probeList);
+    const rows: Intervals[] = new Array(P).fill(iv.EMPTY);
+    probeList.forEach((p, i) => { rows[p] = parts[i].row; });
     const lowRows = lower ? actualRows(lower, s, P, only) : rows;
-    if (src.tenant) baseRows[s] = rows;
+    if (src.tenant && authored) authored.add(s, probeList, parts);
     const rowDiffs: Array<[number, number]> = [];
     const rowUnd: Array<[number, number]> = [];
     const wanted = intendedRows(layout, s, src.tenant ? tenantProbes : otherProbes);
@@ -615,9 +624,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     if (includeMatrix) matrix.push(matrixRow(layout, s, rows, lowRows));
   }
 
-  const tenantAuthored = options.tenantAuthored === false
-    ? { checked: false, ok: true, policy: WIDEST_POLICY, opened: [] }
-    : checkTenantAuthored(v, baseRows, maxDiffs);
+  const tenantAuthored = authored ? authored.result() : { checked: false, ok: true, policy: WIDEST_POLICY, opened: [] };
   const crossTenantUndetermined = undetermined.some((u) => {
     const s = layout.reps[upper.endpointIndex.get(u.source)!];
     const d = layout.reps[upper.endpointIndex.get(u.destination)!];
@@ -648,7 +655,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
       differencesListed: differences.length,
       matrixIncluded: includeMatrix,
       undetermined: undeterminedCount,
-      openedByTenantPolicies: tenantAuthored.opened.length,
+      openedByTenantPolicies: authored ? authored.total : 0,
     },
     legend: { ...LEGEND },
     endpoints,
@@ -688,58 +695,79 @@ export const WIDEST_POLICY = 'in each tenant namespace, a CiliumNetworkPolicy se
  * verdict without it. A namespaced policy touches only its own pods' egress
  * (as senders) and ingress (as receivers), so all tenants' egress halves
  * are opened at once, then all ingress halves: a cell X -> Y changes in
- * the first run exactly when X alone could open it, in the second exactly
- * when Y alone could.
+ * the first case exactly when X alone could open it, in the second exactly
+ * when Y alone could. Both follow from the halves of each row: with the
+ * widest egress policy the source may send anywhere its deny rules allow;
+ * with the widest ingress policy every tenant endpoint accepts unless its
+ * deny rules refuse.
  */
-function checkTenantAuthored(v: Verification, baseRows: Intervals[][], maxDiffs: number): TenantAuthoredCheck {
-  const { layout } = v;
-  const namespaces = layout.cfg.tenants.map((t) => t.namespace);
-  const selector = { matchExpressions: [{ key: CILIUM_POD_NAMESPACE, operator: 'In', values: namespaces }] };
-  const opened: VerifyDifference[] = [];
-  const order = new Map<number, [number, number, number]>();
-  let count = 0;
-  const tenantProbeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.slice(0, layout.tenantEnd).flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
-  const podProbes = tenantProbeDest.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
-  for (const direction of ['egress', 'ingress'] as const) {
-    const widest = {
-      apiVersion: CILIUM_API_VERSION,
-      kind: 'CiliumClusterwideNetworkPolicy',
-      metadata: { name: `widest-tenant-${direction}` },
-      spec: direction === 'egress'
-        ? { endpointSelector: selector, egress: [{ toEntities: ['all'] }] }
-        : { endpointSelector: selector, ingress: [{ fromEntities: ['all'] }] },
-    };
-    const reach = v.upper.withPolicies([widest]);
-    for (let s = 0; s < layout.tenantEnd; s++) {
-      const x = layout.reps[s].tenant!;
-      const own = iv.range(layout.first[x.index], layout.end[x.index]);
-      const rows = actualRows(reach, s, layout.probes.length, podProbes);
-      for (const p of podProbes) {
-        const open = iv.subtract(iv.intersect(iv.subtract(rows[p], baseRows[s][p]), tenantProbeDest[p]), own);
-        if (open.length === 0) continue;
-        count += iv.size(open);
-        iv.forEach(open, (d) => {
-          if (opened.length >= maxDiffs) return;
-          order.set(opened.length, [s, d, p]);
-          const dec = reach.decide(reach.identityOfEndpoint[s], reach.identityOfEndpoint[d], layout.probes[p]);
-          opened.push({
-            source: layout.reps[s].id,
-            destination: layout.reps[d].id,
-            probe: probeName(layout.probes[p]),
-            intended: false,
-            actual: true,
-            expectation: direction === 'egress'
-              ? `${x.namespace} alone opened it with an egress policy in its own namespace; the receiver must refuse`
-              : `${layout.reps[d].tenant!.namespace} alone opened it with an ingress policy in its own namespace; the sender must refuse`,
-            explanation: dec.reason.replace(/CiliumClusterwideNetworkPolicy widest-tenant-(egress|ingress) (egress|ingress)\[0\]/g, 'the widest tenant policy ($1)'),
-          });
+class TenantAuthoredCheckBuilder {
+  private readonly opened: Array<{ k: [number, number, number]; d: VerifyDifference }> = [];
+  private count = 0;
+  private readonly tenantProbeDest: Intervals[];
+  private readonly tenantReps: Intervals;
+  private readonly all: Intervals;
+
+  constructor(private readonly v: Verification, private readonly maxDiffs: number) {
+    const layout = v.layout;
+    const reps = layout.reps.slice(0, layout.tenantEnd);
+    this.tenantProbeDest = layout.probes.map((_, p) => iv.fromList(reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+    this.tenantReps = iv.range(0, layout.tenantEnd);
+    this.all = iv.range(0, layout.size);
+  }
+
+  public add(s: number, probes: number[], parts: RowParts[]): void {
+    const layout = this.v.layout;
+    const x = layout.reps[s].tenant!;
+    const own = iv.range(layout.first[x.index], layout.end[x.index]);
+    probes.forEach((p, i) => {
+      const dest = this.tenantProbeDest[p];
+      if (dest.length === 0) return;
+      const r = parts[i];
+      let egressOpen = iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept);
+      if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
+      let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
+      if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
+      for (const [direction, open] of [['egress', egressOpen], ['ingress', ingressOpen]] as const) {
+        const cells = iv.subtract(iv.intersect(iv.subtract(open, r.row), dest), own);
+        if (cells.length === 0) continue;
+        this.count += iv.size(cells);
+        iv.forEach(cells, (d) => {
+          if (this.opened.length < this.maxDiffs) this.opened.push({ k: [s, d, p], d: this.describe(direction, s, d, p) });
         });
       }
-    }
+    });
   }
-  const keyed = opened.map((o, i) => ({ o, k: order.get(i)! }));
-  keyed.sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
-  return { checked: true, ok: count === 0, policy: WIDEST_POLICY, opened: keyed.map((x) => x.o) };
+
+  public result(): TenantAuthoredCheck {
+    this.opened.sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
+    return { checked: true, ok: this.count === 0, policy: WIDEST_POLICY, opened: this.opened.map((x) => x.d) };
+  }
+
+  /** Total number of opened cells (also beyond the listed ones). */
+  public get total(): number {
+    return this.count;
+  }
+
+  private describe(direction: 'egress' | 'ingress', s: number, d: number, p: number): VerifyDifference {
+    const { layout, upper } = this.v;
+    const reason = upper.decide(upper.identityOfEndpoint[s], upper.identityOfEndpoint[d], layout.probes[p]).reason;
+    const cut = reason.indexOf('; ingress ');
+    const explanation = direction === 'egress'
+      ? `egress allowed by the widest tenant policy (egress); ${reason.slice(cut + 2)}`
+      : `${reason.slice(0, cut)}; ingress allowed by the widest tenant policy (ingress)`;
+    return {
+      source: layout.reps[s].id,
+      destination: layout.reps[d].id,
+      probe: probeName(layout.probes[p]),
+      intended: false,
+      actual: true,
+      expectation: direction === 'egress'
+        ? `${layout.reps[s].tenant!.namespace} alone opened it with an egress policy in its own namespace; the receiver must refuse`
+        : `${layout.reps[d].tenant!.namespace} alone opened it with an ingress policy in its own namespace; the sender must refuse`,
+      explanation,
+    };
+  }
 }
 
 function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Intervals[]): string {
@@ -761,7 +789,8 @@ function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Interv
       const want = intendedCell(layout, s, d, p);
       if (want && want.allowed !== got && want.allowed !== iv.has(lowRows[p], d)) differs = true;
     }
-    row += differs ? CELL.difference : unknown ? CELL.undetermined : allowed === dst.probes.length ? CELL.allowed : allowed === 0 ? CELL.denied : CELL.partial;
+    const all = allowed === dst.probes.length;
+    row += differs ? CELL.difference : unknown ? CELL.undetermined : all ? CELL.allowed : allowed === 0 ? CELL.denied : CELL.partial;
   }
   return row;
 }

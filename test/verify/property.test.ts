@@ -205,14 +205,19 @@ describe('property: the fast matrix and the slow decision agree on random policy
       specs.forEach((s, i) => {
         if (s.ns === 'np') {
           objects.push({
-            apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np${i}`, namespace: 'a' },
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: `np${i}`, namespace: 'a' },
             spec: { podSelector: s.sel.matchLabels?.app ? { matchLabels: { app: 'web' } } : {}, ingress: s.ingress.length > 0 ? [{ from: [{ namespaceSelector: {} }], ports: [{ port: 80 }] }] : [], policyTypes: ['Ingress', 'Egress'], egress: [{}] },
           });
           return;
         }
         const body = {
           endpointSelector: s.sel,
-          ingress: s.ingress, egress: s.egress.map(egressOf), ingressDeny: s.ingressDeny, egressDeny: s.egressDeny.map(egressOf),
+          ingress: s.ingress,
+          egress: s.egress.map(egressOf),
+          ingressDeny: s.ingressDeny,
+          egressDeny: s.egressDeny.map(egressOf),
         };
         objects.push(s.ns === '*'
           ? { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: `p${i}` }, spec: body }

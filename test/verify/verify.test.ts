@@ -24,7 +24,9 @@ describe('verifyTenantIsolation on the contract example', () => {
     expect(report.ok).toBe(true);
     expect(report.differences).toEqual([]);
     expect(report.warnings).toEqual([]);
-    expect(report.summary).toMatchObject({ tenants: 4, endpoints: 28, identities: 28, policies: 9, differences: 0, matrixIncluded: true, undetermined: 0, openedByTenantPolicies: 0 });
+    expect(report.summary).toMatchObject({
+      tenants: 4, endpoints: 28, identities: 28, policies: 9, differences: 0, matrixIncluded: true, undetermined: 0, openedByTenantPolicies: 0,
+    });
     expect(report.tenantAuthored).toMatchObject({ checked: true, ok: true, opened: [] });
     expect(report.summary.checks).toBeGreaterThan(1000);
   });
