@@ -564,7 +564,11 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const includeMatrix = n * n <= maxCells;
   const tenantMask = iv.range(0, layout.tenantEnd);
   const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
-  const checkedTenant = probeDest.map((d) => iv.intersect(d, tenantMask));
+  // Equal masks share one object, so that per-source results can be reused across probes.
+  const interned: Intervals[] = [];
+  const intern = (x: Intervals) => interned.find((y) => iv.equals(x, y)) ?? (interned.push(x), x);
+  probeDest.forEach((d, p) => { probeDest[p] = intern(d); });
+  const checkedTenant = probeDest.map((d) => intern(iv.intersect(d, tenantMask)));
   const probeDestSize = probeDest.map(iv.size);
   const checkedTenantSize = checkedTenant.map(iv.size);
 
@@ -592,15 +596,27 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     const rowDiffs: Array<[number, number]> = [];
     const rowUnd: Array<[number, number]> = [];
     const wanted = intendedRows(layout, s, src.tenant ? tenantProbes : otherProbes);
+    const memo = new Map<Intervals, Map<Intervals, Map<Intervals, { got: Intervals; size: number; diff: Intervals }>>>();
     for (let p = 0; p < P; p++) {
       const mask = src.tenant ? probeDest[p] : checkedTenant[p];
       if (mask.length === 0) continue;
-      const want = iv.intersect(wanted[p], mask);
-      const got = iv.intersect(rows[p], mask);
       checks += src.tenant ? probeDestSize[p] : checkedTenantSize[p];
-      allowedChecks += iv.size(got);
-      let diff = iv.xor(got, want);
+      let m1 = memo.get(rows[p]);
+      if (!m1) memo.set(rows[p], (m1 = new Map()));
+      let m2 = m1.get(wanted[p]);
+      if (!m2) m1.set(wanted[p], (m2 = new Map()));
+      let hit = m2.get(mask);
+      if (!hit) {
+        const want = iv.intersect(wanted[p], mask);
+        const g = iv.intersect(rows[p], mask);
+        hit = { got: g, size: iv.size(g), diff: iv.equals(g, want) ? iv.EMPTY : iv.xor(g, want) };
+        m2.set(mask, hit);
+      }
+      const got = hit.got;
+      allowedChecks += hit.size;
+      let diff = hit.diff;
       if (lower) {
+        const want = iv.intersect(wanted[p], mask);
         const gotLow = iv.intersect(lowRows[p], mask);
         const und = iv.xor(got, gotLow);
         diff = iv.intersect(diff, iv.xor(gotLow, want));
@@ -720,16 +736,24 @@ class TenantAuthoredCheckBuilder {
     const layout = this.v.layout;
     const x = layout.reps[s].tenant!;
     const own = iv.range(layout.first[x.index], layout.end[x.index]);
+    // What each scenario adds to the row, outside the source's own tenant; shared by probes with the same parts.
+    const added = new Map<RowParts, [Intervals, Intervals]>();
     probes.forEach((p, i) => {
       const dest = this.tenantProbeDest[p];
       if (dest.length === 0) return;
       const r = parts[i];
-      let egressOpen = iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept);
-      if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
-      let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
-      if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
-      for (const [direction, open] of [['egress', egressOpen], ['ingress', ingressOpen]] as const) {
-        const cells = iv.subtract(iv.intersect(iv.subtract(open, r.row), dest), own);
+      let pair = added.get(r);
+      if (!pair) {
+        let egressOpen = r.egressDeny.length > 0 ? iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept) : r.accept;
+        if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
+        let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
+        if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
+        pair = [iv.subtract(iv.subtract(egressOpen, r.row), own), iv.subtract(iv.subtract(ingressOpen, r.row), own)];
+        added.set(r, pair);
+      }
+      for (const [direction, open] of [['egress', pair[0]], ['ingress', pair[1]]] as const) {
+        if (open.length === 0) continue;
+        const cells = iv.intersect(open, dest);
         if (cells.length === 0) continue;
         this.count += iv.size(cells);
         iv.forEach(cells, (d) => {
