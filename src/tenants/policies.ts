@@ -25,10 +25,17 @@
  * Each pair (sender policy, receiver policy) names one tenant only, so no
  * policy ever enumerates other tenants; the hierarchy lives in the namespace
  * labels. A connection needs both halves, hence no sibling, cousin or
- * descendant -> ancestor traffic is allowed. Plus one constant
- * `CiliumClusterwideNetworkPolicy` `cozynet-tenant-baseline` for all tenant
- * pods: default deny in both directions, DNS, kube-system and system
- * namespaces -> tenants, world -> world-facing services.
+ * descendant -> ancestor traffic is allowed, and a policy a tenant writes in
+ * its own namespace opens only its own half. The per-namespace policy also
+ * admits the kube-apiserver (webhooks, aggregated APIs; `allowFromApiServer`),
+ * the world (`allowWorldIngress`) and other nodes (`allowFromRemoteNode`).
+ * Plus one constant `CiliumClusterwideNetworkPolicy` `cozynet-tenant-baseline`
+ * for all tenant pods: default deny in both directions, DNS, the listed
+ * platform services, kube-system and system namespaces -> tenants, the local
+ * node (kubelet probes) and Cilium's Envoy (Gateway API / Ingress backends)
+ * -> tenants, world and other nodes -> world-facing services. Plus one
+ * `CiliumClusterwideNetworkPolicy` `cozynet-expose-<ns>-<name>` per exposure
+ * (both halves: ingress on the serving pods, egress on each tenant peer).
  */
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, ROOT_TENANT, tenantLabel, namespaceOf } from './tree';
 

@@ -43,7 +43,10 @@ export class TenantLabels {
  * tenant pod reaches cluster DNS on port 53; pods that opt in by label reach
  * the kube-apiserver; `kube-system` and system namespaces reach every tenant;
  * world egress is allowed and world ingress is limited to ingress controllers
- * by default.
+ * by default. What the platform exposes is admitted on the receiving side:
+ * the kube-apiserver (webhooks), the local node (probes), Cilium's Envoy
+ * (Gateway API backends, `allowFromIngress`), other nodes into world-facing
+ * services, and each exposure (`exposures`, `pods(...).allowFrom(...)`).
  */
 export class TenantIsolation extends Construct {
   /**
