@@ -62,7 +62,8 @@ try {
     const runs = [];
     for (let i = 0; i < REPEAT; i++) runs.push(child('verify', n, work));
     verify.push({
-      tenants: n, endpoints: runs[0].endpoints, ms: median(runs.map((x) => x.ms)), ok: runs.every((x) => x.ok && x.tenantAuthored),
+      tenants: n, endpoints: runs[0].endpoints, ms: median(runs.map((x) => x.ms)), cpuMs: median(runs.map((x) => x.cpuMs)),
+      ok: runs.every((x) => x.ok && x.tenantAuthored),
       checks: runs[0].checks, peakRssMiB: Math.max(...runs.map((x) => x.rssMiB)),
     });
   }
@@ -97,7 +98,13 @@ try {
   }
   for (const v of verify) targets.push({ target: `verify ${v.tenants} tenants clean (matrix and tenant-authored check)`, value: v.ok ? 'clean' : 'DIFFERENCES', ok: v.ok });
 
-  const results = { node: process.version, cpus: os.cpus().length, repeat: REPEAT, synth: rows, verify, defaultSynthMs, targets };
+  // A run of part of the sizes keeps the other part's earlier figures in results.json.
+  const previous = fs.existsSync(path.join(__dirname, 'results.json')) ? JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) : {};
+  const results = {
+    node: process.version, cpus: os.cpus().length, repeat: REPEAT,
+    synth: rows.length > 0 ? rows : previous.synth ?? [], verify: verify.length > 0 ? verify : previous.verify ?? [],
+    defaultSynthMs, targets,
+  };
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, undefined, 2) + '\n');
 
   const pad = (s, w) => String(s).padStart(w);
@@ -108,11 +115,12 @@ try {
   }
   console.log('');
   if (verify.length > 0) {
-    console.log('| verify tenants | endpoints | checks | verify ms | peak RSS MiB |');
-    console.log('|---------------:|----------:|-------:|----------:|-------------:|');
+    console.log('| verify tenants | endpoints |         checks | verify ms | CPU ms | peak RSS MiB |');
+    console.log('|---------------:|----------:|---------------:|----------:|-------:|-------------:|');
     for (const v of verify) {
-      console.log(`| ${pad(v.tenants, 14)} | ${pad(v.endpoints, 9)} | ${pad(v.checks, 6)} | ${pad(v.ms, 9)} | ${pad(v.peakRssMiB, 12)} |`);
+      console.log(`| ${pad(v.tenants, 14)} | ${pad(v.endpoints, 9)} | ${pad(v.checks, 14)} | ${pad(v.ms, 9)} | ${pad(v.cpuMs, 6)} | ${pad(v.peakRssMiB, 12)} |`);
     }
+    console.log(`(load average while measuring: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')} on ${os.cpus().length} cores)`);
   }
   console.log(`default platform, cozynet synth (CLI start included): ${defaultSynthMs} ms`);
   console.log('');

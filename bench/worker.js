@@ -48,10 +48,12 @@ if (mode === 'synth') {
   const p = new lib.Platform(new Construct(undefined, ''), 'platform', props);
   const objects = p.objects();
   const t = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const report = lib.verifyTenantIsolation(p._isolationProps(), objects);
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
   console.log(JSON.stringify({
-    ms: Math.round(ms), ok: report.ok, checks: report.summary.checks, endpoints: report.summary.endpoints,
+    ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000), ok: report.ok, checks: report.summary.checks, endpoints: report.summary.endpoints,
     tenantAuthored: report.tenantAuthored.ok, rssMiB: rssMiB(),
   }));
 } else {

@@ -432,7 +432,7 @@ function peerText(p: ResolvedPeer): string {
  * `layout.probes`): unions of sets; the caller intersects them with the
  * checked mask. The part that does not depend on the probe is built once.
  */
-function intendedRows(layout: Layout, s: number, only: number[]): Intervals[] {
+export function intendedRows(layout: Layout, s: number, only: number[]): Intervals[] {
   const cfg = layout.cfg;
   const src = layout.reps[s];
   const base: Intervals[] = [];
@@ -597,6 +597,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     const rowUnd: Array<[number, number]> = [];
     const wanted = intendedRows(layout, s, src.tenant ? tenantProbes : otherProbes);
     const memo = new Map<Intervals, Map<Intervals, Map<Intervals, { got: Intervals; size: number; diff: Intervals }>>>();
+    const rowDiffSets: Intervals[] = new Array(P).fill(iv.EMPTY);
     for (let p = 0; p < P; p++) {
       const mask = src.tenant ? probeDest[p] : checkedTenant[p];
       if (mask.length === 0) continue;
@@ -625,6 +626,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
           if (undetermined.length < maxDiffs) iv.forEach(und, (d) => rowUnd.push([d, p]));
         }
       }
+      rowDiffSets[p] = diff;
       if (diff.length > 0) {
         diffCount += iv.size(diff);
         if (differences.length + rowDiffs.length < maxDiffs) iv.forEach(diff, (d) => rowDiffs.push([d, p]));
@@ -637,7 +639,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
         into.push(cellReport(v, s, d, p));
       }
     }
-    if (includeMatrix) matrix.push(matrixRow(layout, s, rows, lowRows));
+    if (includeMatrix) matrix.push(matrixRow(layout, s, rows, lowRows, rowDiffSets));
   }
 
   const tenantAuthored = authored ? authored.result() : { checked: false, ok: true, policy: WIDEST_POLICY, opened: [] };
@@ -794,7 +796,7 @@ class TenantAuthoredCheckBuilder {
   }
 }
 
-function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Intervals[]): string {
+function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Intervals[], diffs: Intervals[]): string {
   const src = layout.reps[s];
   let row = '';
   for (let d = 0; d < layout.size; d++) {
@@ -810,8 +812,7 @@ function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Interv
       const got = iv.has(rows[p], d);
       if (got) allowed++;
       if (got !== iv.has(lowRows[p], d)) unknown = true;
-      const want = intendedCell(layout, s, d, p);
-      if (want && want.allowed !== got && want.allowed !== iv.has(lowRows[p], d)) differs = true;
+      if (iv.has(diffs[p], d)) differs = true;
     }
     const all = allowed === dst.probes.length;
     row += differs ? CELL.difference : unknown ? CELL.undetermined : all ? CELL.allowed : allowed === 0 ? CELL.denied : CELL.partial;

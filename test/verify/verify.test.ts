@@ -1,5 +1,8 @@
 import { TenantIsolation, TenantIsolationProps } from '../../src/tenants';
+import { resolveTenants } from '../../src/tenants/tree';
 import { formatVerifyReport, TenantIsolationVerifier, verifyTenantIsolation, VerifyFormat, VerifyReport } from '../../src/verify';
+import * as iv from '../../src/verify/intervals';
+import { intendedCell, intendedRows, Layout } from '../../src/verify/verify';
 
 const CONTRACT: TenantIsolationProps = {
   tenants: [{ name: 'root', children: [{ name: 'acme', children: [{ name: 'dev' }] }, { name: 'beta' }] }],
@@ -269,5 +272,47 @@ describe('verifyTenantIsolation with options', () => {
     expect(report.ok).toBe(true);
     expect(cell(report, 'tenant-beta/pod', 'dns/kube-dns')).toBe('◐');
     expect(cell(report, 'platform/pod', 'tenant-beta/pod')).toBe('✓');
+  });
+});
+
+describe('the fast intended rows and the slow intended cells agree', () => {
+  test('on a tree with options, exposures (ports, ICMP, subtree, selectors, world) and platform services', () => {
+    const props: TenantIsolationProps = {
+      worldIngressServices: ['ingress', 'vpn'],
+      allowFromIngress: true,
+      allowFromHost: false,
+      platformServices: [{ name: 'dash', namespace: 'cozy-dash', ports: [{ port: 443 }] }, { name: 'idp', namespaceSelector: { idp: 'yes' } }],
+      exposures: [
+        { name: 'api', namespace: 'tenant-acme', selector: { app: 'api' }, ports: [{ port: 8443 }, { port: 9000, endPort: 9010, protocol: 'UDP' as any }], allowIcmp: true, from: [{ namespace: 'tenant-beta', selector: { role: 'client' } }, { world: true }] },
+        { name: 'all', namespace: 'tenant-beta', from: [{ namespace: 'tenant-acme', subtree: true }] },
+      ],
+      tenants: [{
+        name: 'root',
+        sharedServices: ['etcd'],
+        children: [
+          { name: 'acme', allowWorldEgress: false, allowFromApiServer: false, children: [{ name: 'dev', allowWorldIngress: true, allowFromRemoteNode: true }] },
+          { name: 'beta', sharedServices: ['vpn'], allowApiServer: false },
+        ],
+      }],
+    };
+    const cfg = resolveTenants(props);
+    const layout = new Layout(cfg, 'cozy-system');
+    const P = layout.probes.length;
+    const all = Array.from({ length: P }, (_, i) => i);
+    let compared = 0;
+    for (let s = 0; s < layout.size; s++) {
+      const rows = intendedRows(layout, s, all);
+      for (let p = 0; p < P; p++) {
+        for (let d = 0; d < layout.size; d++) {
+          const want = intendedCell(layout, s, d, p);
+          if (want === undefined) continue;
+          compared++;
+          expect([layout.reps[s].id, layout.reps[d].id, p, iv.has(rows[p], d)]).toEqual([layout.reps[s].id, layout.reps[d].id, p, want.allowed]);
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(2000);
+    const report = verifyTenantIsolation(props);
+    expect(report.ok).toBe(true);
   });
 });
