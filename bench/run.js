@@ -103,7 +103,9 @@ try {
   const results = {
     node: process.version, cpus: os.cpus().length, repeat: REPEAT,
     synth: rows.length > 0 ? rows : previous.synth ?? [], verify: verify.length > 0 ? verify : previous.verify ?? [],
-    defaultSynthMs, targets,
+    defaultSynthMs,
+    targets: [...targets, ...(previous.targets ?? []).filter((t) => !targets.some((n) => n.target === t.target))],
+    loadAverage: os.loadavg().map((x) => +x.toFixed(1)),
   };
   fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, undefined, 2) + '\n');
 
