@@ -62,12 +62,17 @@ export const TOLERATE_ALL_TAINTS: k8s.Toleration[] = [
  * @internal
  */
 export function resources(cpuMillis: number, memMi: number, memLimitMi: number, cpuLimitMillis?: number): k8s.ResourceRequirements {
-  const limits: Record<string, k8s.Quantity> = { memory: k8s.Quantity.fromString(`${memLimitMi}Mi`) };
+  const limits: Record<string, k8s.Quantity> = { memory: k8s.Quantity.fromString(mebibytes(memLimitMi)) };
   if (cpuLimitMillis !== undefined) limits.cpu = k8s.Quantity.fromString(`${cpuLimitMillis}m`);
   return {
     requests: { cpu: k8s.Quantity.fromString(`${cpuMillis}m`), memory: k8s.Quantity.fromString(`${memMi}Mi`) },
     limits,
   };
+}
+
+/** A memory quantity: whole gibibytes as `Gi`, otherwise `Mi`. */
+function mebibytes(mi: number): string {
+  return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
 }
 
 /** A hostPath volume. @internal */
