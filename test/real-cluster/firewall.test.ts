@@ -39,7 +39,8 @@ describe('host firewall ports', () => {
   });
 
   test('extra ports are appended (every transport unless narrower), duplicates collapse', () => {
-    const extraPorts = [{ port: 6443 }, { port: 50000, protocol: FirewallProtocol.UDP }, { port: 2379, protocol: FirewallProtocol.TCP }, { port: 6443 }];
+    const { UDP, TCP } = FirewallProtocol;
+    const extraPorts = [{ port: 6443 }, { port: 50000, protocol: UDP }, { port: 2379, protocol: TCP }, { port: 6443 }];
     const ports = closed({ firewall: { extraPorts } });
     expect(ports.slice(-2)).toEqual(['6443/ANY', '50000/UDP']);
     expect(ports.filter((p) => p.startsWith('2379/'))).toEqual(['2379/ANY']);
