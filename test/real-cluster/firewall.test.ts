@@ -1,8 +1,12 @@
 // The host firewall (facts §8): the reference list and the host-network ports
 // of the platform's own components, closed to the world on every transport;
 // extended and exempted by the user, with errors that name the field.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Construct } from 'constructs';
+import { parse as parseYaml } from 'yaml';
 import { FirewallProtocol, HostFirewall } from '../../src/constructs/host-firewall';
+import { chartHostPorts } from '../../src/constructs/host-ports';
 import { API_SERVER, synth } from '../helpers/synth';
 
 function closed(props: any = {}): string[] {
@@ -72,5 +76,18 @@ describe('host firewall ports', () => {
     expect(fw.ports).toEqual([]);
     expect(HostFirewall.isHostFirewall(fw)).toBe(true);
     expect(HostFirewall.isHostFirewall(scope)).toBe(false);
+  });
+});
+
+describe('host ports read from the charts', () => {
+  const defaults = (file: string) => parseYaml(fs.readFileSync(path.join(__dirname, '..', '..', 'schemas', 'helm', file), 'utf8'));
+
+  test('with the chart\'s own default values, the ports are the fallbacks cozynet assumes for unset keys', () => {
+    expect(chartHostPorts('cilium', defaults('cilium-1.19.5.values.yaml'))).toEqual(chartHostPorts('cilium', {}));
+    expect(chartHostPorts('metallb', defaults('metallb-0.16.1.values.yaml'))).toEqual(chartHostPorts('metallb', {}));
+    expect(chartHostPorts('cilium', {}).map((p) => p.port)).toEqual([9963, 9964, 4244]);
+    expect(chartHostPorts('metallb', {}).map((p) => p.port)).toEqual([9120, 7946, 9140, 9141, 19443]);
+    expect(chartHostPorts('kube-ovn', defaults('kube-ovn-v1.15.10.values.yaml')).map((p) => p.port)).toEqual([6641, 6642, 6643, 6644, 10660, 10661, 10665]);
+    expect(chartHostPorts('unknown-chart', {})).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { App, Chart } from 'cdk8s';
 import { CozyProxy } from '../../src/constructs/cozy-proxy';
 import { HostFirewall } from '../../src/constructs/host-firewall';
 import { Multus } from '../../src/constructs/multus';
-import { PodSecurityLevel } from '../../src/constructs/pod-security';
+import { ImagePullPolicy } from '../../src/constructs/component';
+import { baselineViolation, PodSecurityLevel } from '../../src/constructs/pod-security';
 import { ExternalCni } from '../../src/variants/stack';
 import { synth } from '../helpers/synth';
 
@@ -90,5 +91,41 @@ describe('noop: the cluster brings its own CNI', () => {
   test('cni is only for noop', () => {
     expect(() => synth({ variant: 'cilium', cni: ExternalCni.CILIUM })).toThrow(/cni: is only for the noop variant \(variant cilium installs Cilium itself\)/);
     expect(() => synth({ variant: 'noop', cni: 'calico' as any })).toThrow(/cni: must be one of cilium, other \(got "calico"\)/);
+  });
+});
+
+describe('what baseline admits (Pod Security Standards)', () => {
+  const pod = (extra: any = {}, container: any = {}) => ({ containers: [{ name: 'c', image: 'x:1', ...container }], ...extra });
+  test.each<[string, any, string | undefined]>([
+    ['a plain pod', pod(), undefined],
+    ['a virt-launcher-like pod (non-root, NET_BIND_SERVICE)', pod({}, { securityContext: { runAsUser: 107, capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] } } }), undefined],
+    ['host network', pod({ hostNetwork: true }), 'hostNetwork'],
+    ['host PID', pod({ hostPID: true }), 'hostPID'],
+    ['a hostPath volume', pod({ volumes: [{ name: 'h', hostPath: { path: '/' } }] }), 'hostPath volume h'],
+    ['a privileged container', pod({}, { securityContext: { privileged: true } }), 'privileged container c'],
+    ['NET_ADMIN', pod({}, { securityContext: { capabilities: { add: ['NET_ADMIN'] } } }), 'capability NET_ADMIN of c'],
+    ['SYS_NICE (KubeVirt root mode)', pod({}, { securityContext: { capabilities: { add: ['SYS_NICE'] } } }), 'capability SYS_NICE of c'],
+    ['spc_t', pod({}, { securityContext: { seLinuxOptions: { type: 'spc_t' } } }), 'SELinux type spc_t of c'],
+    ['a host port', pod({}, { ports: [{ containerPort: 80, hostPort: 80 }] }), 'hostPort 80 of c'],
+    ['an unsafe sysctl', pod({ securityContext: { sysctls: [{ name: 'net.core.somaxconn', value: '1' }] } }), 'sysctl net.core.somaxconn'],
+  ])('%s', (_, spec, expected) => {
+    expect(baselineViolation(spec)).toBe(expected);
+  });
+});
+
+describe('Multus options', () => {
+  test('without reference plugins, one init container; the pull policy can be changed', () => {
+    const out = synth({ components: { multus: { installReferencePlugins: false, imagePullPolicy: ImagePullPolicy.ALWAYS, memoryLimitMiB: 512 } } });
+    const pod = out.docs('manifests/multus.yaml').find((o) => o.kind === 'DaemonSet').spec.template.spec;
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['install-multus-binary']);
+    expect([...pod.initContainers, ...pod.containers].map((c: any) => c.imagePullPolicy)).toEqual(['Always', 'Always']);
+    expect(pod.containers[0].resources.limits.memory).toBe('512Mi');
+  });
+
+  test('bad settings name their field', () => {
+    expect(() => synth({ components: { multus: { imagePullPolicy: 'Sometimes' as any } } }))
+      .toThrow(/components\.multus\.imagePullPolicy: must be one of IfNotPresent, Always, Never \(got "Sometimes"\)/);
+    expect(() => synth({ components: { multus: { memoryLimitMiB: 1e300 } } })).toThrow(/components\.multus\.memoryLimitMiB: must be a whole number of MiB from 128 to 65536/);
+    expect(() => synth({ components: { multus: { referencePluginsImage: 'no tag' } } })).toThrow(/components\.multus\.referencePluginsImage: must be an image reference/);
   });
 });
