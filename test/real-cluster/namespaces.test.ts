@@ -2,10 +2,10 @@
 // (facts §12): labels derived from what the pods need, one Namespace object
 // per namespace, Multus's master conflist and tenant isolation on noop.
 import { App, Chart } from 'cdk8s';
+import { ImagePullPolicy } from '../../src/constructs/component';
 import { CozyProxy } from '../../src/constructs/cozy-proxy';
 import { HostFirewall } from '../../src/constructs/host-firewall';
 import { Multus } from '../../src/constructs/multus';
-import { ImagePullPolicy } from '../../src/constructs/component';
 import { baselineViolation, PodSecurityLevel } from '../../src/constructs/pod-security';
 import { ExternalCni } from '../../src/variants/stack';
 import { synth } from '../helpers/synth';
