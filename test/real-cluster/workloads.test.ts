@@ -64,7 +64,8 @@ describe.each(VARIANTS)('variant %s on a real cluster', (variant) => {
     for (const ns of namespaces.values()) {
       const inNs = out.index.components.filter((c: any) => c.namespace === ns.metadata.name);
       if (inNs.length === 0) continue;
-      const needs = inNs.some((c: any) => c.chart) || workloads(out).some((w) => w.metadata.namespace === ns.metadata.name && baselineViolation(podSpecOf(w)));
+      const podNeeds = workloads(out).some((w) => w.metadata.namespace === ns.metadata.name && baselineViolation(podSpecOf(w)));
+      const needs = inNs.some((c: any) => c.chart) || podNeeds;
       expect(`${ns.metadata.name}: ${ns.metadata.labels[PSA]}`).toBe(`${ns.metadata.name}: ${needs ? 'privileged' : 'baseline'}`);
     }
   });
