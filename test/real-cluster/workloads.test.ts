@@ -95,6 +95,16 @@ describe.each(VARIANTS)('variant %s on a real cluster', (variant) => {
     }
   });
 
+  test('no Helm release is told to pull Always (the charts default to IfNotPresent or to Kubernetes\' default for tags)', () => {
+    const policies: string[] = [];
+    const walk = (v: any, key?: string): void => {
+      if (key === 'pullPolicy' && v !== null && v !== undefined) policies.push(v);
+      if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+    };
+    for (const c of out.index.components.filter((x: any) => x.values)) walk(out.values(c.name));
+    for (const p of policies) expect(p).toBe('IfNotPresent');
+  });
+
   test('host agents: host network, critical priority, every taint tolerated, one node at a time', () => {
     for (const w of workloads(out).filter((o) => o.kind === 'DaemonSet')) {
       const pod = podSpecOf(w);
