@@ -89,8 +89,8 @@ export class Multus extends Component {
       issues.add('memoryLimitMiB', props.memoryLimitMiB, 'must be a whole number of MiB from 128 to 65536');
     }
     const masterCni = props.masterCni ?? CILIUM_CONFLIST;
-    if (typeof masterCni !== 'string' || (masterCni !== '' && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,250}\.(conflist|conf|json)$/.test(masterCni))) {
-      issues.add('masterCni', props.masterCni, 'must be a file name in /etc/cni/net.d ending in .conflist, .conf or .json (e.g. 05-cilium.conflist), or "" to let Multus pick the first one');
+    if (typeof masterCni !== 'string' || !/^([A-Za-z0-9][\w.-]{0,99}\.(conflist|conf|json))?$/.test(masterCni)) {
+      issues.add('masterCni', props.masterCni, 'must be the file name of a CNI configuration in /etc/cni/net.d ending in .conflist, .conf or .json, such as 05-cilium.conflist (no "/"), or "" to let Multus pick the first one');
     }
     const image = attempt(() => imageRef(props.image, MULTUS_IMAGE), MULTUS_IMAGE);
     const pluginsImage = attempt(() => imageRef(props.referencePluginsImage, REFERENCE_PLUGINS_IMAGE, 'referencePluginsImage'), REFERENCE_PLUGINS_IMAGE);

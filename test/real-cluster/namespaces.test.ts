@@ -77,7 +77,7 @@ describe('noop: the cluster brings its own CNI', () => {
 
   test('the master conflist is a file name', () => {
     expect(() => synth({ components: { multus: { masterCni: '../../etc/passwd' } } }))
-      .toThrow(/components\.multus\.masterCni: must be a file name in \/etc\/cni\/net\.d ending in \.conflist, \.conf or \.json/);
+      .toThrow(/components\.multus\.masterCni: must be the file name of a CNI configuration in \/etc\/cni\/net\.d ending in \.conflist, \.conf or \.json/);
   });
 
   test('tenant isolation needs the user to state that the CNI is Cilium', () => {
@@ -126,6 +126,6 @@ describe('Multus options', () => {
     expect(() => synth({ components: { multus: { imagePullPolicy: 'Sometimes' as any } } }))
       .toThrow(/components\.multus\.imagePullPolicy: must be one of IfNotPresent, Always, Never \(got "Sometimes"\)/);
     expect(() => synth({ components: { multus: { memoryLimitMiB: 1e300 } } })).toThrow(/components\.multus\.memoryLimitMiB: must be a whole number of MiB from 128 to 65536/);
-    expect(() => synth({ components: { multus: { referencePluginsImage: 'no tag' } } })).toThrow(/components\.multus\.referencePluginsImage: must be an image reference/);
+    expect(() => synth({ components: { multus: { referencePluginsImage: 'no tag' } } })).toThrow(/components\.multus\.referencePluginsImage: must be a(n| container) image reference/);
   });
 });
