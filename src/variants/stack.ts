@@ -141,6 +141,7 @@ export class NetworkStack extends Construct {
       if (!layer.create) continue;
       const prefix = layer.name === 'cilium-networkpolicy' ? 'firewall' : `components.${camel(layer.name)}`;
       const component = withPathPrefix(prefix, () => layer.create!(ctx));
+      if (!component) continue;
       // Each namespace is emitted once, by the first component in it that
       // emits one; its Pod Security label covers every component in it.
       const owner = namespaceOwners.get(component.releaseNamespace);
