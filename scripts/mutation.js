@@ -106,6 +106,23 @@ function compactIncrementalFile(file) {
   fs.writeFileSync(file, format(data, 0) + '\n');
 }
 
+/**
+ * Stryker reuses the result of a surviving static mutant (one reached only
+ * while modules load) even when new tests were added, because no test
+ * "covers" it. Drop such results before a run, so they are tested again.
+ */
+function forgetStaticSurvivors(file) {
+  if (!fs.existsSync(file)) return;
+  const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  let dropped = 0;
+  for (const f of Object.values(data.files ?? {})) {
+    const keep = (f.mutants ?? []).filter((m) => !(m.static && (m.status === 'Survived' || m.status === 'NoCoverage')));
+    dropped += (f.mutants ?? []).length - keep.length;
+    f.mutants = keep;
+  }
+  if (dropped > 0) fs.writeFileSync(file, JSON.stringify(data));
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
   const strykerBin = path.join(ROOT, 'node_modules', '.bin', 'stryker');
@@ -115,13 +132,15 @@ function main() {
     console.log(`\n== mutation group ${group}: ${GROUPS[group].mutate.join(', ')}`);
     const report = path.join(ROOT, 'reports', 'mutation', `${group}.json`);
     fs.rmSync(report, { force: true });
+    const incremental = path.join(ROOT, 'test', 'mutation', 'incremental', `${group}.json`);
+    forgetStaticSurvivors(incremental);
     const cli = ['run', 'stryker.config.mjs'];
     if (args.force) cli.push('--force');
     if (args.concurrency) cli.push('--concurrency', String(args.concurrency));
     const started = Date.now();
     const r = spawnSync(strykerBin, cli, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, MUTATION_GROUP: group } });
     const seconds = Math.round((Date.now() - started) / 1000);
-    compactIncrementalFile(path.join(ROOT, 'test', 'mutation', 'incremental', `${group}.json`));
+    compactIncrementalFile(incremental);
     if (!fs.existsSync(report)) {
       console.error(`mutation group ${group}: Stryker wrote no report (exit ${r.status}${r.signal ? `, ${r.signal}` : ''})`);
       failed = true;
