@@ -73,8 +73,45 @@ function generate() {
     return {};
   };
 
+  // Constraints of values that become names, paths or cluster settings: the
+  // same rules as the value checks of src/platform/checks.ts, so that editors
+  // flag them too. `x-allowed` is the message cozynet prints when one fails.
+  const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+  const label = (max, what) => () => ({
+    pattern: DNS_LABEL,
+    minLength: 1,
+    maxLength: max,
+    'x-allowed': `must be a DNS-1123 label of at most ${max} characters: lowercase letters, digits and "-", starting and ending with a letter or digit (${what})`,
+  });
+  const whole = (min, max, what) => () => ({ type: 'integer', minimum: min, maximum: max, 'x-allowed': `must be a whole number ${what} from ${min} to ${max}` });
   const OVERRIDES = {
     'cozynet.NetworkStackProps.variant': () => ({ enum: lib.Variant.names() }),
+    'cozynet.ComponentOptions.releaseName': label(53, 'a Helm release name and a file name'),
+    'cozynet.ComponentOptions.namespace': label(63, 'a Kubernetes namespace'),
+    'cozynet.FluxOptions.namespace': label(63, 'a Kubernetes namespace'),
+    'cozynet.FluxOptions.interval': () => ({
+      pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+      maxLength: 64,
+      'x-allowed': 'must be a duration such as 30s, 5m, 1h or 1h30m (units ms, s, m, h)',
+    }),
+    'cozynet.FluxOptions.retries': whole(0, 1000, 'of retries'),
+    'cozynet.MultusProps.memoryLimitMiB': whole(50, 65536, 'of MiB'),
+    'cozynet.KiloProps.wireguardPort': whole(1, 65535, '(a UDP port)'),
+    'cozynet.HelmChartOverride.repository': () => ({
+      pattern: '^(https?|oci)://[^\\s/@]+',
+      maxLength: 2048,
+      'x-allowed': 'must be an http(s):// Helm repository or an oci:// registry URL with a host (no credentials)',
+    }),
+    'cozynet.HelmChartOverride.name': () => ({
+      pattern: '^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$',
+      maxLength: 250,
+      'x-allowed': 'must be a chart name: lowercase letters, digits, "-", "_" and "." (no "/" or "..")',
+    }),
+    'cozynet.HelmChartOverride.version': () => ({
+      pattern: '^v?[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$',
+      maxLength: 128,
+      'x-allowed': 'must be a semantic version such as 1.19.5',
+    }),
   };
 
   function defineInterface(fqn) {

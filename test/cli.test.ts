@@ -50,7 +50,9 @@ describe('cozynet synth', () => {
       'topology.mmd',
     ].sort());
     const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8'));
-    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform']);
+    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'cluster', 'generator']);
+    expect(index.generator).toBe('cozynet');
+    expect(index.cluster).toEqual({ podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/16', joinCidr: '100.64.0.0/16', clusterDomain: 'cozy.local' });
     expect(Object.keys(index.components[0])).toEqual(['name', 'namespace', 'dependsOn', 'chart', 'values', 'manifests']);
     expect(index.terraform).toEqual(['terraform/cdk.tf.json']);
     for (const f of listFiles(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain(dir);
@@ -128,7 +130,7 @@ describe('cozynet synth', () => {
   test('an unknown variant lists the allowed ones', () => {
     const r = cli(['synth', '--variant', 'flannel', '--out', path.join(tmp(), 'o')]);
     expect(r.code).toBe(1);
-    expect(r.err).toBe('error: variant: is not a variant; allowed: kubeovn-cilium, kubeovn-cilium-generic, cilium, cilium-generic, cilium-kilo, noop (got "flannel")\n');
+    expect(r.err).toBe('error: --variant: is not a variant (allowed: kubeovn-cilium, kubeovn-cilium-generic, cilium, cilium-generic, cilium-kilo, noop) (got "flannel")\n');
   });
 
   test('a missing config file is a user error', () => {
@@ -164,7 +166,7 @@ describe('cozynet validate DIR', () => {
   test('a folder that does not exist is a user error', () => {
     const r = cli(['validate', '/nonexistent-cozynet']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^error: DIR: is not a folder/);
+    expect(r.err).toMatch(/^error: PATH: does not exist: give an output folder or a platform file/);
   });
 
   test('--config checks every synthesized object strictly', () => {

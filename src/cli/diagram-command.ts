@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildPlatform } from './main';
 import { CozynetValidationError } from '../model/errors';
+import { buildPlatform } from '../platform/build';
 import { PlatformProps } from '../platform/platform';
 import { renderDiagram } from '../render/diagram';
 
@@ -14,6 +14,7 @@ import { renderDiagram } from '../render/diagram';
  * @internal
  */
 export function diagramCommand(props: PlatformProps, outFile: string | undefined, io: { out(t: string): void }): void {
+  if (outFile !== undefined) checkDiagramTarget(outFile);
   const text = renderDiagram(buildPlatform(props));
   if (outFile === undefined) {
     io.out(text);
@@ -45,7 +46,23 @@ export function writeFileAtomically(file: string, content: string): void {
     throw new CozynetValidationError([{
       path: '--out',
       value: CozynetValidationError.show(file),
-      message: `cannot be written: ${(e as Error).message}`,
+      message: `cannot be written (${(e as any).code ?? 'write failed'})`,
     }]);
   }
+}
+
+/** `--out` of `diagram` names a file: not empty, not a folder. */
+function checkDiagramTarget(file: string): void {
+  const refuse = (message: string): never => {
+    throw new CozynetValidationError([{ path: '--out', value: CozynetValidationError.show(file), message }]);
+  };
+  if (file.trim() === '') refuse('must name a file such as topology.mmd');
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isDirectory()) refuse('is a folder: name a file such as topology.mmd');
+  if (st && !st.isFile()) refuse('is not a regular file');
 }

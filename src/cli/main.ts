@@ -1,10 +1,14 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Command, CommanderError } from 'commander';
-import { Construct } from 'constructs';
 import { diagramCommand } from './diagram-command';
 import { validateFolder } from './validate-command';
 import { CozynetValidationError } from '../model/errors';
-import { platformSchema, readPlatformFile } from '../platform/file';
-import { Platform, PlatformProps, SynthesisSummary } from '../platform/platform';
+import { buildPlatform, loadPlatformProps } from '../platform/build';
+import { MAX_TENANTS } from '../platform/checks';
+import { MAX_PLATFORM_FILE_BYTES, platformSchema } from '../platform/file';
+import { disruptiveChanges } from '../platform/live-changes';
+import { PlatformProps, SynthesisSummary } from '../platform/platform';
 import { collect } from '../render/collect';
 import { validateObjects } from '../validation/object-validator';
 import { formatVerifyReport } from '../verify/format';
@@ -28,19 +32,49 @@ const defaultIo: CliIo = {
   err: (t) => process.stderr.write(t),
 };
 
-/**
- * Loads the platform props from `--config` (or the embedded default
- * platform) and applies `--variant`.
- * @internal
- */
-export function loadPlatformProps(config?: string, variant?: string): PlatformProps {
-  const props: PlatformProps = config ? readPlatformFile(config) : {};
-  return variant ? { ...props, variant } : props;
+/** @internal */
+export { buildPlatform, loadPlatformProps };
+
+/** Exit codes and limits, shown by `cozynet --help` (and in the README's Safety section). */
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  the input was wrong (platform file, flags, output folder in the way) or a
+     verification failed; the message names the field path or file position
+  2  a bug in cozynet (please report it; --debug shows the stack trace)
+
+synth replaces --out only when it is absent, empty or an earlier cozynet
+output; never the working folder, its parents, the folder of the platform
+file, or a file. Limits: platform file ${MAX_PLATFORM_FILE_BYTES / 1024 / 1024} MiB, ${MAX_TENANTS} tenants.
+`;
+
+/** The package version (package.json beside lib/ and src/). */
+function version(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
-/** Builds a platform in a fresh construct tree. @internal */
-export function buildPlatform(props: PlatformProps): Platform {
-  return new Platform(new Construct(undefined as any, ''), 'platform', props);
+/**
+ * The platform file of a command: `--config FILE` or a positional FILE
+ * (the same file if both are given).
+ */
+function configOf(positional: string | undefined, opts: { config?: string }): string | undefined {
+  if (positional !== undefined && opts.config !== undefined && path.resolve(positional) !== path.resolve(opts.config)) {
+    throw new CozynetValidationError([{ path: 'PLATFORM', value: CozynetValidationError.show(positional), message: `and --config ${opts.config} name two platform files; give one` }]);
+  }
+  return positional ?? opts.config;
+}
+
+/** Loads the props, saying when an empty file stands for the default platform. */
+function load(io: CliIo, config: string | undefined, variant?: string): PlatformProps {
+  const props = loadPlatformProps(config, variant);
+  if (config !== undefined && Object.keys(props).filter((k) => k !== 'variant' || variant === undefined).length === 0) {
+    io.err(`cozynet: ${config} sets nothing: it means the default platform (variant ${variant ?? 'kubeovn-cilium'}, cluster defaults, no tenants)\n`);
+  }
+  return props;
 }
 
 function formatSummary(s: SynthesisSummary, ms: number): string {
@@ -58,29 +92,80 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
   const program = new Command('cozynet')
     .description('Synthesize and check the networking layer of a bare-metal Kubernetes platform')
     .option('--debug', 'show stack traces of errors')
+    .version(version(), '--version', 'print the version')
     .exitOverride()
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EXIT_CODES_HELP)
     .configureOutput({ writeOut: io.out, writeErr: io.err });
+  program.allowExcessArguments(false);
 
   program.command('synth')
     .description('synthesize the platform into an output folder (default: the embedded default platform into dist/)')
+    .argument('[platform]', 'platform file (YAML or JSON), like --config')
     .option('--config <file>', 'platform file (YAML or JSON)')
     .option('--variant <name>', "networking variant; overrides the file's variant")
-    .option('--out <dir>', 'output folder', 'dist')
-    .action((opts) => {
+    .option('--out <dir>', 'output folder; replaced only when absent, empty or an earlier cozynet output', 'dist')
+    .option('--allow-disruptive', 'replace an earlier output even with changes a running cluster cannot take by an apply (variant, cluster CIDRs or domain, a release name or namespace)')
+    .allowExcessArguments(false)
+    .action((file: string | undefined, opts) => {
       const start = Date.now();
+      const config = configOf(file, opts);
       const progress = io.progress ?? terminalProgress();
       progress?.('cozynet: building the platform');
-      const platform = buildPlatform(loadPlatformProps(opts.config, opts.variant));
-      io.err(formatSummary(platform._synthesize(opts.out, progress), Date.now() - start));
+      const platform = buildPlatform(load(io, config, opts.variant));
+      const summary = platform._synthesize(opts.out, progress, {
+        config,
+        beforeReplace: (previous, files) => {
+          if (!previous) return;
+          const next = JSON.parse(files.get('index.json') ?? '{}');
+          const changes = disruptiveChanges(previous, next);
+          if (changes.length === 0) return;
+          if (opts.allowDisruptive) {
+            io.err(changes.map((c) => `warning: ${CozynetValidationError.formatIssue(c)}\n`).join(''));
+            return;
+          }
+          progress?.('');
+          throw new CozynetValidationError([...changes, {
+            path: '--out',
+            value: CozynetValidationError.show(opts.out),
+            message: 'holds an earlier output with the settings above; nothing was written. If no cluster runs that output (or you mean to migrate it), run again with --allow-disruptive',
+          }]);
+        },
+      });
+      io.err(formatSummary(summary, Date.now() - start));
     });
 
   program.command('validate')
     .description('check a platform file (and every object it synthesizes), or the objects of an existing output folder, strictly against the bundled CRDs and Kubernetes schemas')
     .option('--config <file>', 'platform file (YAML or JSON)')
-    .argument('[dir]', 'an output folder to check instead')
-    .action((dir: string | undefined, opts) => {
+    .argument('[path]', 'an output folder to check (a folder), or a platform file (a file, like --config)')
+    .allowExcessArguments(false)
+    .action((given: string | undefined, opts) => {
+      let dir: string | undefined;
+      let file: string | undefined;
+      if (given !== undefined) {
+        let st: fs.Stats | undefined;
+        try {
+          st = fs.statSync(given);
+        } catch {
+          st = undefined;
+        }
+        if (!st) throw new CozynetValidationError([{ path: 'PATH', value: CozynetValidationError.show(given), message: 'does not exist: give an output folder or a platform file' }]);
+        if (st.isDirectory()) dir = given;
+        else file = given;
+      }
+      if (dir && opts.config) {
+        throw new CozynetValidationError([{ path: 'PATH', value: CozynetValidationError.show(dir), message: 'is an output folder, and --config names a platform file: validate checks one of them at a time' }]);
+      }
       if (dir) {
         const r = validateFolder(dir);
+        if (r.skipped.length > 0) {
+          const shown = r.skipped.slice(0, 20).join(', ');
+          io.err(`cozynet: skipped ${r.skipped.length} YAML files: ${shown}${r.skipped.length > 20 ? ', …' : ''}\n`);
+        }
+        if (r.objects === 0 && r.problems.length === 0) {
+          throw new CozynetValidationError([{ path: 'DIR', value: CozynetValidationError.show(dir), message: 'holds no Kubernetes objects (no YAML file with apiVersion and kind): nothing to validate' }]);
+        }
         if (r.problems.length > 0) {
           io.err(r.problems.map((p) => `invalid: ${p}\n`).join(''));
           io.err(`cozynet: ${r.problems.length} problems in ${dir}/ (${r.objects} objects in ${r.files} files)\n`);
@@ -90,7 +175,8 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
         io.out(`cozynet: ${dir}/ is valid (${r.objects} objects in ${r.files} files)\n`);
         return;
       }
-      const platform = buildPlatform(loadPlatformProps(opts.config));
+      const config = configOf(file, opts);
+      const platform = buildPlatform(load(io, config));
       // every object of the output: manifests and Flux (values checks run in the same walk)
       const objects = collect(platform).manifests.flatMap((m) => m.objects);
       const problems = validateObjects(objects);
@@ -99,30 +185,35 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
         code = 1;
         return;
       }
-      io.out(`cozynet: ${opts.config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length} objects checked)\n`);
+      io.out(`cozynet: ${config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length} objects checked)\n`);
     });
 
   program.command('diagram')
     .description('Mermaid flowchart of the synthesized topology (stdout, or --out FILE)')
+    .argument('[platform]', 'platform file (YAML or JSON), like --config')
     .option('--config <file>', 'platform file (YAML or JSON)')
     .option('--out <file>', 'file to write; default: stdout')
-    .action((opts) => diagramCommand(loadPlatformProps(opts.config), opts.out, io));
+    .allowExcessArguments(false)
+    .action((file: string | undefined, opts) => diagramCommand(load(io, configOf(file, opts)), opts.out, io));
 
   program.command('schema')
     .description('print the JSON Schema of the platform file (for editors: # yaml-language-server: $schema=…)')
+    .allowExcessArguments(false)
     .action(() => {
       io.out(JSON.stringify(platformSchema(), undefined, 2) + '\n');
     });
 
   program.command('verify')
     .description('check offline that the tenant policies give exactly the intended reachability; exit 1 on any difference')
+    .argument('[platform]', 'platform file (YAML or JSON), like --config')
     .option('--config <file>', 'platform file (YAML or JSON)')
     .option('--format <format>', 'text or json', 'text')
-    .action((opts) => {
+    .allowExcessArguments(false)
+    .action((file: string | undefined, opts) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw new CozynetValidationError([{ path: '--format', value: CozynetValidationError.show(opts.format), message: 'must be text or json' }]);
       }
-      const platform = buildPlatform(loadPlatformProps(opts.config));
+      const platform = buildPlatform(load(io, configOf(file, opts)));
       const report = platform.verifyTenants();
       if (!report) {
         io.out(opts.format === 'json' ? '{"ok":true,"tenants":0}\n' : 'cozynet: the platform has no tenants; nothing to verify\n');

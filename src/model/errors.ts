@@ -20,31 +20,47 @@ export class CozynetValidationError extends Error {
   /** Renders a value for an error message. */
   public static show(value: any): string {
     if (value === undefined) return 'undefined';
-    if (typeof value === 'string') return JSON.stringify(value);
+    if (typeof value === 'string') {
+      return value.length <= 100 ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, 100))}… (${value.length} characters)`;
+    }
+    if (typeof value === 'bigint') return excerpt(String(value), 120);
     try {
-      const s = JSON.stringify(value);
-      return s.length > 120 ? s.slice(0, 117) + '...' : s;
+      const s = JSON.stringify(value, (_k, v) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…` : v));
+      return s === undefined ? String(value) : excerpt(s, 120);
     } catch {
-      return String(value);
+      return excerpt(String(value), 120);
     }
   }
 
-  /** Formats one issue as a single line. */
+  /**
+   * Formats one issue as a single line. Each part is bounded (path 200,
+   * value 120, message 600 characters), so that a huge bad value or key
+   * never floods the terminal.
+   */
   public static formatIssue(issue: ValidationIssue): string {
-    const got = issue.value === '' ? '' : ` (got ${issue.value})`;
-    return `${issue.path || '(root)'}: ${issue.message}${got}`;
+    const got = issue.value === '' ? '' : ` (got ${excerpt(issue.value, 160)})`;
+    return `${excerpt(issue.path || '(root)', 200)}: ${excerpt(issue.message, 600)}${got}`;
   }
 
   /** The individual problems; at least one. */
   public readonly issues: ValidationIssue[];
 
   constructor(issues: ValidationIssue[]) {
-    const lines = issues.map((i) => CozynetValidationError.formatIssue(i));
-    super(lines.length === 1 ? lines[0] : `${lines.length} problems:\n  - ${lines.join('\n  - ')}`);
+    // at most 50 lines: one mistake repeated in 10,000 tenants says enough in 50
+    const shown = issues.slice(0, 50).map((i) => CozynetValidationError.formatIssue(i));
+    const more = issues.length > shown.length ? `\n  … and ${issues.length - shown.length} more` : '';
+    super(shown.length === 1 ? shown[0] : `${issues.length} problems:\n  - ${shown.join('\n  - ')}${more}`);
     this.name = 'CozynetValidationError';
     this.issues = issues;
     Object.setPrototypeOf(this, CozynetValidationError.prototype);
   }
+}
+
+/** `text`, cut to at most `max` characters with a note of how much was left out. @internal */
+export function excerpt(text: string, max: number): string {
+  if (typeof text !== 'string') text = String(text);
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 1)}… (${text.length} characters)`;
 }
 
 /**

@@ -21,12 +21,44 @@ export interface ParsedCidr extends IpInterval {
 /** Result of parsing: a value, or an explanation of what is allowed. @internal */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const STRICT_IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+
+/** A dotted quad of numbers 0-255 where some number has a leading zero. */
+function leadingZeros(text: string): boolean {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text) || STRICT_IPV4.test(text)) return false;
+  return text.split('.').every((p) => Number(p) <= 255);
+}
+
+/**
+ * Why an address text would be refused by Kubernetes' own parser (Go
+ * `netip`: no leading zeros in IPv4 octets, also inside IPv6; no zones), or
+ * undefined.
+ */
+function strictProblem(addr: string): string | undefined {
+  if (addr.length > 64) return 'is too long for an IP address';
+  if (addr.includes('%')) return 'must not carry a zone (%…)';
+  if (!addr.includes(':')) {
+    if (leadingZeros(addr)) {
+      return 'must be written in the canonical dotted form: four numbers 0-255 without leading zeros (Kubernetes refuses 010.0.0.1)';
+    }
+    return undefined;
+  }
+  const v4 = addr.match(/:([0-9.]+)$/);
+  if (v4 && leadingZeros(v4[1])) {
+    return 'the embedded IPv4 part must be four numbers 0-255 without leading zeros';
+  }
+  return undefined;
+}
+
 /** Parses a single IPv4 or IPv6 address (no prefix). @internal */
 export function parseAddress(text: unknown): Parsed<IpInterval> {
   if (typeof text !== 'string' || text.length === 0) {
     return { ok: false, error: 'must be an IPv4 or IPv6 address' };
   }
   if (text.includes('/')) return { ok: false, error: 'must be a single address without a prefix length' };
+  const strict = strictProblem(text);
+  if (strict) return { ok: false, error: strict };
   if (Address4.isValid(text)) {
     const v = new Address4(text).bigInt();
     return { ok: true, value: { family: 4, start: v, end: v, text } };
@@ -46,6 +78,11 @@ export function parseCidr(text: unknown): Parsed<ParsedCidr> {
   const allowed = 'must be a CIDR such as 10.244.0.0/16 or fd00:10:244::/64';
   if (typeof text !== 'string' || !/^[^/]+\/\d{1,3}$/.test(text)) return { ok: false, error: allowed };
   const [addr, bitsText] = text.split('/');
+  if (!/^(0|[1-9][0-9]*)$/.test(bitsText)) {
+    return { ok: false, error: `the prefix length must be written without leading zeros (/${bitsText.replace(/^0+(?=\d)/, '')}, not /${bitsText}): Kubernetes refuses it` };
+  }
+  const strict = strictProblem(addr);
+  if (strict) return { ok: false, error: strict };
   const bits = Number(bitsText);
   let family: 4 | 6;
   let parsed: Address4 | Address6;

@@ -1,13 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
 import { PlatformProps } from './platform';
-import { CozynetValidationError, ValidationIssue } from '../model/errors';
+import { CozynetValidationError, fail, ValidationIssue } from '../model/errors';
 import { closeMatches } from '../model/suggest';
 
 const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schemas', 'platform.schema.json');
 let validator: ValidateFunction | undefined;
+
+/** Largest platform file read (bytes): 20,000 tenants in block YAML are ~1.3 MiB; parsing 4 MiB takes ~1 GiB at most. @internal */
+export const MAX_PLATFORM_FILE_BYTES = 4 * 1024 * 1024;
+/** Deepest nesting of a platform file (a tenant tree 50 levels deep needs ~100). @internal */
+export const MAX_NESTING = 256;
+/** Most aliases a platform file may use (YAML alias bombs expand exponentially). */
+const MAX_ALIASES = 100;
 let schemaObject: any;
 
 /**
@@ -34,12 +41,17 @@ export function toFieldPath(pointer: string): string {
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (/^\d+$/.test(seg)) out += `[${seg}]`;
-    else out += out ? `.${seg}` : seg;
+    else out = join(out, seg);
   }
   return out;
 }
 
+/** `a.b`, or `a["odd key"]` for keys that are not plain names (dots, spaces, quotes, very long). */
 function join(pathSoFar: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$-]{0,99}$/.test(key)) {
+    const shown = key.length > 100 ? `${key.slice(0, 100)}…` : key;
+    return `${pathSoFar}[${JSON.stringify(shown)}]`;
+  }
   return pathSoFar ? `${pathSoFar}.${key}` : key;
 }
 
@@ -66,14 +78,23 @@ function schemaIssues(errors: ErrorObject[]): ValidationIssue[] {
       case 'required':
         issue = { path: join(at, (e.params as any).missingProperty), value: 'nothing', message: 'is required' };
         break;
-      case 'enum':
-        issue = { path: at, value: CozynetValidationError.show(e.data), message: `must be one of ${((e.params as any).allowedValues as any[]).join(', ')}` };
+      case 'enum': {
+        const allowed = (e.params as any).allowedValues as any[];
+        const near = typeof e.data === 'string' ? closeMatches(e.data, allowed.map(String)) : [];
+        issue = { path: at, value: CozynetValidationError.show(e.data), message: `must be one of ${allowed.join(', ')}${near.length ? `; did you mean ${near.join(' or ')}?` : ''}` };
         break;
-      case 'type':
-        issue = { path: at, value: CozynetValidationError.show(e.data), message: `must be ${describeType((e.params as any).type)}` };
+      }
+      case 'type': {
+        const allowed = (e.parentSchema as any)?.['x-allowed'];
+        const integer = (e.params as any).type === 'integer' && typeof e.data === 'number' && typeof allowed === 'string';
+        issue = { path: at, value: CozynetValidationError.show(e.data), message: integer ? allowed : `must be ${describeType((e.params as any).type)}` };
         break;
-      default:
-        issue = { path: at, value: CozynetValidationError.show(e.data), message: e.message ?? 'is not allowed' };
+      }
+      default: {
+        // constraints that carry cozynet's own message (x-allowed, see scripts/gen-platform-schema.js)
+        const allowed = (e.parentSchema as any)?.['x-allowed'];
+        issue = { path: at, value: CozynetValidationError.show(e.data), message: typeof allowed === 'string' ? allowed : e.message ?? 'is not allowed' };
+      }
     }
     const key = `${issue.path}|${issue.message}`;
     if (!seen.has(key)) {
@@ -90,20 +111,34 @@ function describeType(t: string | string[]): string {
 }
 
 /**
- * Parses platform file text (YAML or JSON). YAML syntax errors carry line
- * and column.
+ * Parses platform file text (YAML or JSON). YAML syntax errors, unresolved
+ * or cyclic aliases, alias bombs and too deep nesting are user errors with
+ * line and column.
  * @internal
  */
 export function parsePlatformText(text: string, fileName: string): any {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const where = (offset: number | undefined) => {
+    if (offset === undefined) return fileName;
+    const pos = lineCounter.linePos(offset);
+    return `${fileName}:${pos.line}:${pos.col}`;
+  };
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    if (e instanceof RangeError) fail(fileName, '', `nested too deeply (at most ${MAX_NESTING} levels)`);
+    throw e;
+  }
   if (doc.errors.length > 0) {
-    throw new CozynetValidationError(doc.errors.map((e) => {
+    throw new CozynetValidationError(doc.errors.slice(0, 20).map((e) => {
       const pos = e.linePos?.[0];
       return {
         path: pos ? `${fileName}:${pos.line}:${pos.col}` : fileName,
         value: '',
-        message: `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+        message: /Maximum call stack/.test(e.message)
+          ? `nested too deeply (at most ${MAX_NESTING} levels)`
+          : `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       };
     }));
   }
@@ -111,7 +146,71 @@ export function parsePlatformText(text: string, fileName: string): any {
     const what = isSeq(doc.contents) ? 'a list' : 'a scalar';
     throw new CozynetValidationError([{ path: '(root)', value: what, message: 'the platform file must be a mapping with keys such as variant and cluster' }]);
   }
-  return doc.toJS() ?? {};
+  // Aliases: each must name an anchor set before it, outside itself.
+  const issues: ValidationIssue[] = [];
+  let aliases = 0;
+  visit(doc, {
+    Alias: (_key, node, ancestors) => {
+      aliases++;
+      const target = node.resolve(doc);
+      if (!target) {
+        issues.push({ path: where(node.range?.[0]), value: `*${node.source}`, message: 'YAML alias of an anchor that is not set before it' });
+      } else if (ancestors.includes(target as any)) {
+        issues.push({ path: where(node.range?.[0]), value: `*${node.source}`, message: 'YAML alias inside the node it names (a cycle)' });
+      }
+    },
+    Node: (_key, node, ancestors) => {
+      if (ancestors.length > MAX_NESTING * 2 + 4) {
+        issues.push({ path: where((node as YamlNode).range?.[0]), value: '', message: `nested too deeply (at most ${MAX_NESTING} levels)` });
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (aliases > MAX_ALIASES) issues.push({ path: fileName, value: `${aliases} aliases`, message: `uses more than ${MAX_ALIASES} YAML aliases` });
+  if (issues.length > 0) throw new CozynetValidationError(issues.slice(0, 20));
+  try {
+    return doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (e: any) {
+    if (e instanceof ReferenceError || e instanceof RangeError) {
+      fail(fileName, '', `YAML aliases expand too far (${e.message.split('\n')[0]}): write the values out, or use fewer aliases`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Reads at most `limit` bytes of a file, pipe or process substitution
+ * (`<(...)`); more is an error (so /dev/zero ends quickly).
+ */
+function readBounded(file: string, limit: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buf, 0, buf.length, null);
+      } catch (e: any) {
+        if (e.code === 'EAGAIN') continue;
+        throw e;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > limit) {
+        fail('--config', file, `the platform file is larger than ${limit / 1024 / 1024} MiB (the limit of a platform file)`);
+      }
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    const bytes = Buffer.concat(chunks);
+    const text = bytes.toString('utf8');
+    if (text.includes('\u0000')) fail('--config', file, 'is not a text file (it holds NUL bytes)');
+    return text;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -123,8 +222,10 @@ export function parsePlatformText(text: string, fileName: string): any {
 export function readPlatformFile(file: string): PlatformProps {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    if (fs.statSync(file).isDirectory()) fail('--config', file, 'is a folder, not a platform file');
+    text = readBounded(file, MAX_PLATFORM_FILE_BYTES);
   } catch (e: any) {
+    if (e instanceof CozynetValidationError) throw e;
     throw new CozynetValidationError([{ path: '--config', value: CozynetValidationError.show(file), message: `cannot read the platform file (${e.code ?? e.message})` }]);
   }
   return parsePlatformObject(parsePlatformText(text, path.basename(file)));
@@ -136,6 +237,23 @@ export function readPlatformFile(file: string): PlatformProps {
  */
 export function parsePlatformObject(obj: any): PlatformProps {
   const validate = compiled();
+  if (nestingOf(obj) > MAX_NESTING) fail('(root)', '', `nested too deeply (at most ${MAX_NESTING} levels)`);
   if (!validate(obj)) throw new CozynetValidationError(schemaIssues(validate.errors ?? []));
   return obj as PlatformProps;
+}
+
+/** Nesting depth of plain data (iterative: no stack to overflow). */
+function nestingOf(value: any): number {
+  let max = 0;
+  const stack: Array<[any, number]> = [[value, 0]];
+  const seen = new Set<any>();
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (d > max) max = d;
+    if (max > MAX_NESTING) return max;
+    for (const x of Object.values(v)) stack.push([x, d + 1]);
+  }
+  return max;
 }

@@ -1,4 +1,7 @@
-import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { BuiltComponent, checkComponents, checkPlatformValues, plainData } from './checks';
+import { parsePlatformObject } from './file';
 import { ManifestGroup } from '../constructs/component';
 import { FluxReleases } from '../constructs/flux-releases';
 import { KubeOvnSubnet, KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
@@ -11,7 +14,7 @@ import { collect, Collected } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
 import { renderFiles, toYaml } from '../render/files';
 import { FluxOptions } from '../render/flux';
-import { writeFolderAtomically } from '../render/output';
+import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically } from '../render/output';
 import { TenantIsolationOptions, TenantProps } from '../tenants/props';
 import { TenantIsolation } from '../tenants/tenant-isolation';
 import { NetworkStack, NetworkStackProps } from '../variants/stack';
@@ -103,9 +106,9 @@ export interface SynthesisSummary {
   readonly outdir: string;
   /** Files written, relative to the output folder, sorted. */
   readonly files: string[];
-  /** Kubernetes objects in manifests/ by kind. */
+  /** Kubernetes objects in manifests/ and flux/ by kind. */
   readonly objectsByKind: { [kind: string]: number };
-  /** Kubernetes objects in manifests/. */
+  /** Kubernetes objects in manifests/ and flux/. */
   readonly objectCount: number;
 }
 
@@ -136,6 +139,16 @@ export class Platform extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
+    // The platform file's checks, for every caller: shape (unknown keys with
+    // a "did you mean", types, enums), then values that no construct owns.
+    if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+      throw new CozynetValidationError([{ path: '(props)', value: CozynetValidationError.show(props), message: 'must be an object of PlatformProps' }]);
+    }
+    parsePlatformObject(plainData(props));
+    const valueIssues = checkPlatformValues(props);
+    if (valueIssues.length > 0) throw new CozynetValidationError(valueIssues);
+    this.node.addValidation({ validate: () => duplicateObjects(this) });
+
     this.stack = new NetworkStack(this, 'network', props);
     this.variantName = this.stack.variant.name;
     this.delivery = props.delivery ?? {};
@@ -182,6 +195,23 @@ export class Platform extends Construct {
     each(props.attachments, 'attachments', 'attachments', (group, p, i) => new MultusAttachment(group, `attachment-${i}`, p), this.attachments);
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
     if (this.tenantIsolation) issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));
+    issues.push(...checkComponents(
+      this.stack.components.map((c): BuiltComponent => {
+        const key = camel(c.node.id);
+        const field = c.node.id === 'cilium-networkpolicy' ? 'firewall' : `components.${key}`;
+        const user = (props.components as any)?.[key]?.dependsOn;
+        return {
+          field,
+          releaseName: c.releaseName,
+          namespace: c.releaseNamespace,
+          dependsOn: c.dependsOn,
+          userDependsOn: Array.isArray(user) ? user : [],
+        };
+      }),
+      this.tenantIsolation?.namespaces ?? [],
+      this.delivery.flux?.namespace,
+    ));
+    if (issues.length > 0) throw new CozynetValidationError(issues);
     const helm = this.stack.components.filter((c) => c.helmChart);
     if (helm.length > 0) new FluxReleases(this, 'flux', helm, this.delivery.flux);
     if (issues.length > 0) throw new CozynetValidationError(issues);
@@ -201,11 +231,19 @@ export class Platform extends Construct {
    * `synthesize()`, reporting its phases to `progress` (the CLI's terminal line).
    * @internal
    */
-  public _synthesize(outdir: string, progress?: (text: string) => void): SynthesisSummary {
+  public _synthesize(
+    outdir: string,
+    progress?: (text: string) => void,
+    options: WriteFolderOptions = {},
+  ): SynthesisSummary {
     progress?.('cozynet: rendering');
-    const files = this._renderFiles();
+    // the platform's own problems first, then an --out that is not ours,
+    // both before any file is written
+    const collected = collect(this);
+    checkOutputTarget(outdir, options.config);
+    const files = this._renderFiles(collected);
     progress?.(`cozynet: writing ${files.size} files`);
-    writeFolderAtomically(outdir, files);
+    writeFolderAtomically(outdir, files, options);
     progress?.('');
     return summarize(outdir, files);
   }
@@ -231,11 +269,16 @@ export class Platform extends Construct {
    * Every output file (relative path → content), without writing anything.
    * @internal
    */
-  public _renderFiles(): Map<string, string> {
-    const collected = collect(this);
+  public _renderFiles(collected: Collected = collect(this)): Map<string, string> {
     const files = renderFiles(collected, {
       variant: this.variantName,
       terraform: (this.delivery.terraform ?? true) ? renderTerraformLazily(collected) : undefined,
+      cluster: {
+        podCidr: this.stack.cluster.podCidr,
+        serviceCidr: this.stack.cluster.serviceCidr,
+        joinCidr: this.stack.cluster.joinCidr,
+        clusterDomain: this.stack.cluster.clusterDomain,
+      },
     });
     const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
     files.set('topology.mmd', renderDiagram(this, { objects }));
@@ -263,7 +306,8 @@ export function summarize(outdir: string, files: Map<string, string>): Synthesis
   const byKind: Record<string, number> = {};
   let count = 0;
   for (const [path, content] of files) {
-    if (!path.startsWith('manifests/')) continue;
+    // every Kubernetes object of the folder, as `validate DIR` counts them
+    if (!path.startsWith('manifests/') && !path.startsWith('flux/')) continue;
     for (const m of content.matchAll(/^kind: (\S+)$/gm)) {
       byKind[m[1]] = (byKind[m[1]] ?? 0) + 1;
       count++;
@@ -289,4 +333,34 @@ function tenantNamespaceReferences(props: PlatformProps, known: string[]): Valid
   (props.attachments ?? []).forEach((a, i) => check(`attachments[${i}].namespace`, a?.namespace));
   (props.passthrough ?? []).forEach((p, i) => check(`passthrough[${i}].namespace`, p?.namespace));
   return issues;
+}
+
+function camel(s: string): string {
+  return s.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+
+function objectKey(o: ApiObject): string {
+  return `${o.apiVersion} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.name}`;
+}
+
+/**
+ * The same Kubernetes object (apiVersion, kind, namespace, name) twice in
+ * one construct tree, e.g. two Platforms (or a Platform and a
+ * TenantIsolation) over one tenant tree. Reported by the first Platform of
+ * the tree only.
+ */
+function duplicateObjects(self: Platform): string[] {
+  const all = self.node.root.node.findAll();
+  const first = all.find((c: IConstruct) => c instanceof Platform);
+  if (first !== self) return [];
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const c of all) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const key = objectKey(c);
+    const other = seen.get(key);
+    if (other === undefined) seen.set(key, c.node.path);
+    else if (problems.length < 20) problems.push(`the object ${key} is emitted twice (by ${other} and by ${c.node.path}): a cluster holds it once; two Platforms or a Platform and a TenantIsolation over one tenant tree cannot share an app`);
+  }
+  return problems;
 }

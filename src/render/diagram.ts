@@ -3,14 +3,38 @@
  * in the style of the reference platform's network architecture page
  * (external clients → router → MetalLB pools → Cilium → CNI → tenants).
  *
- * Everything is read from the constructs of a built `Platform` (and the API
- * objects they synthesize), never from the platform file, so the diagram
+ * Everything is read from the model of a built platform (its constructs and
+ * the API objects they synthesize), never from the platform file, so the diagram
  * shows what was synthesized. The output is deterministic: nodes and edges
  * follow the platform's order.
  */
 import type { Component } from '../constructs/component';
+import type { KubeOvnSubnet } from '../constructs/kube-ovn-subnet';
 import type { MetalLbPool } from '../constructs/metallb-pool';
-import type { Platform } from '../platform/platform';
+import type { MultusAttachment } from '../constructs/multus-attachment';
+import type { PassthroughService } from '../constructs/passthrough';
+import type { ClusterNetwork } from '../model/cluster';
+
+/**
+ * What the diagram is drawn from: the built model of a platform (a
+ * `Platform` is one). The renderer depends on the model, not on the
+ * construct that owns it.
+ * @internal
+ */
+export interface DiagramModel {
+  readonly stack: {
+    readonly variant: { readonly name: string };
+    readonly cluster: ClusterNetwork;
+    component(releaseName: string): Component | undefined;
+  };
+  readonly pools: MetalLbPool[];
+  readonly subnets: KubeOvnSubnet[];
+  readonly attachments: MultusAttachment[];
+  readonly passthroughServices: PassthroughService[];
+  readonly tenantIsolation?: { readonly namespaces: string[] };
+  /** Every Kubernetes object of manifests/ (when `options.objects` is not given). */
+  objects(): any[];
+}
 
 /**
  * Options of `renderDiagram`.
@@ -337,7 +361,7 @@ function portsText(service: any): string {
  * first levels and `… N more tenants` nodes.
  * @internal
  */
-export function renderDiagram(platform: Platform, options: DiagramOptions = {}): string {
+export function renderDiagram(platform: DiagramModel, options: DiagramOptions = {}): string {
   const chart = new Flowchart();
   const ids = new IdRegistry();
   const stack = platform.stack;

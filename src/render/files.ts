@@ -7,6 +7,8 @@ export interface RenderOptions {
   readonly variant: string;
   /** Terraform JSON file contents by name (from the terraform entry point), if rendered. */
   readonly terraform?: Map<string, string>;
+  /** The cluster network the output assumes (index.json `cluster`: what a running cluster cannot change by an apply). */
+  readonly cluster?: { podCidr: string; serviceCidr: string; joinCidr: string; clusterDomain: string };
 }
 
 /** Multi-document YAML with stable formatting. @internal */
@@ -52,6 +54,9 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     manifests: manifestFiles,
     flux: fluxFiles,
     terraform: terraformFiles,
+    ...(options.cluster ? { cluster: options.cluster } : {}),
+    // how the next synth recognizes this folder as cozynet's to replace
+    generator: 'cozynet',
   };
   files.set('index.json', JSON.stringify(index, undefined, 2) + '\n');
   return files;
