@@ -32,6 +32,36 @@ describe('parseAddress', () => {
   });
 });
 
+describe('addresses Kubernetes would refuse', () => {
+  test('leading zeros in IPv4 octets, also embedded in IPv6; zones; absurd lengths', () => {
+    const dotted = 'must be written in the canonical dotted form: four numbers 0-255 without leading zeros (Kubernetes refuses 010.0.0.1)';
+    for (const bad of ['010.0.0.1', '10.0.0.01', '10.00.0.1', '00.0.0.0', '192.168.001.1', '010.0.0.255']) expect([bad, err(parseAddress(bad))]).toEqual([bad, dotted]);
+    expect(err(parseCidr('010.0.0.0/8'))).toBe(dotted);
+    const embedded = 'the embedded IPv4 part must be four numbers 0-255 without leading zeros';
+    expect(err(parseAddress('::ffff:010.0.0.1'))).toBe(embedded);
+    expect(err(parseAddress('64:ff9b::192.0.2.01'))).toBe(embedded);
+    expect(ok(parseAddress('::ffff:10.0.0.1')).family).toBe(6);
+    expect(err(parseAddress('fd00:010.0.0.1::1'))).toBe('must be an IPv4 or IPv6 address'); // only a trailing IPv4 part is one
+    expect(err(parseAddress('fe80::1%eth0'))).toBe('must not carry a zone (%…)');
+    expect(err(parseAddress('1%2'))).toBe('must not carry a zone (%…)');
+    expect(err(parseAddress('1'.repeat(65)))).toBe('is too long for an IP address');
+    expect(err(parseAddress('1'.repeat(64)))).toBe('must be an IPv4 or IPv6 address');
+    // Canonical forms pass: 0, 9, 10, 99, 100, 199, 200, 249, 250, 255 in every position.
+    for (const good of ['0.9.10.99', '100.199.200.249', '250.255.0.1', '1.2.3.4']) expect(ok(parseAddress(good)).family).toBe(4);
+    // Not a dotted quad of small numbers: not a leading-zero problem, just no address.
+    for (const other of ['256.0.0.1', '1.2.3', '0001.2.3.4', '01.2.3.256', '1.2.3.4.5']) expect([other, err(parseAddress(other))]).toEqual([other, 'must be an IPv4 or IPv6 address']);
+  });
+
+  test('prefix lengths with leading zeros', () => {
+    expect(err(parseCidr('10.0.0.0/08'))).toBe('the prefix length must be written without leading zeros (/8, not /08): Kubernetes refuses it');
+    expect(err(parseCidr('10.0.0.0/008'))).toBe('the prefix length must be written without leading zeros (/8, not /008): Kubernetes refuses it');
+    expect(err(parseCidr('0.0.0.0/00'))).toBe('the prefix length must be written without leading zeros (/0, not /00): Kubernetes refuses it');
+    expect(ok(parseCidr('0.0.0.0/0')).prefix).toBe(0);
+    expect(ok(parseCidr('10.0.0.0/10')).prefix).toBe(10);
+    expect(err(parseCidr('fe80::%eth0/64'))).toBe('must not carry a zone (%…)');
+  });
+});
+
 describe('parseCidr', () => {
   test('first and last address of IPv4 and IPv6 CIDRs, prefix and text', () => {
     expect(ok(parseCidr('10.244.0.0/16'))).toEqual({ family: 4, start: 0x0af40000n, end: 0x0af4ffffn, text: '10.244.0.0/16', prefix: 16 });

@@ -60,8 +60,11 @@ const spec = fc.record({
   enableDefaultDeny: fc.option(fc.record({ ingress: fc.boolean(), egress: fc.boolean() }, { requiredKeys: [] }), { nil: undefined }),
 }).map((s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)));
 
-const policy = fc.record({ clusterwide: fc.boolean(), namespace: fc.constantFrom(...NAMESPACES), specs: fc.array(spec, { minLength: 1, maxLength: 2 }) })
-  .map(({ clusterwide, namespace, specs } ) => ({
+const policy = fc.record({
+  clusterwide: fc.boolean(),
+  namespace: fc.constantFrom(...NAMESPACES),
+  specs: fc.array(spec, { minLength: 1, maxLength: 2 }),
+}).map(({ clusterwide, namespace, specs }) => ({
     apiVersion: 'cilium.io/v2',
     kind: clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy',
     metadata: clusterwide ? { name: 'p' } : { name: 'p', namespace },
