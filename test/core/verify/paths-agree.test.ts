@@ -65,11 +65,11 @@ const policy = fc.record({
   namespace: fc.constantFrom(...NAMESPACES),
   specs: fc.array(spec, { minLength: 1, maxLength: 2 }),
 }).map(({ clusterwide, namespace, specs }) => ({
-    apiVersion: 'cilium.io/v2',
-    kind: clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy',
-    metadata: clusterwide ? { name: 'p' } : { name: 'p', namespace },
-    specs,
-  }));
+  apiVersion: 'cilium.io/v2',
+  kind: clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy',
+  metadata: clusterwide ? { name: 'p' } : { name: 'p', namespace },
+  specs,
+}));
 
 const world = fc.record({
   // Namespaces n0..n3: some have a Namespace object (with a team label), the others do not.
