@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// Writes lib/generated/<chart>.chart.json (known value keys and default
-// values) and lib/generated/<chart>.validate.js (the chart's values schema
-// as standalone ajv code) so that the packaged library does not parse the
-// charts' default values or compile their schemas at run time. Runs after
-// the jsii compile (projen compile task); the sources stay schemas/helm/*.
+// Writes lib/generated/<chart>@<version>.chart.json (known value keys and
+// default values) and lib/generated/<chart>@<version>.validate.js (the
+// chart's values schema as standalone ajv code) so that the packaged library
+// does not parse the charts' default values or compile their schemas at run
+// time; and lib/generated/gateway-api-crds.json, the Gateway API CRD bundle
+// (crds/gateway.networking.k8s.io.yaml) split into documents, so that synth
+// does not parse a megabyte of YAML. Runs after the jsii compile (projen
+// compile task); the sources stay schemas/helm/* and crds/*.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
 const { CHART_REFERENCES, _chartArtifacts } = require(path.join(root, 'lib', 'helm', 'chart-schemas.js'));
+const { _buildGatewayApiBundle } = require(path.join(root, 'lib', 'constructs', 'gateway-api-crds.js'));
 const out = path.join(root, 'lib', 'generated');
 fs.mkdirSync(out, { recursive: true });
 for (const chart of Object.keys(CHART_REFERENCES).sort()) {
@@ -17,3 +21,4 @@ for (const chart of Object.keys(CHART_REFERENCES).sort()) {
   fs.writeFileSync(path.join(out, `${chart}.chart.json`), data + '\n');
   if (validator) fs.writeFileSync(path.join(out, `${chart}.validate.js`), validator);
 }
+fs.writeFileSync(path.join(out, 'gateway-api-crds.json'), JSON.stringify(_buildGatewayApiBundle()) + '\n');

@@ -44,6 +44,8 @@ const KINDS = [
   ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'V1CustomResourceDefinition'],
   ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'V1MutatingWebhookConfiguration'],
   ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'V1ValidatingWebhookConfiguration'],
+  ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy', 'V1ValidatingAdmissionPolicy'],
+  ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicyBinding', 'V1ValidatingAdmissionPolicyBinding'],
   ['networking.k8s.io/v1', 'NetworkPolicy', 'V1NetworkPolicy'],
   ['scheduling.k8s.io/v1', 'PriorityClass', 'V1PriorityClass'],
 ];

@@ -12,13 +12,29 @@ const CASES: Array<[string, any]> = [
   ['metallb', { crds: { enabled: true }, frrk8s: { enabled: true }, speaker: { frr: { enabled: false } } }],
   ['metallb', { speakr: {} }],
   ['kube-ovn', { func: { ENABLE_NP: false, ENABLE_NPP: true }, MASTER_NODES_LABEL: 'x' }],
+  ['cilium', { nodePort: { enabled: true } }],
+  ['cilium@1.19.5', { defaultLBServiceIPAM: 'none', initResources: { limits: { memory: '256Mi' } } }],
+  ['metallb@0.16.1', { 'speaker': { ignoreExcludeLB: true }, 'frr-k8s': { frrk8s: { frr: { resources: { limits: { memory: '1Gi' } } } } } }],
+  ['metallb', { 'frr-k8s': { frrk8s: { fr: {} } } }],
 ];
 
 describe('chart values checks', () => {
   test.each(CASES)('%s %j', (chart, values) => {
     const problems = checkChartValues(chart, values);
-    if (JSON.stringify(values).match(/hostFirewal"|speakr|ENABLE_NPP|42|"yes"|"two"/)) expect(problems.length).toBeGreaterThan(0);
+    if (JSON.stringify(values).match(/hostFirewal"|speakr|ENABLE_NPP|42|"yes"|"two"|externalIPs|nodePort|"fr"/)) expect(problems.length).toBeGreaterThan(0);
     else expect(problems).toEqual([]);
+  });
+
+  test('keys the chart version no longer reads are rejected with the reason (facts §3)', () => {
+    expect(checkChartValues('cilium@1.19.5', { externalIPs: { enabled: true }, nodePort: { enabled: true } })).toEqual([
+      'externalIPs.enabled: cilium 1.19.5 does not read this value (with kubeProxyReplacement on, ExternalIPs are always handled; the 1.19 chart no longer reads this value); remove it',
+      'nodePort.enabled: cilium 1.19.5 does not read this value (with kubeProxyReplacement on, NodePort is always handled; the 1.19 chart no longer reads this value); remove it',
+    ]);
+  });
+
+  test('values are checked per chart version: a version without a reference is not checked', () => {
+    expect(checkChartValues('cilium@1.18.0', { externalIPs: { enabled: true } })).toEqual([]);
+    expect(checkChartValues('cilium@1.19.5', { hostFirewal: {} })).toHaveLength(1);
   });
 
   test('the precompiled validators of lib/generated give the same answers as the sources', () => {

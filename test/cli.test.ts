@@ -32,7 +32,7 @@ describe('cozynet synth', () => {
     const dir = tmp();
     const out = path.join(dir, 'out');
     const r = cli(['synth', '--out', out]);
-    expect(r.err).toMatch(/^cozynet: wrote 13 files to .*out\/ \(\d+ objects: /);
+    expect(r.err).toMatch(/^cozynet: wrote 15 files to .*out\/ \(\d+ objects: /);
     expect(r.code).toBe(0);
     expect(listFiles(out)).toEqual([
       'flux/releases.yaml',
@@ -43,6 +43,8 @@ describe('cozynet synth', () => {
       'manifests/cilium-networkpolicy.yaml',
       'manifests/cilium.yaml',
       'manifests/cozy-proxy.yaml',
+      'manifests/gateway-api-crds.yaml',
+      'manifests/kubeovn-webhook.yaml',
       'manifests/kubeovn.yaml',
       'manifests/metallb.yaml',
       'manifests/multus.yaml',
@@ -155,7 +157,7 @@ describe('cozynet validate DIR', () => {
     expect(cli(['synth', '--config', path.join(__dirname, '..', 'examples', 'platforms', 'contract.yaml'), '--out', out]).code).toBe(0);
     let r = cli(['validate', out]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/is valid \(\d+ objects in 12 files\)/);
+    expect(r.out).toMatch(/is valid \(\d+ objects in 14 files\)/);
     const lb = path.join(out, 'manifests', 'load-balancer.yaml');
     fs.writeFileSync(lb, fs.readFileSync(lb, 'utf8').replace('autoAssign: true', 'autoAssign: true\n  autoAsign: false'));
     r = cli(['validate', out]);

@@ -21,9 +21,11 @@ describe('the example platform file of contract.md', () => {
 
   test('synthesizes every section into its own manifest file', () => {
     expect(index.manifests).toEqual([
+      'manifests/gateway-api-crds.yaml',
       'manifests/cilium.yaml',
       'manifests/cilium-networkpolicy.yaml',
       'manifests/kubeovn.yaml',
+      'manifests/kubeovn-webhook.yaml',
       'manifests/metallb.yaml',
       'manifests/multus.yaml',
       'manifests/cozy-proxy.yaml',

@@ -54,5 +54,5 @@ test('cozynet synth reports progress through the io hook', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-progress-'));
   const code = run(['synth', '--out', `${out}/o`], { out: () => undefined, err: () => undefined, progress: (t) => seen.push(t) });
   expect(code).toBe(0);
-  expect(seen).toEqual(['cozynet: building the platform', 'cozynet: rendering', 'cozynet: writing 13 files', '']);
+  expect(seen).toEqual(['cozynet: building the platform', 'cozynet: rendering', 'cozynet: writing 15 files', '']);
 });

@@ -9,14 +9,20 @@ const ADDONS = (net: string[]): Dep[] => [
   ['cozy-proxy', 'cozy-system', net, false],
 ];
 
+/** Facts §11: the Gateway API CRDs before Cilium, the anti-spoofing webhook after Kube-OVN. */
+const GATEWAY_CRDS: Dep = ['gateway-api-crds', 'cozy-gateway-api-crds', [], false];
+const WEBHOOK: Dep = ['kubeovn-webhook', 'cozy-kubeovn', ['kubeovn'], false];
+
 /** Facts §2: components, namespaces and order per variant. */
 const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' | 'generic' | 'none'; chained: boolean; firewall: boolean; kilo: boolean }> = [
   {
     variant: 'kubeovn-cilium',
     components: [
-      ['cilium', 'cozy-cilium', [], true],
+      GATEWAY_CRDS,
+      ['cilium', 'cozy-cilium', ['gateway-api-crds'], true],
       ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false],
       ['kubeovn', 'cozy-kubeovn', ['cilium'], true],
+      WEBHOOK,
       ...ADDONS(['cilium', 'kubeovn']),
     ],
     distribution: 'talos',
@@ -27,9 +33,11 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
   {
     variant: 'kubeovn-cilium-generic',
     components: [
-      ['cilium', 'cozy-cilium', [], true],
+      GATEWAY_CRDS,
+      ['cilium', 'cozy-cilium', ['gateway-api-crds'], true],
       ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false],
       ['kubeovn', 'cozy-kubeovn', ['cilium'], true],
+      WEBHOOK,
       ...ADDONS(['cilium', 'kubeovn']),
     ],
     distribution: 'generic',
@@ -39,7 +47,7 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
   },
   {
     variant: 'cilium',
-    components: [['cilium', 'cozy-cilium', [], true], ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false], ...ADDONS(['cilium'])],
+    components: [GATEWAY_CRDS, ['cilium', 'cozy-cilium', ['gateway-api-crds'], true], ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false], ...ADDONS(['cilium'])],
     distribution: 'talos',
     chained: false,
     firewall: true,
@@ -47,7 +55,7 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
   },
   {
     variant: 'cilium-generic',
-    components: [['cilium', 'cozy-cilium', [], true], ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false], ...ADDONS(['cilium'])],
+    components: [GATEWAY_CRDS, ['cilium', 'cozy-cilium', ['gateway-api-crds'], true], ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false], ...ADDONS(['cilium'])],
     distribution: 'generic',
     chained: false,
     firewall: true,
@@ -55,7 +63,7 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
   },
   {
     variant: 'cilium-kilo',
-    components: [['cilium', 'cozy-cilium', [], true], ['kilo', 'cozy-kilo', ['cilium'], false], ...ADDONS(['cilium', 'kilo'])],
+    components: [GATEWAY_CRDS, ['cilium', 'cozy-cilium', ['gateway-api-crds'], true], ['kilo', 'cozy-kilo', ['cilium'], false], ...ADDONS(['cilium', 'kilo'])],
     distribution: 'talos',
     chained: false,
     firewall: false,
@@ -74,8 +82,8 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
 const BASE_CILIUM = {
   kubeProxyReplacement: true,
   hubble: { enabled: false },
-  externalIPs: { enabled: true },
-  nodePort: { enabled: true },
+  defaultLBServiceIPAM: 'none',
+  initResources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
   loadBalancer: { algorithm: 'maglev', serviceTopology: true },
   ipam: { mode: 'kubernetes' },
   gatewayAPI: { enabled: true, enableAlpn: true },
@@ -96,6 +104,16 @@ const CHAINING = {
   devices: 'ovn0 genev_sys_6081',
   sctp: { enabled: true },
   daemon: { enableSourceIPVerification: false },
+};
+
+/** Reference platform packages/system/kubeovn/values.yaml. */
+const KUBE_OVN_RESOURCES = {
+  'ovn-central': { requests: { cpu: '50m', memory: '100Mi' }, limits: { cpu: '3', memory: '4Gi' } },
+  'ovs-ovn': { requests: { cpu: '100m', memory: '50Mi' }, limits: { cpu: '4', memory: '1000Mi' } },
+  'kube-ovn-controller': { requests: { cpu: '10m', memory: '100Mi' }, limits: { cpu: '1000m', memory: '1Gi' } },
+  'kube-ovn-cni': { requests: { cpu: '50m', memory: '50Mi' }, limits: { cpu: '1000m', memory: '2Gi' } },
+  'kube-ovn-pinger': { requests: { cpu: '10m', memory: '50Mi' }, limits: { cpu: '200m', memory: '400Mi' } },
+  'kube-ovn-monitor': { requests: { cpu: '10m', memory: '50Mi' }, limits: { cpu: '200m', memory: '200Mi' } },
 };
 
 describe.each(CASES)('variant $variant', (c) => {
@@ -129,6 +147,9 @@ describe.each(CASES)('variant $variant', (c) => {
     }
     const v = out.values('cilium');
     expect(v).toMatchObject(BASE_CILIUM);
+    // Facts §3: no longer read by the 1.19 chart, so never emitted.
+    expect(v.externalIPs).toBeUndefined();
+    expect(v.nodePort).toBeUndefined();
     expect(v.envoy).toEqual({ enabled: true, resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } } });
     expect(v.hostFirewall).toEqual({ enabled: !c.kilo });
     if (c.distribution === 'talos') {
@@ -180,9 +201,9 @@ describe.each(CASES)('variant $variant', (c) => {
       cni_conf: { CNI_CONFIG_PRIORITY: '10', MOUNT_LOCAL_BIN_DIR: false },
       OPENVSWITCH_DIR: '/var/lib/openvswitch',
       OVN_DIR: '/var/lib/ovn',
-      OVN_IPSEC_KEY_DIR: '/var/lib/ovs_ipsec_keys',
       DISABLE_MODULES_MANAGEMENT: true,
       MASTER_NODES_LABEL: c.distribution === 'talos' ? 'node-role.kubernetes.io/control-plane' : 'node-role.kubernetes.io/control-plane=true',
+      ...KUBE_OVN_RESOURCES,
     });
   });
 
@@ -226,7 +247,7 @@ describe.each(CASES)('variant $variant', (c) => {
 describe('variant lookup', () => {
   test('every name resolves, default first', () => {
     expect(Variant.names()).toEqual(['kubeovn-cilium', 'kubeovn-cilium-generic', 'cilium', 'cilium-generic', 'cilium-kilo', 'noop']);
-    expect(Variant.lookup(VariantName.CILIUM_KILO).layerNames).toEqual(['cilium', 'talos', 'kilo', 'metallb', 'multus', 'cozy-proxy']);
+    expect(Variant.lookup(VariantName.CILIUM_KILO).layerNames).toEqual(['gateway-api-crds', 'cilium', 'talos', 'kilo', 'metallb', 'multus', 'cozy-proxy']);
     expect(Variant.lookup('kubeovn-cilium-generic').requiresApiServer).toBe(true);
   });
 
@@ -262,12 +283,15 @@ describe('variant lookup', () => {
 
   test('chart versions and images can be overridden', () => {
     const out = synth({ components: { cilium: { chart: { version: '1.19.6' } }, cozyProxy: { image: 'registry.example/cozy-proxy:v9' } } });
-    expect(out.index.components[0].chart.version).toBe('1.19.6');
+    expect(out.index.components.find((x: any) => x.name === 'cilium').chart.version).toBe('1.19.6');
     const ds = out.docs('manifests/cozy-proxy.yaml').find((o) => o.kind === 'DaemonSet');
     expect(ds.spec.template.spec.containers[0].image).toBe('registry.example/cozy-proxy:v9');
   });
 
   test('encryption turns on Kube-OVN IPsec', () => {
-    expect(synth({ cluster: { encryption: true } }).values('kubeovn').func.ENABLE_OVN_IPSEC).toBe(true);
+    const v = synth({ cluster: { encryption: true } }).values('kubeovn');
+    expect(v.func.ENABLE_OVN_IPSEC).toBe(true);
+    // Outside Talos' read-only /etc; the chart reads it only with IPsec on.
+    expect(v.OVN_IPSEC_KEY_DIR).toBe('/var/lib/ovs_ipsec_keys');
   });
 });

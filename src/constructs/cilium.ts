@@ -50,7 +50,12 @@ export interface HubbleProps {
 export class CiliumValues {
   /**
    * Every variant: kube-proxy replacement, host firewall, maglev load
-   * balancing, Gateway API, resources.
+   * balancing, Gateway API, resources of the agent, its init containers and
+   * Envoy.
+   *
+   * `externalIPs.enabled` and `nodePort.enabled`, which the reference
+   * platform still sets, are left out: the 1.19 chart no longer reads them
+   * (with the kube-proxy replacement on, both features are always on).
    * @param gatewayApi whether Gateway API support is on (needs the Gateway API CRDs)
    */
   public static base(gatewayApi: boolean = true): ValuesLayer {
@@ -58,19 +63,34 @@ export class CiliumValues {
       kubeProxyReplacement: true,
       hostFirewall: { enabled: true },
       hubble: { enabled: false },
-      externalIPs: { enabled: true },
-      nodePort: { enabled: true },
       loadBalancer: { algorithm: 'maglev', serviceTopology: true },
       ipam: { mode: 'kubernetes' },
       envoy: {
         enabled: true,
         resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       },
-      gatewayAPI: { enabled: gatewayApi, enableAlpn: true },
+      // ALPN is only read when Gateway API support is on.
+      gatewayAPI: gatewayApi ? { enabled: true, enableAlpn: true } : { enabled: false },
       rollOutCiliumPods: true,
       operator: { rollOutPods: true, replicas: 1 },
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '4Gi' } },
+      // Every init container of the agent (config, mount-cgroup,
+      // apply-sysctl-overwrites, mount-bpf-fs, clean-cilium-state): a memory
+      // limit on each is what gives the pod cgroup its memory.max.
+      initResources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
     });
+  }
+
+  /**
+   * MetalLB gives LoadBalancer Services their addresses: Cilium's LB-IPAM
+   * takes no Service without a load-balancer class
+   * (`defaultLBServiceIPAM: none`). This also keeps Cilium 1.19 from
+   * programming "wildcard" drop entries for those addresses (it does so only
+   * for addresses it allocates), which would drop traffic to every port a
+   * Service does not declare.
+   */
+  public static metallbAddresses(): ValuesLayer {
+    return ValuesLayer.of('metallb-addresses', { defaultLBServiceIPAM: 'none' });
   }
 
   /**
@@ -121,20 +141,32 @@ export class CiliumValues {
     });
   }
 
+  /**
+   * An IPv6 single-stack cluster (the pod CIDR is IPv6): Cilium's IPv4
+   * datapath off, its IPv6 datapath on (the chart's defaults are the reverse).
+   */
+  public static ipv6(): ValuesLayer {
+    return ValuesLayer.of('ipv6', { ipv4: { enabled: false }, ipv6: { enabled: true } });
+  }
+
   /** Kilo runs the WireGuard mesh: Cilium's host firewall is turned off. */
   public static kilo(): ValuesLayer {
     return ValuesLayer.of('kilo', { hostFirewall: { enabled: false } });
   }
 
-  /** Hubble relay, UI and metrics. */
+  /**
+   * Hubble relay, UI and metrics. With Hubble off only `hubble.enabled` is
+   * set: the chart reads relay, UI and metrics only when Hubble is on.
+   */
   public static hubble(props: HubbleProps): ValuesLayer {
     const enabled = props.enabled ?? false;
+    if (!enabled) return ValuesLayer.of('hubble', { hubble: { enabled: false } });
     const hubble: Record<string, any> = {
       enabled,
-      relay: { enabled: enabled && (props.relay ?? true) },
-      ui: { enabled: enabled && (props.ui ?? true) },
+      relay: { enabled: props.relay ?? true },
+      ui: { enabled: props.ui ?? true },
     };
-    if (enabled && props.metrics && props.metrics.length > 0) hubble.metrics = { enabled: [...props.metrics] };
+    if (props.metrics && props.metrics.length > 0) hubble.metrics = { enabled: [...props.metrics] };
     return ValuesLayer.of('hubble', { hubble });
   }
 
@@ -199,7 +231,9 @@ export class CiliumChain extends Component {
       providesNetwork: true,
     }, props);
     if (props.gatewayApi !== undefined && typeof props.gatewayApi !== 'boolean') fail('gatewayApi', props.gatewayApi, 'must be true or false');
-    this.addValuesLayer(CiliumValues.base(props.gatewayApi ?? true));
+    // Gateway API on or off, the user's values winning (ALPN is only read when on).
+    const fromValues = props.values?.gatewayAPI?.enabled;
+    this.addValuesLayer(CiliumValues.base(typeof fromValues === 'boolean' ? fromValues : props.gatewayApi ?? true));
     if (props.hubble) this._addTailLayer(CiliumValues.hubble(props.hubble));
     if (props.values) this._addTailLayer(ValuesLayer.of('user', props.values));
   }
@@ -224,6 +258,15 @@ export class CiliumChain extends Component {
   }
 
   public checkValues(): string[] {
-    return checkChartValues('cilium', this.values ?? {});
+    const values = this.values ?? {};
+    const problems: string[] = [];
+    // Cilium handles every Service that carries no service.kubernetes.io/service-proxy-name
+    // label only while its own proxy name is unset; with a name it handles only
+    // Services labelled with it: either the cluster's Services or cozy-proxy's
+    // passthrough Services (label value cozy-proxy) would change hands.
+    if (values.k8s?.serviceProxyName !== undefined && values.k8s?.serviceProxyName !== '') {
+      problems.push(`k8s.serviceProxyName: must stay unset: Cilium would then handle only Services labelled service.kubernetes.io/service-proxy-name=${values.k8s.serviceProxyName}, and passthrough Services belong to cozy-proxy (got ${JSON.stringify(values.k8s.serviceProxyName)})`);
+    }
+    return [...problems, ...checkChartValues(`${this.helmChart!.name}@${this.helmChart!.version}`, values)];
   }
 }

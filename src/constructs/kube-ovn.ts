@@ -2,12 +2,15 @@ import { Construct } from 'constructs';
 import { Component, ComponentOptions } from './component';
 import { checkChartValues } from '../helm/chart-schemas';
 import { HelmChart, HelmChartOverride, ValuesLayer } from '../helm/release';
-import { ClusterNetwork } from '../model/cluster';
+import { ClusterNetwork, KubernetesDistribution } from '../model/cluster';
 import { fail } from '../model/errors';
 import { parseCidr } from '../model/ip';
 
 /** The reference platform's Kube-OVN chart (facts §5). */
 export const KUBE_OVN_CHART = HelmChart.of({ repository: 'https://kubeovn.github.io/kube-ovn/', name: 'kube-ovn', version: 'v1.15.10' });
+
+/** The label kubeadm, Talos, k3s and RKE2 put on control-plane nodes (values differ, see `KubeOvnValues.generic`). */
+const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
 
 /**
  * The Kube-OVN values layers of the reference platform (facts §5).
@@ -33,21 +36,56 @@ export class KubeOvnValues {
       cni_conf: { CNI_CONFIG_PRIORITY: '10', MOUNT_LOCAL_BIN_DIR: false },
       OPENVSWITCH_DIR: '/var/lib/openvswitch',
       OVN_DIR: '/var/lib/ovn',
-      OVN_IPSEC_KEY_DIR: '/var/lib/ovs_ipsec_keys',
       DISABLE_MODULES_MANAGEMENT: true,
     };
+    // Read by the chart only with IPsec on (a key it ignores is a silent no-op).
+    if (cluster.encryption) values.OVN_IPSEC_KEY_DIR = '/var/lib/ovs_ipsec_keys';
     if (masterNodes && masterNodes.length > 0) values.MASTER_NODES = masterNodes.join(',');
     return ValuesLayer.of('base', values);
   }
 
-  /** Talos: control-plane nodes carry `node-role.kubernetes.io/control-plane`. */
-  public static talos(): ValuesLayer {
-    return ValuesLayer.of('talos', { MASTER_NODES_LABEL: 'node-role.kubernetes.io/control-plane' });
+  /**
+   * Requests and limits of every Kube-OVN workload, as the reference
+   * platform sets them: a memory limit on each container gives its pod
+   * cgroup a memory.max (Talos' out-of-memory handler only picks cgroups
+   * without one), and ovs-ovn, where ovn-controller programs the flows of
+   * new pods, gets CPU headroom (limit 4 cores) so bursts do not throttle it.
+   * Override any of them with `components.kubeovn.values`.
+   */
+  public static resources(): ValuesLayer {
+    const r = (reqCpu: string, reqMem: string, limCpu: string, limMem: string) => ({
+      requests: { cpu: reqCpu, memory: reqMem },
+      limits: { cpu: limCpu, memory: limMem },
+    });
+    return ValuesLayer.of('resources', {
+      'ovn-central': r('50m', '100Mi', '3', '4Gi'),
+      'ovs-ovn': r('100m', '50Mi', '4', '1000Mi'),
+      'kube-ovn-controller': r('10m', '100Mi', '1000m', '1Gi'),
+      'kube-ovn-cni': r('50m', '50Mi', '1000m', '2Gi'),
+      'kube-ovn-pinger': r('10m', '50Mi', '200m', '400Mi'),
+      'kube-ovn-monitor': r('10m', '50Mi', '200m', '200Mi'),
+    });
   }
 
-  /** kubeadm, k3s, RKE2: control-plane nodes carry `node-role.kubernetes.io/control-plane=true`. */
-  public static generic(): ValuesLayer {
-    return ValuesLayer.of('generic', { MASTER_NODES_LABEL: 'node-role.kubernetes.io/control-plane=true' });
+  /**
+   * Talos: control-plane nodes carry `node-role.kubernetes.io/control-plane`
+   * with an empty value.
+   */
+  public static talos(): ValuesLayer {
+    return ValuesLayer.of('talos', { MASTER_NODES_LABEL: CONTROL_PLANE_LABEL });
+  }
+
+  /**
+   * kubeadm, k3s, RKE2: the control-plane label `ovn-central` is pinned to
+   * (and its nodes found by) follows the distribution: kubeadm sets
+   * `node-role.kubernetes.io/control-plane` with an empty value, k3s and RKE2
+   * set it to `"true"`.
+   * @param distribution the distribution
+   * @default KubernetesDistribution.K3S
+   */
+  public static generic(distribution: KubernetesDistribution = KubernetesDistribution.K3S): ValuesLayer {
+    const label = distribution === KubernetesDistribution.KUBEADM ? CONTROL_PLANE_LABEL : `${CONTROL_PLANE_LABEL}=true`;
+    return ValuesLayer.of('generic', { MASTER_NODES_LABEL: label });
   }
 
   private constructor() {}
@@ -98,10 +136,11 @@ export class KubeOvn extends Component {
       fail('masterNodes', props.masterNodes, 'must be a list of node IP addresses');
     }
     this.addValuesLayer(KubeOvnValues.base(props.cluster ?? new ClusterNetwork(), this.releaseNamespace, props.masterNodes));
+    this.addValuesLayer(KubeOvnValues.resources());
     if (props.values) this._addTailLayer(ValuesLayer.of('user', props.values));
   }
 
   public checkValues(): string[] {
-    return checkChartValues('kube-ovn', this.values ?? {});
+    return checkChartValues(`${this.helmChart!.name}@${this.helmChart!.version}`, this.values ?? {});
   }
 }

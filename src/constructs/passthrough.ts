@@ -110,7 +110,14 @@ const SERVICE_KEYS = ['name', 'namespace', 'selector', 'pool', 'address', 'whole
 const PORT_KEYS = ['port', 'protocol', 'name'];
 const PROTOCOLS = Object.values(PassthroughProtocol) as string[];
 const IANA_SVC_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
-/** The label that hands a Service to cozy-proxy (and makes kube-proxy and Cilium skip it). */
+/**
+ * The label that hands a Service to cozy-proxy and makes kube-proxy and Cilium
+ * skip it. On Cilium 1.19 this is also what keeps `wholeIP` working: Cilium
+ * programs nothing for a Service it skips, so no "wildcard" entry drops the
+ * ports the Service does not list before cozy-proxy's NAT sees them
+ * (cozystack/cozystack#2327). It works while Cilium's own proxy name
+ * (`k8s.serviceProxyName`) is unset, which CiliumChain enforces.
+ */
 const PROXY_LABEL = 'service.kubernetes.io/service-proxy-name';
 /** Port of a whole-IP Service that lists no ports. */
 const PLACEHOLDER_PORT = 65535;
@@ -120,6 +127,9 @@ const PLACEHOLDER_PORT = 65535;
  * cozy-proxy 1:1-NATs to one pod (a VM's launcher pod), with a fixed address
  * from a MetalLB pool (`metallb.io/address-pool`, `metallb.io/loadBalancerIPs`),
  * `allocateLoadBalancerNodePorts: false` and `externalTrafficPolicy: Local`.
+ * It has no `loadBalancerClass`: MetalLB assigns and announces the address,
+ * and Cilium (`defaultLBServiceIPAM: none`) neither allocates it nor programs
+ * wildcard entries for it.
  */
 export class PassthroughService extends Construct {
   /** The Service name. */

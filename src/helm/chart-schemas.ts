@@ -6,36 +6,71 @@ import { deepMerge, isPlainObject, Values } from './values';
 import { closeMatches } from '../model/suggest';
 
 /**
- * Checks Helm values against what a chart publishes: its values schema
- * (when it has one) and the keys of its default values, so that a typo is an
- * error instead of a silently ignored key.
+ * What cozynet knows of one version of a chart, to check Helm values against
+ * it: its values schema (when it publishes one), the keys of its default
+ * values, and keys it declares or once read but no longer reads. A key the
+ * chart does not read is a silent no-op, the same failure as a typo, so all
+ * of them are errors.
  * @internal
  */
 export interface ChartValuesReference {
+  /** Chart name. */
+  readonly chart: string;
+  /** Chart version. */
+  readonly version: string;
   /** File name of the values schema in schemas/helm, if the chart publishes one. */
   readonly schema?: string;
   /** File name of the chart's default values in schemas/helm. */
   readonly defaults?: string;
   /**
-   * Keys the chart templates read although neither the schema nor the
-   * default values declare them (not even as a comment).
+   * Keys (dotted paths) this version of the chart does not read, with the
+   * reason: rejected even where the schema or the defaults would accept them,
+   * with a message that says why. The chart render tests (test/charts) prove
+   * that each one changes nothing.
    */
-  readonly extraKeys?: string[];
+  readonly ignoredKeys?: Record<string, string>;
+  /**
+   * Sub-charts by the key their values live under (a sub-chart's values are
+   * checked against its own schema and defaults).
+   */
+  readonly subcharts?: Record<string, { readonly schema?: string; readonly defaults?: string }>;
 }
 
-/** @internal */
+/**
+ * The chart versions cozynet checks values for, by `<chart>@<version>`.
+ * Values of a chart or version not listed here are not checked.
+ * @internal
+ */
 export const CHART_REFERENCES: Record<string, ChartValuesReference> = {
-  'cilium': {
+  'cilium@1.19.5': {
+    chart: 'cilium',
+    version: '1.19.5',
     schema: 'cilium-1.19.5.values.schema.json',
     defaults: 'cilium-1.19.5.values.yaml',
-    // The reference platform sets these (platform facts §3); Cilium 1.19's
-    // values.yaml no longer declares them because kubeProxyReplacement
-    // implies both, but they are kept so the values match the platform.
-    extraKeys: ['externalIPs.enabled', 'nodePort.enabled'],
+    ignoredKeys: {
+      'externalIPs.enabled': 'with kubeProxyReplacement on, ExternalIPs are always handled; the 1.19 chart no longer reads this value',
+      'nodePort.enabled': 'with kubeProxyReplacement on, NodePort is always handled; the 1.19 chart no longer reads this value',
+    },
   },
-  'metallb': { schema: 'metallb-0.16.1.values.schema.json', defaults: 'metallb-0.16.1.values.yaml' },
-  'kube-ovn': { defaults: 'kube-ovn-v1.15.10.values.yaml' },
+  'metallb@0.16.1': {
+    chart: 'metallb',
+    version: '0.16.1',
+    schema: 'metallb-0.16.1.values.schema.json',
+    defaults: 'metallb-0.16.1.values.yaml',
+    subcharts: { 'frr-k8s': { schema: 'frr-k8s-0.0.25.values.schema.json', defaults: 'frr-k8s-0.0.25.values.yaml' } },
+  },
+  'kube-ovn@v1.15.10': { chart: 'kube-ovn', version: 'v1.15.10', defaults: 'kube-ovn-v1.15.10.values.yaml' },
 };
+
+/**
+ * The reference of `chart` (`<name>@<version>`, or a bare name for the one
+ * version cozynet knows of it), if any.
+ */
+function referenceOf(chart: string): [string, ChartValuesReference] | undefined {
+  if (CHART_REFERENCES[chart]) return [chart, CHART_REFERENCES[chart]];
+  const versions = Object.entries(CHART_REFERENCES).filter(([, r]) => r.chart === chart);
+  return versions.length === 1 ? versions[0] : undefined;
+}
 
 interface KeyNode {
   children: Map<string, KeyNode>;
@@ -135,17 +170,22 @@ function deserialize(s: SerializedKeyNode): KeyNode {
 function buildKeyTree(chart: string): { tree: KeyNode; defaults: Values } {
   const ref = CHART_REFERENCES[chart];
   const tree = node();
+  if (!ref) return { tree, defaults: {} };
   let defaults: Values = {};
-  if (ref.schema) addSchema(tree, JSON.parse(readText(ref.schema)));
-  if (ref.defaults) {
-    const text = readText(ref.defaults);
-    defaults = parse(text) ?? {};
-    addDefaults(tree, defaults);
-    addCommentedKeys(tree, text);
-  }
-  for (const k of ref.extraKeys ?? []) {
-    let n = tree;
-    for (const part of k.split('.')) n = child(n, part);
+  const add = (n: KeyNode, files: { readonly schema?: string; readonly defaults?: string }): Values => {
+    if (files.schema) addSchema(n, JSON.parse(readText(files.schema)));
+    if (!files.defaults) return {};
+    const text = readText(files.defaults);
+    const d = parse(text) ?? {};
+    addDefaults(n, d);
+    addCommentedKeys(n, text);
+    return d;
+  };
+  defaults = add(tree, ref);
+  for (const [key, files] of Object.entries(ref.subcharts ?? {})) {
+    const sub = child(tree, key);
+    sub.open = false;
+    add(sub, files);
   }
   return { tree, defaults };
 }
@@ -217,10 +257,20 @@ function validator(chart: string): ValidateFunction | undefined {
   return v;
 }
 
-function unknownKeys(n: KeyNode, v: Values, prefix: string[], out: string[]): void {
+function unknownKeys(n: KeyNode, v: Values, prefix: string[], out: string[], ref: ChartValuesReference): void {
   for (const [k, x] of Object.entries(v)) {
     const p = [...prefix, k];
+    const ignored = ref.ignoredKeys?.[p.join('.')];
+    if (ignored !== undefined) {
+      out.push(`${p.join('.')}: ${ref.chart} ${ref.version} does not read this value (${ignored}); remove it`);
+      continue;
+    }
     const c = n.children.get(k);
+    if (!c && isPlainObject(x) && Object.keys(ref.ignoredKeys ?? {}).some((i) => i.startsWith(`${p.join('.')}.`))) {
+      // A whole section the chart no longer declares: name the ignored keys in it.
+      unknownKeys(node(), x, p, out, ref);
+      continue;
+    }
     if (!c) {
       if (n.open) continue;
       const near = closeMatches(k, [...n.children.keys()].sort());
@@ -228,22 +278,27 @@ function unknownKeys(n: KeyNode, v: Values, prefix: string[], out: string[]): vo
       out.push(`unknown key ${p.join('.')}: the chart declares no such value${hint}`);
       continue;
     }
-    if (isPlainObject(x) && !c.open && c.children.size > 0) unknownKeys(c, x, p, out);
+    if (isPlainObject(x)) unknownKeys(c, x, p, out, ref);
   }
 }
 
 /**
- * Problems of `values` for `chart` (a key of CHART_REFERENCES): schema
- * violations and keys the chart does not know.
+ * Problems of `values` for `chart` (`<name>@<version>`, or a bare name for
+ * the one version cozynet knows of it): schema violations, keys the chart
+ * does not declare and keys it does not read. A chart or version without a
+ * reference in CHART_REFERENCES is not checked.
  * @internal
  */
 export function checkChartValues(chart: string, values: Values): string[] {
+  const found = referenceOf(chart);
+  if (!found) return [];
+  const [key, ref] = found;
   const out: string[] = [];
-  unknownKeys(keyTree(chart), values, [], out);
-  const v = validator(chart);
+  unknownKeys(keyTree(key), values, [], out, ref);
+  const v = validator(key);
   // Helm validates the schema against the chart defaults coalesced with the
   // user's values; do the same.
-  if (v && !v(deepMerge(defaultValues.get(chart) ?? {}, values))) {
+  if (v && !v(deepMerge(defaultValues.get(key) ?? {}, values))) {
     for (const e of v.errors ?? []) {
       const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(root)';
       out.push(`${where} ${e.message}${e.params && (e.params as any).allowedValues ? ` (${(e.params as any).allowedValues.join(', ')})` : ''}`);

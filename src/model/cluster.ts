@@ -20,6 +20,19 @@ export interface ApiServerEndpoint {
 }
 
 /**
+ * The Kubernetes distribution of a `*-generic` cluster. It decides the
+ * control-plane node label Kube-OVN pins its central database to.
+ */
+export enum KubernetesDistribution {
+  /** kubeadm: control-plane nodes carry `node-role.kubernetes.io/control-plane: ""`. */
+  KUBEADM = 'kubeadm',
+  /** k3s: control-plane nodes carry `node-role.kubernetes.io/control-plane: "true"`. */
+  K3S = 'k3s',
+  /** RKE2: control-plane nodes carry `node-role.kubernetes.io/control-plane: "true"`. */
+  RKE2 = 'rke2',
+}
+
+/**
  * Cluster-wide network settings (platform file key `cluster`).
  */
 export interface ClusterNetworkProps {
@@ -64,6 +77,16 @@ export interface ClusterNetworkProps {
    * @default false
    */
   readonly encryption?: boolean;
+
+  /**
+   * The distribution of a `*-generic` cluster: `kubeadm`, `k3s` or `rke2`.
+   * Kube-OVN finds its control-plane nodes by a label whose value differs
+   * (kubeadm: empty; k3s and RKE2: `"true"`); a wrong one fails the Kube-OVN
+   * install ("No nodes found with label"). Talos variants know their label
+   * and reject this setting.
+   * @default KubernetesDistribution.K3S (the reference platform's generic values; same labels as RKE2)
+   */
+  readonly distribution?: KubernetesDistribution;
 }
 
 /** Defaults of the reference platform (facts §1). */
@@ -107,6 +130,8 @@ export class ClusterNetwork {
   public readonly apiServer?: ApiServerEndpoint;
   /** Whether node-to-node (east-west) traffic is encrypted. */
   public readonly encryption: boolean;
+  /** The distribution of a generic cluster, if given. */
+  public readonly distribution?: KubernetesDistribution;
 
   /** @internal */
   public readonly _ranges: ReservedRange[];
@@ -167,6 +192,11 @@ export class ClusterNetwork {
       issues.add('clusterDomain', this.clusterDomain, 'must be a lowercase DNS name such as cozy.local');
     }
     if (typeof this.encryption !== 'boolean') issues.add('encryption', this.encryption, 'must be true or false');
+    if (props.distribution !== undefined) {
+      const allowed = Object.values(KubernetesDistribution) as string[];
+      if (!allowed.includes(props.distribution)) issues.add('distribution', props.distribution, `must be one of ${allowed.join(', ')}`);
+      else this.distribution = props.distribution;
+    }
 
     if (props.apiServer !== undefined) {
       const api = props.apiServer;

@@ -28,6 +28,8 @@ export const COMPONENT_KEYS: Record<string, string> = {
   multus: 'multus',
   cozyProxy: 'cozy-proxy',
   kilo: 'kilo',
+  kubeovnWebhook: 'kubeovn-webhook',
+  gatewayApiCrds: 'gateway-api-crds',
 };
 
 const show = CozynetValidationError.show;
@@ -162,7 +164,7 @@ export function checkPlatformValues(props: any): ValidationIssue[] {
       issues.push({ path: 'components.multus.memoryLimitMiB', value: show(m), message: 'must be a whole number of MiB from 50 to 65536' });
     }
   }
-  const images: Array<[string, string]> = [['multus', 'image'], ['multus', 'referencePluginsImage'], ['cozyProxy', 'image'], ['kilo', 'image']];
+  const images: Array<[string, string]> = [['multus', 'image'], ['multus', 'referencePluginsImage'], ['cozyProxy', 'image'], ['kilo', 'image'], ['kubeovnWebhook', 'image']];
   for (const [key, field] of images) {
     const v = components[key]?.[field];
     if (v === undefined) continue;

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { Collected } from './collect';
+import { PRERENDERED_YAML } from './prerendered';
 import { sortKeys } from '../helm/values';
 
 /** @internal */
@@ -13,7 +14,7 @@ export interface RenderOptions {
 
 /** Multi-document YAML with stable formatting. @internal */
 export function toYaml(docs: any[]): string {
-  return docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+  return docs.map((d) => PRERENDERED_YAML.get(d) ?? stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
 /**

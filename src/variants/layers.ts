@@ -2,14 +2,17 @@ import { Construct } from 'constructs';
 import { CiliumChain, CiliumChainProps, CiliumValues, HubbleProps } from '../constructs/cilium';
 import { Component } from '../constructs/component';
 import { CozyProxy, CozyProxyProps } from '../constructs/cozy-proxy';
+import { GatewayApiCrds, GatewayApiCrdsProps } from '../constructs/gateway-api-crds';
 import { HostFirewall, HostFirewallProps } from '../constructs/host-firewall';
 import { Kilo, KiloProps } from '../constructs/kilo';
 import { KubeOvn, KubeOvnProps, KubeOvnValues } from '../constructs/kube-ovn';
-import { MetalLb, MetalLbProps } from '../constructs/metallb';
+import { KubeOvnWebhook, KubeOvnWebhookProps } from '../constructs/kubeovn-webhook';
+import { MetalLb, MetalLbProps, MetalLbValues } from '../constructs/metallb';
 import { Multus, MultusProps } from '../constructs/multus';
 import { ValuesLayer } from '../helm/release';
 import { ClusterNetwork } from '../model/cluster';
 import { fail } from '../model/errors';
+import { parseCidr } from '../model/ip';
 
 /**
  * Per-component settings of a stack (platform file key `components`).
@@ -26,6 +29,21 @@ export interface ComponentsProps {
    * @default - reference platform settings
    */
   readonly kubeovn?: KubeOvnProps;
+
+  /**
+   * Anti-spoofing admission webhook of the Kube-OVN variants (Kube-OVN port
+   * security on every pod outside system namespaces): on/off, image,
+   * serving certificate (cert-manager by default).
+   * @default - installed, certificate from cert-manager
+   */
+  readonly kubeovnWebhook?: KubeOvnWebhookProps;
+
+  /**
+   * Gateway API CRDs (v1.5.1, experimental channel), installed before
+   * Cilium whenever its Gateway API support is on.
+   * @default - installed whenever Cilium's Gateway API support is on
+   */
+  readonly gatewayApiCrds?: GatewayApiCrdsProps;
 
   /**
    * MetalLB: chart, values overrides.
@@ -76,31 +94,63 @@ export interface StackContext {
 export interface Layer {
   readonly name: string;
   readonly description: string;
-  /** Pass 1: the component this layer adds. */
-  readonly create?: (ctx: StackContext) => Component;
+  /** Pass 1: the component this layer adds (none when the user turned it off). */
+  readonly create?: (ctx: StackContext) => Component | undefined;
   /** Pass 2: values for components by release name (skipped for absent components). */
   readonly values?: Record<string, (ctx: StackContext) => ValuesLayer>;
   /** Pass 2: anything else done to the stack's components. */
   readonly configure?: (ctx: StackContext) => void;
 }
 
-/** The Cilium release. */
+/** Whether Cilium's Gateway API support is on, from the user's settings (values win over `gatewayApi`). */
+function gatewayApiOn(ctx: StackContext): boolean {
+  const fromValues = ctx.components.cilium?.values?.gatewayAPI?.enabled;
+  if (typeof fromValues === 'boolean') return fromValues;
+  return ctx.components.cilium?.gatewayApi ?? true;
+}
+
+/** The Gateway API CRDs, before Cilium, when its Gateway API support is on. */
+export const GATEWAY_API_CRDS: Layer = {
+  name: 'gateway-api-crds',
+  description: 'Gateway API CRDs (v1.5.1 experimental), installed before Cilium when its Gateway API support is on',
+  create: (ctx) => {
+    const props = ctx.components.gatewayApiCrds ?? {};
+    if (props.enabled !== undefined && typeof props.enabled !== 'boolean') fail('enabled', props.enabled, 'must be true or false');
+    if (!(props.enabled ?? true) || !gatewayApiOn(ctx)) return undefined;
+    return new GatewayApiCrds(ctx.scope, 'gateway-api-crds', props);
+  },
+};
+
+/** The Cilium release (after the Gateway API CRDs, when there are any). */
 export const CILIUM: Layer = {
   name: 'cilium',
   description: 'Cilium release: eBPF kube-proxy replacement and policy engine',
-  create: (ctx) => new CiliumChain(ctx.scope, 'cilium', {
-    ...ctx.components.cilium,
-    hubble: ctx.hubble ?? ctx.components.cilium?.hubble,
-  }),
+  create: (ctx) => {
+    const c = new CiliumChain(ctx.scope, 'cilium', {
+      ...ctx.components.cilium,
+      hubble: ctx.hubble ?? ctx.components.cilium?.hubble,
+    });
+    const crds = ctx.created.get('gateway-api-crds');
+    if (crds) c.waitFor(crds);
+    const pod = parseCidr(ctx.cluster.podCidr);
+    if (pod.ok && pod.value.family === 6) c.addValuesLayer(CiliumValues.ipv6());
+    return c;
+  },
 };
 
 /** Talos Linux values for Cilium and Kube-OVN. */
 export const TALOS: Layer = {
   name: 'talos',
-  description: 'Talos Linux: KubePrism API endpoint, cgroups mounted by the OS',
+  description: 'Talos Linux: KubePrism API endpoint, cgroups mounted by the OS, MetalLB speakers on control-plane nodes',
   values: {
     cilium: () => CiliumValues.talos(),
     kubeovn: () => KubeOvnValues.talos(),
+    metallb: () => MetalLbValues.talos(),
+  },
+  configure: (ctx) => {
+    if (ctx.cluster.distribution !== undefined) {
+      fail('cluster.distribution', ctx.cluster.distribution, 'applies to the *-generic variants only (kubeadm, k3s, rke2); Talos variants know their node labels');
+    }
   },
 };
 
@@ -115,7 +165,7 @@ export const GENERIC: Layer = {
       }
       return CiliumValues.generic(ctx.cluster.apiServer);
     },
-    kubeovn: () => KubeOvnValues.generic(),
+    kubeovn: (ctx) => KubeOvnValues.generic(ctx.cluster.distribution),
   },
 };
 
@@ -151,6 +201,20 @@ export const KUBE_OVN: Layer = {
   },
 };
 
+/** Kube-OVN port security on every pod outside system namespaces, after Kube-OVN. */
+export const KUBEOVN_WEBHOOK: Layer = {
+  name: 'kubeovn-webhook',
+  description: 'Anti-spoofing: Kube-OVN port security set on every pod outside system namespaces by an admission webhook',
+  create: (ctx) => {
+    const props = ctx.components.kubeovnWebhook ?? {};
+    if (props.enabled !== undefined && typeof props.enabled !== 'boolean') fail('enabled', props.enabled, 'must be true or false');
+    if (!(props.enabled ?? true)) return undefined;
+    const c = new KubeOvnWebhook(ctx.scope, 'kubeovn-webhook', props);
+    c.waitFor(ctx.created.get('kubeovn')!);
+    return c;
+  },
+};
+
 /** Kilo, with Cilium's host firewall off. */
 export const KILO: Layer = {
   name: 'kilo',
@@ -176,9 +240,12 @@ function addOn(name: string, description: string, make: (ctx: StackContext) => C
   };
 }
 
-/** MetalLB, after the network. */
-export const METALLB = addOn('metallb', 'MetalLB release (L2/BGP service publishing)',
-  (ctx) => new MetalLb(ctx.scope, 'metallb', ctx.components.metallb));
+/** MetalLB, after the network; it gives LoadBalancer Services their addresses, not Cilium. */
+export const METALLB: Layer = {
+  ...addOn('metallb', 'MetalLB release (L2/BGP service publishing); Cilium LB-IPAM leaves it the Services',
+    (ctx) => new MetalLb(ctx.scope, 'metallb', ctx.components.metallb)),
+  values: { cilium: () => CiliumValues.metallbAddresses() },
+};
 
 /** Multus, after the network. */
 export const MULTUS = addOn('multus', 'Multus thick plugin (secondary interfaces)',

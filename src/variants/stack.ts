@@ -93,6 +93,7 @@ export class NetworkStack extends Construct {
       if (!layer.create) continue;
       const prefix = layer.name === 'cilium-networkpolicy' ? 'firewall' : `components.${camel(layer.name)}`;
       const component = withPathPrefix(prefix, () => layer.create!(ctx));
+      if (!component) continue;
       // Each namespace is emitted once, by the first component in it.
       if (namespaces.has(component.releaseNamespace)) component._dropNamespace();
       namespaces.add(component.releaseNamespace);

@@ -21,10 +21,17 @@ export function synth(props: PlatformProps = {}, options: { terraform?: boolean 
     delivery: { ...props.delivery, terraform: options.terraform ?? props.delivery?.terraform ?? false },
   });
   const files = platform._renderFiles();
+  // Parsed once per file (the Gateway API CRDs alone are a megabyte of YAML); callers get copies.
+  const parsed = new Map<string, string>();
   const docs = (p: string) => {
-    const text = files.get(p);
-    if (text === undefined) throw new Error(`no file ${p}; have ${[...files.keys()].join(', ')}`);
-    return parseAllDocuments(text).map((d) => d.toJS());
+    let json = parsed.get(p);
+    if (json === undefined) {
+      const text = files.get(p);
+      if (text === undefined) throw new Error(`no file ${p}; have ${[...files.keys()].join(', ')}`);
+      json = JSON.stringify(parseAllDocuments(text).map((d) => d.toJS()));
+      parsed.set(p, json);
+    }
+    return JSON.parse(json) as any[];
   };
   const index = JSON.parse(files.get('index.json')!);
   return {
