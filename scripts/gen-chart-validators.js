@@ -15,6 +15,9 @@ const root = path.join(__dirname, '..');
 const { CHART_REFERENCES, _chartArtifacts } = require(path.join(root, 'lib', 'helm', 'chart-schemas.js'));
 const { _buildGatewayApiBundle } = require(path.join(root, 'lib', 'constructs', 'gateway-api-crds.js'));
 const out = path.join(root, 'lib', 'generated');
+// Start from an empty folder: an artifact of a chart version no longer
+// referenced must not linger.
+fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 for (const chart of Object.keys(CHART_REFERENCES).sort()) {
   const { data, validator } = _chartArtifacts(chart);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { diagramCommand } from './diagram-command';
 import { validateFolder } from './validate-command';
+import { verifyCommand } from './verify-command';
 import { CozynetValidationError } from '../model/errors';
 import { buildPlatform, loadPlatformProps } from '../platform/build';
 import { MAX_TENANTS } from '../platform/checks';
@@ -11,7 +12,6 @@ import { disruptiveChanges } from '../platform/live-changes';
 import { PlatformProps, SynthesisSummary } from '../platform/platform';
 import { collect } from '../render/collect';
 import { validateObjects } from '../validation/object-validator';
-import { formatVerifyReport } from '../verify/format';
 
 /** Streams and exit code of one CLI run (injectable for tests). @internal */
 export interface CliIo {
@@ -204,23 +204,18 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
     });
 
   program.command('verify')
-    .description('check offline that the tenant policies give exactly the intended reachability; exit 1 on any difference')
+    .description('check offline that the policies give exactly the intended reachability (tenants, exposures, entities), ' +
+      'and that no tenant can open another with policies of its own; exit 1 on any difference')
     .argument('[platform]', 'platform file (YAML or JSON), like --config')
     .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--manifests <path...>', 'verify these YAML/JSON files or folders (Namespaces, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy, kind: List) instead of the synthesized output')
+    .option('--against <dir>', 'compare with an earlier output folder or manifest set: cells opened and closed; exit 1 when a path between tenants opens')
+    .option('--explain <endpoint...>', 'SRC DST: the verdict for one cell and the policies and rules that decide it')
+    .option('--port <port>', 'with --explain: PORT/PROTOCOL (e.g. 8443/TCP) or ICMP; default: the destination\'s probes')
     .option('--format <format>', 'text or json', 'text')
     .allowExcessArguments(false)
     .action((file: string | undefined, opts) => {
-      if (opts.format !== 'text' && opts.format !== 'json') {
-        throw new CozynetValidationError([{ path: '--format', value: CozynetValidationError.show(opts.format), message: 'must be text or json' }]);
-      }
-      const platform = buildPlatform(load(io, configOf(file, opts)));
-      const report = platform.verifyTenants();
-      if (!report) {
-        io.out(opts.format === 'json' ? '{"ok":true,"tenants":0}\n' : 'cozynet: the platform has no tenants; nothing to verify\n');
-        return;
-      }
-      io.out(formatVerifyReport(report, opts.format));
-      if (!report.ok) code = 1;
+      code = verifyCommand({ ...opts, config: configOf(file, opts) }, io, (config) => buildPlatform(load(io, config)));
     });
 
   try {

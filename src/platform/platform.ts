@@ -15,7 +15,7 @@ import { renderDiagram } from '../render/diagram';
 import { renderFiles, toYaml } from '../render/files';
 import { FluxOptions } from '../render/flux';
 import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically } from '../render/output';
-import { TenantIsolationOptions, TenantProps } from '../tenants/props';
+import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
 import { TenantIsolation } from '../tenants/tenant-isolation';
 import { NetworkStack, NetworkStackProps } from '../variants/stack';
 import { VerifyOptions, VerifyReport } from '../verify/report';
@@ -134,8 +134,6 @@ export class Platform extends Construct {
   /** The variant's name. */
   public readonly variantName: string;
   private readonly delivery: DeliveryProps;
-  private readonly tenants?: TenantProps[];
-  private readonly isolation?: TenantIsolationOptions;
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
     super(scope, id);
@@ -153,8 +151,6 @@ export class Platform extends Construct {
     this.variantName = this.stack.variant.name;
     this.delivery = props.delivery ?? {};
 
-    this.tenants = props.tenants;
-    this.isolation = props.isolation;
     // Problems of every section are collected and reported at once.
     const issues: ValidationIssue[] = [];
     const attempt = <T>(fn: () => T): T | undefined => {
@@ -170,6 +166,7 @@ export class Platform extends Construct {
     if (props.tenants !== undefined && props.tenants !== null) {
       this.tenantIsolation = attempt(() => new TenantIsolation(new ManifestGroup(this, 'tenants'), 'isolation', {
         ...props.isolation,
+        allowFromIngress: props.isolation?.allowFromIngress ?? ciliumServesIngress(this.stack),
         tenants: props.tenants!,
         path: 'tenants',
       }));
@@ -194,7 +191,13 @@ export class Platform extends Construct {
     each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
     each(props.attachments, 'attachments', 'attachments', (group, p, i) => new MultusAttachment(group, `attachment-${i}`, p), this.attachments);
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
-    if (this.tenantIsolation) issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));
+    if (this.tenantIsolation) {
+      issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));
+      for (const svc of this.passthroughServices) {
+        const exposure = passthroughExposure(svc, this.tenantIsolation.namespaces);
+        if (exposure) attempt(() => this.tenantIsolation!.addExposure(exposure));
+      }
+    }
     issues.push(...checkComponents(
       this.stack.components.map((c): BuiltComponent => {
         const key = camel(c.node.id);
@@ -262,7 +265,16 @@ export class Platform extends Construct {
    */
   public verifyTenants(options?: VerifyOptions): VerifyReport | undefined {
     if (!this.tenantIsolation) return undefined;
-    return verifyTenantIsolation({ ...this.isolation, tenants: this.tenants! }, this.objects(), options);
+    return verifyTenantIsolation(this.tenantIsolation._effectiveProps(), this.objects(), options);
+  }
+
+  /**
+   * The tenant isolation props as verified (exposures of passthrough
+   * services and Gateway API included). Undefined without tenants.
+   * @internal
+   */
+  public _isolationProps(): TenantIsolationProps | undefined {
+    return this.tenantIsolation?._effectiveProps();
   }
 
   /**
@@ -284,6 +296,37 @@ export class Platform extends Construct {
     files.set('topology.mmd', renderDiagram(this, { objects }));
     return files;
   }
+}
+
+/** Whether Cilium's Envoy serves Gateway API or Ingress (its traffic to backends is entity `ingress`). */
+function ciliumServesIngress(stack: NetworkStack): boolean {
+  const values = stack.component('cilium')?.values ?? {};
+  return values.gatewayAPI?.enabled === true || values.ingressController?.enabled === true;
+}
+
+/**
+ * The exposure a passthrough Service needs in a tenant namespace: the world
+ * reaches its one pod on the Service's ports, on every port with wholeIP,
+ * ICMP echo with allowICMP (read from the Service object).
+ */
+function passthroughExposure(svc: PassthroughService, tenantNamespaces: string[]): ExposureProps | undefined {
+  if (!tenantNamespaces.includes(svc.namespace)) return undefined;
+  // The Service's own props (toJson needs the App's resolvers, which a bare scope lacks).
+  const obj: any = (svc.service as any).props ?? {};
+  const annotations = obj.metadata?.annotations ?? {};
+  const wholeIp = annotations['networking.cozystack.io/wholeIP'] === 'true';
+  const allowIcmp = annotations['networking.cozystack.io/allowICMP'] === 'true';
+  const name = `passthrough-${svc.name}`.slice(0, 63).replace(/-+$/, '');
+  return {
+    name,
+    namespace: svc.namespace,
+    selector: { ...(obj.spec?.selector ?? {}) },
+    ...(wholeIp ? {} : {
+      ports: (obj.spec?.ports ?? []).map((p: any) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })),
+      allowIcmp,
+    }),
+    from: [{ world: true }],
+  };
 }
 
 function renderTerraformLazily(collected: Collected): Map<string, string> {

@@ -1,3 +1,4 @@
 export * from './props';
-export { TenantIsolation, TenantLabels } from './tenant-isolation';
+export { TenantIsolation, TenantLabels, TenantPods } from './tenant-isolation';
+export * from './exposures';
 export { tenantIsolationManifests, tenantNamespace } from './functions';

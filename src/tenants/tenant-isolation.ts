@@ -1,8 +1,9 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderTenantIsolation } from './policies';
-import { TenantIsolationProps } from './props';
-import { namespaceOf, resolveTenants } from './tree';
+import { ExposureOptions, ExposurePeer } from './exposures';
+import { renderExposures, renderTenantIsolation } from './policies';
+import { ExposureProps, TenantIsolationProps } from './props';
+import { namespaceOf, resolveExposureList, ResolvedTenantIsolation, resolveTenants } from './tree';
 
 /**
  * Label keys and values of the tenant isolation scheme (facts §9), for use
@@ -42,7 +43,10 @@ export class TenantLabels {
  * tenant pod reaches cluster DNS on port 53; pods that opt in by label reach
  * the kube-apiserver; `kube-system` and system namespaces reach every tenant;
  * world egress is allowed and world ingress is limited to ingress controllers
- * by default.
+ * by default. What the platform exposes is admitted on the receiving side:
+ * the kube-apiserver (webhooks), the local node (probes), Cilium's Envoy
+ * (Gateway API backends, `allowFromIngress`), other nodes into world-facing
+ * services, and each exposure (`exposures`, `pods(...).allowFrom(...)`).
  */
 export class TenantIsolation extends Construct {
   /**
@@ -69,19 +73,111 @@ export class TenantIsolation extends Construct {
   /** The API objects, in creation order. */
   public readonly apiObjects: ApiObject[];
 
+  private readonly props: TenantIsolationProps;
+  private readonly cfg: ResolvedTenantIsolation;
+  private readonly added: ExposureProps[] = [];
+
   constructor(scope: Construct, id: string, props: TenantIsolationProps) {
     super(scope, id);
     const cfg = resolveTenants(props);
+    this.props = props;
+    this.cfg = cfg;
     this.namespaces = cfg.tenants.map((t) => t.namespace);
+    this.apiObjects = renderTenantIsolation(cfg).map((obj) => this.addObject(obj));
+  }
+
+  /**
+   * Pods of a tenant namespace (all, or those carrying `selector`), to
+   * declare who else may connect to them (`allowFrom`) or whom they may
+   * connect to (`allowTo`), in the style of cdk8s-plus `PodConnections`.
+   */
+  public pods(namespace: string, selector?: { [key: string]: string }): TenantPods {
+    return new TenantPods(this, namespace, selector ?? {});
+  }
+
+  /**
+   * Adds an exposure (both halves of the path), as `isolation.exposures`
+   * does in a platform file. Throws `CozynetValidationError` naming the
+   * field when it does not fit the tree.
+   */
+  public addExposure(exposure: ExposureProps): void {
+    const all = [...(this.props.exposures ?? []), ...this.added, exposure];
+    const resolved = resolveExposureList(this.cfg, all, this.props.path);
+    this.added.push(exposure);
+    for (const obj of renderExposures([resolved[resolved.length - 1]])) this.apiObjects.push(this.addObject(obj));
+  }
+
+  /**
+   * The props with every exposure added since (what `verify` needs to know).
+   * @internal
+   */
+  public _effectiveProps(): TenantIsolationProps {
+    if (this.added.length === 0) return this.props;
+    return { ...this.props, exposures: [...(this.props.exposures ?? []), ...this.added] };
+  }
+
+  /** @internal */
+  public _nextExposureName(namespace: string): string {
+    const used = new Set([...(this.props.exposures ?? []), ...this.added].filter((e) => e.namespace === namespace).map((e) => e.name));
+    let n = 1;
+    while (used.has(`allow-${n}`)) n++;
+    return `allow-${n}`;
+  }
+
+  private addObject(obj: any): ApiObject {
     // A chart-wide namespace must not land on cluster-scoped objects.
     const chartNamespace = Chart.of(this).namespace;
-    this.apiObjects = renderTenantIsolation(cfg).map((obj) => {
-      const namespaced = obj.metadata.namespace !== undefined;
-      const objId = namespaced ? `${obj.kind}-${obj.metadata.namespace}-${obj.metadata.name}` : `${obj.kind}-${obj.metadata.name}`;
-      const apiObject = new PlainApiObject(this, objId, obj);
-      if (!namespaced && chartNamespace !== undefined) apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-      return apiObject;
+    const namespaced = obj.metadata.namespace !== undefined;
+    const objId = namespaced ? `${obj.kind}-${obj.metadata.namespace}-${obj.metadata.name}` : `${obj.kind}-${obj.metadata.name}`;
+    const apiObject = new PlainApiObject(this, objId, obj);
+    if (!namespaced && chartNamespace !== undefined) apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return apiObject;
+  }
+}
+
+/**
+ * Pods of one tenant namespace, as a party of exposures (made by
+ * `TenantIsolation.pods`).
+ */
+export class TenantPods {
+  /** The tenant namespace. */
+  public readonly namespace: string;
+  /** Labels of the pods (empty: every pod of the namespace). */
+  public readonly selector: { [key: string]: string };
+  private readonly isolation: TenantIsolation;
+
+  /**
+   * Pods of `namespace` carrying `selector` (use `TenantIsolation.pods`).
+   */
+  constructor(isolation: TenantIsolation, namespace: string, selector: { [key: string]: string }) {
+    this.isolation = isolation;
+    this.namespace = namespace;
+    this.selector = { ...selector };
+  }
+
+  /**
+   * Lets `peer` connect to these pods (on `options.ports`, default every
+   * port). Returns these pods, for chaining.
+   */
+  public allowFrom(peer: ExposurePeer, options: ExposureOptions = {}): TenantPods {
+    this.isolation.addExposure({
+      name: options.name ?? this.isolation._nextExposureName(this.namespace),
+      namespace: this.namespace,
+      ...(Object.keys(this.selector).length > 0 ? { selector: this.selector } : {}),
+      ...(options.ports ? { ports: options.ports.map((p) => p.props) } : {}),
+      ...(options.allowIcmp !== undefined ? { allowIcmp: options.allowIcmp } : {}),
+      from: [peer.props],
     });
+    return this;
+  }
+
+  /**
+   * Lets these pods connect to `other` (the same as
+   * `other.allowFrom(<these pods>)`). Returns these pods, for chaining.
+   */
+  public allowTo(other: TenantPods, options: ExposureOptions = {}): TenantPods {
+    other.allowFrom(ExposurePeer.tenant(this.namespace, Object.keys(this.selector).length > 0 ? { selector: this.selector } : {}), options);
+    return this;
   }
 }
 

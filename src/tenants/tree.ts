@@ -2,7 +2,7 @@
  * The tenant tree after validation and defaulting. Internal: shared by the
  * policy synthesis (`policies.ts`) and the verifier (`../verify`).
  */
-import { TenantIsolationProps, TenantProps } from './props';
+import { ExposurePortProps, ExposureProps, PlatformServiceProps, TenantIsolationProps, TenantProps } from './props';
 import { IssueCollector, joinPath } from '../model/errors';
 
 /** Label-related names of the isolation scheme (facts §9). */
@@ -21,12 +21,21 @@ export const DEFAULTS = {
   allowApiServer: true,
   allowWorldEgress: true,
   allowWorldIngress: false,
+  allowFromApiServer: true,
+  allowFromRemoteNode: false,
+  allowFromHost: true,
+  allowFromIngress: false,
   systemNamespaceLabel: 'cozystack.io/system',
   dnsNamespace: 'kube-system',
   dnsPodLabels: { 'k8s-app': 'kube-dns' } as Record<string, string>,
 };
 
-const TENANT_KEYS = ['name', 'children', 'sharedServices', 'allowWorldEgress', 'allowWorldIngress', 'allowApiServer'];
+const TENANT_KEYS = ['name', 'children', 'sharedServices', 'allowWorldEgress', 'allowWorldIngress', 'allowApiServer', 'allowFromApiServer', 'allowFromRemoteNode'];
+const EXPOSURE_KEYS = ['name', 'namespace', 'selector', 'ports', 'allowIcmp', 'from'];
+const PEER_KEYS = ['namespace', 'subtree', 'selector', 'world'];
+const PORT_KEYS = ['port', 'endPort', 'protocol'];
+const PLATFORM_SERVICE_KEYS = ['name', 'namespace', 'namespaceSelector', 'selector', 'ports'];
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 const TENANT_NAME = /^[a-z0-9]+$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -50,6 +59,8 @@ export interface ResolvedTenant {
   readonly allowWorldEgress: boolean;
   readonly allowWorldIngress: boolean;
   readonly allowApiServer: boolean;
+  readonly allowFromApiServer: boolean;
+  readonly allowFromRemoteNode: boolean;
   /** Pre-order index one past the last descendant: the subtree is `[index, subtreeEnd)`. */
   subtreeEnd: number;
 }
@@ -68,6 +79,46 @@ export interface ResolvedTenantIsolation {
   readonly dnsPodLabels: Record<string, string>;
   /** Every service kind mentioned anywhere (shared or world-facing), sorted. */
   readonly serviceKinds: string[];
+  readonly allowFromHost: boolean;
+  readonly allowFromIngress: boolean;
+  readonly platformServices: ResolvedPlatformService[];
+  /** Exposures, in the order given. */
+  readonly exposures: ResolvedExposure[];
+}
+
+/** A port range; `endPort` equals `port` for a single port. */
+export interface ResolvedPort {
+  readonly port: number;
+  readonly endPort: number;
+  readonly protocol: string;
+}
+
+export interface ResolvedPeer {
+  /** A tenant (with `subtree`: and its sub-tenants), or the world when undefined. */
+  readonly tenant?: ResolvedTenant;
+  readonly subtree: boolean;
+  readonly selector: Record<string, string>;
+}
+
+export interface ResolvedExposure {
+  readonly name: string;
+  readonly tenant: ResolvedTenant;
+  readonly selector: Record<string, string>;
+  /** Undefined: every port and protocol, ICMP included. */
+  readonly ports?: ResolvedPort[];
+  readonly allowIcmp: boolean;
+  readonly from: ResolvedPeer[];
+  /** Index in the list. */
+  readonly index: number;
+}
+
+export interface ResolvedPlatformService {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly namespaceSelector?: Record<string, string>;
+  readonly selector: Record<string, string>;
+  /** Undefined: every port. */
+  readonly ports?: ResolvedPort[];
 }
 
 /** Namespace of the tenant at `path` (names from root, root included). */
@@ -173,6 +224,10 @@ export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsola
   const rootApiServer = checkBoolean(optionIssues, 'allowApiServer', props.allowApiServer) ?? DEFAULTS.allowApiServer;
   const rootWorldEgress = checkBoolean(optionIssues, 'allowWorldEgress', props.allowWorldEgress) ?? DEFAULTS.allowWorldEgress;
   const rootWorldIngress = checkBoolean(optionIssues, 'allowWorldIngress', props.allowWorldIngress) ?? DEFAULTS.allowWorldIngress;
+  const rootFromApiServer = checkBoolean(optionIssues, 'allowFromApiServer', props.allowFromApiServer) ?? DEFAULTS.allowFromApiServer;
+  const rootFromRemoteNode = checkBoolean(optionIssues, 'allowFromRemoteNode', props.allowFromRemoteNode) ?? DEFAULTS.allowFromRemoteNode;
+  const allowFromHost = checkBoolean(optionIssues, 'allowFromHost', props.allowFromHost) ?? DEFAULTS.allowFromHost;
+  const allowFromIngress = checkBoolean(optionIssues, 'allowFromIngress', props.allowFromIngress) ?? DEFAULTS.allowFromIngress;
   let dnsNamespace = DEFAULTS.dnsNamespace;
   if (props.dnsNamespace !== undefined) {
     if (typeof props.dnsNamespace !== 'string' || props.dnsNamespace.length > 63 || !DNS_LABEL.test(props.dnsNamespace)) {
@@ -244,6 +299,8 @@ export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsola
       const allowWorldEgress = checkBoolean(at, 'allowWorldEgress', t.allowWorldEgress) ?? parent?.allowWorldEgress ?? rootWorldEgress;
       const allowWorldIngress = checkBoolean(at, 'allowWorldIngress', t.allowWorldIngress) ?? parent?.allowWorldIngress ?? rootWorldIngress;
       const allowApiServer = checkBoolean(at, 'allowApiServer', t.allowApiServer) ?? parent?.allowApiServer ?? rootApiServer;
+      const allowFromApiServer = checkBoolean(at, 'allowFromApiServer', t.allowFromApiServer) ?? parent?.allowFromApiServer ?? rootFromApiServer;
+      const allowFromRemoteNode = checkBoolean(at, 'allowFromRemoteNode', t.allowFromRemoteNode) ?? parent?.allowFromRemoteNode ?? rootFromRemoteNode;
       let children: unknown[] = [];
       if (t.children !== undefined) {
         if (!Array.isArray(t.children)) at.add('children', t.children, 'must be a list of tenants');
@@ -271,6 +328,8 @@ export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsola
         allowWorldEgress,
         allowWorldIngress,
         allowApiServer,
+        allowFromApiServer,
+        allowFromRemoteNode,
         subtreeEnd: -1,
       };
       tenants.push(tenant);
@@ -297,6 +356,10 @@ export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsola
     }
   }
 
+  const byNamespace = new Map(tenants.map((t) => [t.namespace, t]));
+  const exposures = resolveExposures(optionIssues, props.exposures, byNamespace);
+  const platformServices = resolvePlatformServices(optionIssues, props.platformServices);
+
   allIssues.throwIfAny();
 
   // Subtree ranges: in pre-order, a subtree is contiguous. Walk backwards so
@@ -320,5 +383,173 @@ export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsola
     dnsNamespace,
     dnsPodLabels,
     serviceKinds: [...kinds].sort(),
+    allowFromHost,
+    allowFromIngress,
+    platformServices,
+    exposures,
   };
+}
+
+function checkKeys(issues: IssueCollector, value: object, allowed: string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) issues.add(key, (value as any)[key], `unknown key; allowed keys: ${allowed.join(', ')}`);
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Label map (keys and values checked); `{}` when absent. */
+function checkLabelMap(issues: IssueCollector, field: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) {
+    issues.add(field, value, 'must be a map of labels, e.g. { app: api }');
+    return {};
+  }
+  const inner = issues.at(field);
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = value[key];
+    if (!isLabelKey(key)) inner.add(key, key, 'must be a Kubernetes label key');
+    else if (!isLabelValue(v)) inner.add(key, v, 'must be a Kubernetes label value');
+    else out[key] = v as string;
+  }
+  return out;
+}
+
+function checkDnsLabelName(issues: IssueCollector, field: string, value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
+    issues.add(field, value, 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters');
+    return false;
+  }
+  return true;
+}
+
+function checkPorts(issues: IssueCollector, field: string, value: unknown): ResolvedPort[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    issues.add(field, value, 'must be a non-empty list of { port, endPort, protocol }; leave it out for every port');
+    return undefined;
+  }
+  const out: ResolvedPort[] = [];
+  value.forEach((p: ExposurePortProps, i) => {
+    const at = issues.at(field).at(i);
+    if (!isPlainObject(p)) return at.add(undefined, p, 'must be an object { port, endPort, protocol }');
+    checkKeys(at, p, PORT_KEYS);
+    const portOk = Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535;
+    if (!portOk) at.add('port', p.port, 'must be a port number 1-65535');
+    let endPort = p.port;
+    if (p.endPort !== undefined) {
+      if (!Number.isInteger(p.endPort) || p.endPort < p.port || p.endPort > 65535) at.add('endPort', p.endPort, `must be a port number from port (${p.port}) to 65535`);
+      else endPort = p.endPort;
+    }
+    const protocol = p.protocol ?? 'TCP';
+    if (!PROTOCOLS.includes(protocol)) at.add('protocol', p.protocol, `must be one of ${PROTOCOLS.join(', ')}`);
+    else if (portOk) out.push({ port: p.port, endPort, protocol });
+  });
+  return out;
+}
+
+const NAMESPACE_MAPS = new WeakMap<ResolvedTenantIsolation, Map<string, ResolvedTenant>>();
+
+/**
+ * Resolves a list of exposures against an already resolved tree (for
+ * exposures added after the tree). Throws like `resolveTenants`.
+ */
+export function resolveExposureList(cfg: ResolvedTenantIsolation, list: ExposureProps[], path?: string): ResolvedExposure[] {
+  const allIssues = new IssueCollector('');
+  let byNamespace = NAMESPACE_MAPS.get(cfg);
+  if (!byNamespace) NAMESPACE_MAPS.set(cfg, (byNamespace = new Map(cfg.tenants.map((t) => [t.namespace, t]))));
+  const out = resolveExposures(allIssues.at(parentPath(path ?? DEFAULTS.path)), list, byNamespace);
+  allIssues.throwIfAny();
+  return out;
+}
+
+function resolveExposures(issues: IssueCollector, list: ExposureProps[] | undefined, tenants: Map<string, ResolvedTenant>): ResolvedExposure[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    issues.add('exposures', list, 'must be a list of exposures { name, namespace, selector, ports, from }');
+    return [];
+  }
+  const out: ResolvedExposure[] = [];
+  const seen = new Map<string, number>();
+  const tenantOf = (at: IssueCollector, field: string, ns: unknown): ResolvedTenant | undefined => {
+    const t = typeof ns === 'string' ? tenants.get(ns) : undefined;
+    if (!t) {
+      const known = [...tenants.keys()];
+      at.add(field, ns, `must be the namespace of a tenant (${known.length > 8 ? known.slice(0, 8).join(', ') + ', …' : known.join(', ')})`);
+    }
+    return t;
+  };
+  list.forEach((e, i) => {
+    const at = issues.at('exposures').at(i);
+    if (!isPlainObject(e)) return at.add(undefined, e, 'must be an exposure { name, namespace, selector, ports, from }');
+    checkKeys(at, e, EXPOSURE_KEYS);
+    const nameOk = checkDnsLabelName(at, 'name', e.name);
+    const tenant = tenantOf(at, 'namespace', e.namespace);
+    if (nameOk && tenant) {
+      const key = `${tenant.namespace}/${e.name}`;
+      const first = seen.get(key);
+      if (first !== undefined) at.add('name', e.name, `duplicate exposure name in ${tenant.namespace} (already used by exposures[${first}])`);
+      else seen.set(key, i);
+    }
+    const selector = checkLabelMap(at, 'selector', e.selector);
+    const ports = checkPorts(at, 'ports', e.ports);
+    const allowIcmp = checkBoolean(at, 'allowIcmp', e.allowIcmp) ?? false;
+    const from: ResolvedPeer[] = [];
+    if (!Array.isArray(e.from) || e.from.length === 0) {
+      at.add('from', e.from, 'must list at least one peer: { namespace: tenant-x } (with subtree, selector) or { world: true }');
+    } else {
+      e.from.forEach((p, j) => {
+        const pat = at.at('from').at(j);
+        if (!isPlainObject(p)) return pat.add(undefined, p, 'must be a peer { namespace, subtree, selector } or { world: true }');
+        checkKeys(pat, p, PEER_KEYS);
+        const world = checkBoolean(pat, 'world', p.world) ?? false;
+        const subtree = checkBoolean(pat, 'subtree', p.subtree) ?? false;
+        const sel = checkLabelMap(pat, 'selector', p.selector);
+        if (world === (p.namespace !== undefined)) {
+          return pat.add(undefined, p, 'must set exactly one of namespace (a tenant) and world: true');
+        }
+        if (world) {
+          if (p.subtree !== undefined || p.selector !== undefined) pat.add(undefined, p, 'subtree and selector apply to a tenant peer only');
+          from.push({ subtree: false, selector: {} });
+          return;
+        }
+        const t = tenantOf(pat, 'namespace', p.namespace);
+        if (t) from.push({ tenant: t, subtree, selector: sel });
+      });
+    }
+    if (nameOk && tenant) out.push({ name: e.name, tenant, selector, ports, allowIcmp, from, index: i });
+  });
+  return out;
+}
+
+function resolvePlatformServices(issues: IssueCollector, list: PlatformServiceProps[] | undefined): ResolvedPlatformService[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    issues.add('platformServices', list, 'must be a list of { name, namespace or namespaceSelector, selector, ports }');
+    return [];
+  }
+  const out: ResolvedPlatformService[] = [];
+  const names = new Set<string>();
+  list.forEach((s, i) => {
+    const at = issues.at('platformServices').at(i);
+    if (!isPlainObject(s)) return at.add(undefined, s, 'must be an object { name, namespace or namespaceSelector, selector, ports }');
+    checkKeys(at, s, PLATFORM_SERVICE_KEYS);
+    const nameOk = checkDnsLabelName(at, 'name', s.name);
+    if (nameOk && names.has(s.name)) at.add('name', s.name, 'duplicate platform service name');
+    if (nameOk) names.add(s.name);
+    if ((s.namespace === undefined) === (s.namespaceSelector === undefined)) {
+      at.add(undefined, s.name, 'must set exactly one of namespace and namespaceSelector');
+    }
+    let nsOk = true;
+    if (s.namespace !== undefined) nsOk = checkDnsLabelName(at, 'namespace', s.namespace);
+    const nsSel = s.namespaceSelector !== undefined ? checkLabelMap(at, 'namespaceSelector', s.namespaceSelector) : undefined;
+    if (nsSel !== undefined && Object.keys(nsSel).length === 0) at.add('namespaceSelector', s.namespaceSelector, 'must name at least one label (an empty selector would be every namespace, tenants included)');
+    const selector = checkLabelMap(at, 'selector', s.selector);
+    const ports = checkPorts(at, 'ports', s.ports);
+    if (nameOk && nsOk) out.push({ name: s.name, namespace: s.namespace, namespaceSelector: nsSel, selector, ports });
+  });
+  return out;
 }

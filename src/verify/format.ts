@@ -30,9 +30,19 @@ export function formatVerifyReport(report: VerifyReport, format: 'text' | 'json'
   const s = report.summary;
   const lines: string[] = [];
   lines.push(`Tenant isolation: ${report.ok ? 'OK' : 'VIOLATED'} (${s.tenants} tenants, ${s.endpoints} endpoints, ` +
-    `${s.identities} identities, ${s.policies} Cilium policies; ${s.checks} checks, ${s.allowed} allowed, ${s.differences} differences)`);
+    `${s.identities} identities, ${s.policies} policies; ${s.checks} checks, ${s.allowed} allowed, ${s.differences} differences` +
+    (s.undetermined > 0 ? `, ${s.undetermined} undetermined` : '') + ')');
+  const ta = report.tenantAuthored;
+  if (ta.checked) {
+    lines.push(ta.ok
+      ? `Tenant-authored policies: OK (the widest policy each of the ${s.tenants} tenants can write in its own namespace opens no path to or from another tenant)`
+      : `Tenant-authored policies: BREACHED (a tenant alone can open ${s.openedByTenantPolicies} cell(s) to or from another tenant with a policy in its own namespace)`);
+  }
 
-  if (report.matrix && report.destinations.length <= maxColumns) {
+  if (report.matrix && report.destinations.length > maxColumns && report.sources.length <= 20_000) {
+    lines.push('');
+    lines.push(...relationView(report));
+  } else if (report.matrix && report.destinations.length <= maxColumns) {
     lines.push('');
     lines.push('Reachability (rows: source, columns: destination):');
     lines.push('  ' + Object.entries(report.legend).filter(([k]) => k !== CELL.notApplicable).map(([k, v]) => `${k} ${v}`).join('   '));
@@ -75,15 +85,53 @@ export function formatVerifyReport(report: VerifyReport, format: 'text' | 'json'
     if (rest > 0) lines.push(`  ... and ${rest} more difference(s)` + (s.differencesListed < s.differences ? ' (not all listed in the report)' : ' (see --format json)'));
   }
 
+  if (!ta.ok && ta.opened.length > 0) {
+    lines.push('');
+    lines.push('Opened by a tenant-authored policy (the receiving or sending side must refuse on its own):');
+    const groups = groupDifferences(ta.opened);
+    for (const g of groups.slice(0, maxGroups)) {
+      const d = g[0];
+      lines.push(`  ${CELL.difference} ${d.source} -> ${d.destination} ${g.map((x) => x.probe).join(', ')}: ${d.expectation}`);
+      lines.push(`      because: ${d.explanation}`);
+    }
+    const shown = groups.slice(0, maxGroups).reduce((n, g) => n + g.length, 0);
+    if (ta.opened.length > shown) lines.push(`  ... and ${ta.opened.length - shown} more (see --format json)`);
+  }
+
+  if (report.undetermined.length > 0) {
+    lines.push('');
+    lines.push('Undetermined (rules the model cannot judge; never counted as allowed or denied):');
+    const groups = groupDifferences(report.undetermined);
+    for (const g of groups.slice(0, maxGroups)) {
+      const d = g[0];
+      lines.push(`  ${CELL.undetermined} ${d.source} -> ${d.destination} ${g.map((x) => x.probe).join(', ')}: intended ${d.intended ? 'allowed' : 'denied'}`);
+      lines.push(`      ${d.explanation}`);
+    }
+    const shown = groups.slice(0, maxGroups).reduce((n, g) => n + g.length, 0);
+    if (s.undetermined > shown) lines.push(`  ... and ${s.undetermined - shown} more undetermined cell(s) (see --format json)`);
+  }
+  if (report.uncertainRules.length > 0) {
+    lines.push('');
+    lines.push('Rules the model cannot judge:');
+    for (const r of report.uncertainRules) lines.push(`  - ${r}`);
+  }
+
   if (report.warnings.length > 0) {
     lines.push('');
     lines.push('Warnings:');
     for (const w of report.warnings) lines.push(`  - ${w}`);
   }
   lines.push('');
-  lines.push(report.ok
-    ? `OK: the policies give exactly the intended reachability (${s.checks} checks).`
-    : `VIOLATED: ${s.differences} of ${s.checks} checks differ from the intended reachability.`);
+  if (report.ok) {
+    lines.push(`OK: the policies give exactly the intended reachability (${s.checks} checks)` +
+      (ta.checked ? ', and no tenant can open another with policies of its own.' : '.'));
+  } else {
+    const why: string[] = [];
+    if (s.differences > 0) why.push(`${s.differences} of ${s.checks} checks differ from the intended reachability`);
+    if (!ta.ok) why.push(`a tenant alone can open ${s.openedByTenantPolicies} cell(s) to or from another tenant`);
+    if (why.length === 0) why.push('cells between tenants cannot be decided offline (see Undetermined)');
+    lines.push(`VIOLATED: ${why.join('; ')}.`);
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -101,4 +149,84 @@ function groupDifferences(diffs: VerifyDifference[]): VerifyDifference[][] {
     }
   }
   return groups;
+}
+
+/** Relation of destination tenant `y` to source tenant `x` (namespaces: the dash is the hierarchy separator). */
+function relation(x: string, y: string): string {
+  if (x === y) return 'same';
+  const under = (a: string, b: string) => a === 'tenant-root' || b.startsWith(a + '-');
+  if (under(x, y)) return 'desc';
+  if (under(y, x)) return 'anc';
+  return 'other';
+}
+
+const RELATIONS: Array<[string, string]> = [['same', 'same tenant'], ['desc', 'a descendant'], ['anc', 'an ancestor'], ['other', 'an unrelated tenant']];
+
+/**
+ * The matrix with identical rows and columns grouped: tenant endpoints by
+ * their kind (pod, svc:ingress, ...) and, for columns, by the relation of
+ * the destination tenant to the source tenant. A cell shows the common
+ * verdict of its group (◐ when the group's cells differ, ! when any differs
+ * from the intention).
+ */
+function relationView(report: VerifyReport): string[] {
+  const ep = new Map(report.endpoints.map((e) => [e.id, e]));
+  const kindOf = (id: string) => (ep.get(id)?.tenant ? id.slice(id.indexOf('/') + 1) : id);
+  const tenantKinds = [...new Set(report.destinations.filter((d) => ep.get(d)?.tenant).map(kindOf))];
+  const others = report.destinations.filter((d) => !ep.get(d)?.tenant);
+  const columns: Array<{ key: string; label: string }> = [];
+  for (const [rel, text] of RELATIONS) for (const k of tenantKinds) columns.push({ key: `${rel}|${k}`, label: `${text}: ${k}` });
+  for (const o of others) columns.push({ key: `|${o}`, label: o });
+  const colIndex = new Map(columns.map((c, i) => [c.key, i]));
+  const rowKeys: string[] = [];
+  const rowIndex = new Map<string, number>();
+  const cells: Array<Array<Set<string>>> = [];
+  report.sources.forEach((src, r) => {
+    const se = ep.get(src);
+    const rk = se?.tenant ? `tenant ${kindOf(src)}` : src;
+    let ri = rowIndex.get(rk);
+    if (ri === undefined) {
+      ri = rowKeys.length;
+      rowIndex.set(rk, ri);
+      rowKeys.push(rk);
+      cells.push(columns.map(() => new Set<string>()));
+    }
+    const row = [...report.matrix![r]];
+    report.destinations.forEach((dst, d) => {
+      const de = ep.get(dst);
+      const c = row[d];
+      if (c === CELL.notApplicable) return;
+      if (de?.tenant) {
+        const rels = se?.tenant ? [relation(se.tenant, de.tenant)] : RELATIONS.map(([x]) => x);
+        for (const rel of rels) cells[ri!][colIndex.get(`${rel}|${kindOf(dst)}`)!].add(c);
+      } else {
+        cells[ri!][colIndex.get(`|${dst}`)!].add(c);
+      }
+    });
+  });
+  // Drop columns empty in every row.
+  const keep = columns.map((_, c) => cells.some((row) => row[c].size > 0));
+  const shown = columns.filter((_, c) => keep[c]);
+  const lines: string[] = [];
+  lines.push(`Reachability, grouped (${report.sources.length} x ${report.destinations.length} cells; rows: kind of source, columns: kind of destination and how its tenant relates to the source's):`);
+  lines.push('  ' + Object.entries(report.legend).filter(([k]) => k !== CELL.notApplicable).map(([k, v]) => `${k} ${v}`).join('   ') +
+    '   (a group whose cells differ shows ◐)');
+  lines.push('');
+  lines.push('Destinations:');
+  const w = String(shown.length).length;
+  shown.forEach((c, i) => lines.push(`  ${String(i + 1).padStart(w)}  ${c.label}`));
+  lines.push('');
+  const idWidth = Math.max(...rowKeys.map((k) => k.length));
+  lines.push(' '.repeat(idWidth + 2) + shown.map((_, i) => String(i + 1).padStart(w + 1)).join(''));
+  rowKeys.forEach((k, r) => {
+    const text = columns.map((_, c) => {
+      if (!keep[c]) return undefined;
+      const set = cells[r][c];
+      const sym = set.size === 0 ? CELL.notApplicable : set.has(CELL.difference) ? CELL.difference : set.has(CELL.undetermined) ? CELL.undetermined
+        : set.size === 1 ? [...set][0] : CELL.partial;
+      return sym.padStart(w + 1);
+    }).filter((x) => x !== undefined).join('');
+    lines.push(`  ${k.padEnd(idWidth)}${text}`);
+  });
+  return lines;
 }

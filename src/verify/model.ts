@@ -7,8 +7,14 @@
  * - `CiliumNetworkPolicy` (namespaced) and `CiliumClusterwideNetworkPolicy`,
  *   both `spec` and `specs`; `endpointSelector` (a namespaced policy selects
  *   pods of its own namespace only; a cluster-wide one pods of any
- *   namespace); specs with only a `nodeSelector` are host policies and do not
- *   apply to pods.
+ *   namespace); `nodeSelector` specs are host policies: they select the
+ *   node endpoints (`host`, `remote-node`), every node for `{}`.
+ * - Kubernetes `NetworkPolicy` (Cilium enforces those too), translated to
+ *   the same rules: `podSelector` in the policy's namespace, `policyTypes`
+ *   (default Ingress, plus Egress when egress rules exist), peers
+ *   `podSelector` (own namespace), `namespaceSelector` (+ `podSelector`),
+ *   `ipBlock` (with `except`), an empty `from`/`to` (every peer, the world
+ *   included), `ports` (protocol TCP by default, `endPort`).
  * - `ingress`, `egress`, `ingressDeny`, `egressDeny`; deny wins over allow.
  * - Default deny per direction once any policy selecting the endpoint has
  *   rules in that direction, unless that policy sets
@@ -27,29 +33,38 @@
  *   (every in-cluster identity, pods and the kube-apiserver included) and all.
  * - `fromCIDR`/`toCIDR`/`*CIDRSet` (IPv4, with `except`): match non-cluster
  *   endpoints whose address is inside (never pods, as in Cilium's default
- *   mode). `toFQDNs` is approximated as "the world".
+ *   mode).
  * - `toPorts`: `port` (number, or `0`/absent for all), `endPort` ranges,
- *   protocol TCP/UDP/SCTP/ANY (default ANY). A rule with ports but no peers
- *   applies to every peer; a rule with neither applies to none. L7 rules are
- *   treated as allowing the port. ICMP-only rules never match TCP/UDP/SCTP.
- * Not modelled (reported as warnings): named ports, `toServices`,
- *   `toGroups`, `fromRequires`/`toRequires`, CIDR group references, node
- *   selectors inside `fromNodes`/`toNodes` (any node matches), Kubernetes
- *   `NetworkPolicy` objects.
+ *   protocol TCP/UDP/SCTP/ANY (default ANY). `icmps` (types by number or
+ *   `EchoRequest`). A rule with ports but no peers applies to every peer; a
+ *   rule with neither applies to none. A rule with neither ports nor ICMP
+ *   fields covers every protocol, ICMP included.
  *
- * Work is done per identity (the distinct label set of endpoints), with bit
- * sets: rows of the reachability matrix are OR/AND-NOT of the peer sets of
- * the few rules that select the source (egress) or name it as a peer
- * (ingress).
+ * What it cannot judge is never counted silently as allowed or denied:
+ * FQDN selectors, CIDR groups, `toServices`, `toGroups`, `*Requires`, node
+ * selectors with labels (`fromNodes`/`toNodes`, host policies), named
+ * ports and L7 rules (other than allow-everything DNS/HTTP rules) make the
+ * rule *uncertain*: the model is evaluated twice, once with each uncertain
+ * part at its most permissive (`upper` bound: allow rules match, deny rules
+ * do not) and once at its most restrictive (`lower`). Cells on which the
+ * two differ are undetermined, and the uncertain rules are named.
+ *
+ * Work is done per identity (the distinct label set of endpoints), with
+ * interval sets: rows of the reachability matrix are unions/differences of
+ * the peer sets of the few rules that select the source (egress) or name it
+ * as a peer (ingress).
  */
-import { andInto, andNotInto, fullBits, hasBit, IdSet, newBits, setBit } from './bitset';
+import * as iv from './intervals';
+import { Intervals } from './intervals';
 
 export type L4Protocol = 'TCP' | 'UDP' | 'SCTP';
+/** A probe protocol: L4, or ICMP (the probe's `port` is then the ICMP type). */
+export type ProbeProtocol = L4Protocol | 'ICMP';
 
-/** A port and protocol a connection is probed on. */
+/** A port and protocol a connection is probed on (ICMP: `port` is the type, 8 = echo request). */
 export interface Probe {
   readonly port: number;
-  readonly protocol: L4Protocol;
+  readonly protocol: ProbeProtocol;
 }
 
 /** Non-pod endpoints. */
@@ -76,19 +91,32 @@ export interface ModelOptions {
   readonly namespaces?: Record<string, Record<string, string>>;
 }
 
+/** Which end of uncertain rules an evaluation takes. */
+export type Bound = 'upper' | 'lower';
+
+export interface EvaluateOptions {
+  /** @default 'upper' */
+  readonly bound?: Bound;
+  /**
+   * The caller guarantees that no two endpoints have the same labels (skips
+   * the identity deduplication).
+   * @default false
+   */
+  readonly distinct?: boolean;
+}
+
 const POD_NAMESPACE = 'io.kubernetes.pod.namespace';
 const NS_LABELS = 'io.cilium.k8s.namespace.labels.';
 const KNOWN_SOURCES = new Set(['k8s', 'any', 'reserved', 'container', 'unspec', 'cidr', 'fqdn', 'kvstore', 'cilium-generated', 'cni', 'cilium']);
 const ENTITY_NAMES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'init', 'health', 'unmanaged', 'ingress']);
 const DEFAULT_WORLD_IP = '203.0.113.10';
+const ICMP_NAMES: Record<string, number> = { EchoReply: 0, EchoRequest: 8, DestinationUnreachable: 3, TimeExceeded: 11 };
 
 /** One identity: a distinct label set. */
 export interface Identity {
   readonly index: number;
   /** `source:key` -> value */
   readonly labels: Map<string, string>;
-  /** key (any source) -> value */
-  readonly byKey: Map<string, string>;
   readonly isPod: boolean;
   readonly namespace?: string;
   readonly entities: Set<string>;
@@ -97,11 +125,17 @@ export interface Identity {
   readonly endpoints: string[];
 }
 
+/** One `spec` of a policy object (or the translation of a NetworkPolicy). */
 interface ParsedSpec {
-  readonly name: string;
+  /** e.g. `CiliumNetworkPolicy tenant-acme/cozynet-tenant` */
+  readonly object: string;
+  /** `spec`, `specs[1]`, or '' when the object has one spec */
+  readonly where: string;
   readonly clusterwide: boolean;
   readonly namespace?: string;
   readonly spec: any;
+  /** A translated Kubernetes NetworkPolicy. */
+  readonly k8s?: boolean;
 }
 
 interface Requirement {
@@ -109,17 +143,58 @@ interface Requirement {
   readonly key: string;
   readonly op: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
   readonly values: string[];
+  /** `values` as a set, for long lists. */
+  set?: Set<string>;
+  /** `src:key`, once. */
+  full?: string;
 }
 
-type PortMatcher = (p: Probe) => boolean;
+/** 0: no, 1: yes, 2: maybe (uncertain) */
+type Tri = 0 | 1 | 2;
+type PortMatcher = (p: Probe) => Tri;
 
 export interface CompiledRule {
+  /** The policy object, e.g. `CiliumNetworkPolicy tenant-acme/cozynet-tenant`. */
   readonly policy: string;
+  /** The rule inside it, e.g. `specs[0] egress[1]`. */
+  readonly rule: string;
   readonly direction: 'ingress' | 'egress';
   readonly deny: boolean;
-  readonly subjects: IdSet;
-  readonly peers: IdSet;
-  readonly ports: PortMatcher;
+  readonly subjects: Intervals;
+  readonly peers: Intervals;
+  /** Whether the rule applies to a probe (at this evaluation's bound). */
+  readonly ports: (p: Probe) => boolean;
+  /** Why the rule is uncertain, if it is. */
+  readonly uncertain?: string;
+}
+
+/** The halves of a matrix row (identity-indexed interval sets). */
+export interface RowParts {
+  readonly row: Intervals;
+  readonly egress: Intervals;
+  readonly egressDeny: Intervals;
+  readonly accept: Intervals;
+  readonly refuse: Intervals;
+}
+
+/** The rules that decided one direction of a connection. */
+export interface DirectionVerdict {
+  readonly allowed: boolean;
+  /** `denied`, `allowed`, `default-deny` or `unrestricted`. */
+  readonly how: 'denied' | 'allowed' | 'default-deny' | 'unrestricted';
+  /** Deciding rules (`policy rule`), for `denied` and `allowed`. */
+  readonly rules: string[];
+  /** For `default-deny`: the policy that selects the endpoint in this direction. */
+  readonly selectedBy?: string;
+}
+
+export interface Decision {
+  readonly allowed: boolean;
+  readonly reason: string;
+  readonly egress: DirectionVerdict;
+  readonly ingress: DirectionVerdict;
+  /** Uncertain rules among those that matched. */
+  readonly uncertain: string[];
 }
 
 function parseKey(k: string): { src: string; key: string } {
@@ -153,6 +228,81 @@ function nonEmptyArray(v: unknown): v is any[] {
   return Array.isArray(v) && v.length > 0;
 }
 
+function isObject(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Kubernetes label selector -> Cilium selector with a key prefix (`k8s:` or the namespace-label prefix). */
+function prefixSelector(sel: any, prefix: string): { matchLabels: Record<string, string>; matchExpressions: any[] } {
+  const matchLabels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(isObject(sel) && isObject(sel.matchLabels) ? sel.matchLabels : {})) matchLabels[prefix + k] = String(v);
+  const matchExpressions = (isObject(sel) && Array.isArray(sel.matchExpressions) ? sel.matchExpressions : [])
+    .map((e: any) => ({ ...e, key: prefix + String(e?.key ?? '') }));
+  return { matchLabels, matchExpressions };
+}
+
+function isEmptySelector(sel: any): boolean {
+  return isObject(sel) && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
+}
+
+/**
+ * Translates a Kubernetes NetworkPolicy into the Cilium rule form this model
+ * evaluates (the same semantics Cilium gives it).
+ * @internal
+ */
+export function translateNetworkPolicy(np: any, warn: (m: string) => void): any {
+  const ns = String(np.metadata?.namespace ?? 'default');
+  const name = `NetworkPolicy ${ns}/${np.metadata?.name ?? '(unnamed)'}`;
+  const spec = isObject(np.spec) ? np.spec : {};
+  const types: string[] | undefined = Array.isArray(spec.policyTypes) ? spec.policyTypes : undefined;
+  const ingressOn = types ? types.includes('Ingress') : true;
+  const egressOn = types ? types.includes('Egress') : nonEmptyArray(spec.egress);
+  const peer = (p: any, dir: 'from' | 'to'): any => {
+    if (!isObject(p)) return undefined;
+    if (isObject(p.ipBlock)) return { [`${dir}CIDRSet`]: [{ cidr: p.ipBlock.cidr, except: p.ipBlock.except }] };
+    if (p.namespaceSelector === undefined && p.podSelector === undefined) {
+      warn(`${name}: a peer with neither podSelector, namespaceSelector nor ipBlock matches nothing`);
+      return undefined;
+    }
+    const pods = prefixSelector(p.podSelector ?? {}, 'k8s:');
+    if (p.namespaceSelector !== undefined) {
+      const nsSel = prefixSelector(p.namespaceSelector, `k8s:${NS_LABELS}`);
+      const sel = {
+        matchLabels: { ...pods.matchLabels, ...nsSel.matchLabels },
+        matchExpressions: [...pods.matchExpressions, ...nsSel.matchExpressions],
+      };
+      if (isEmptySelector(p.namespaceSelector)) sel.matchExpressions.push({ key: `k8s:${POD_NAMESPACE}`, operator: 'Exists' });
+      return { [`${dir}Endpoints`]: [sel] };
+    }
+    return { [`${dir}Endpoints`]: [{ matchLabels: { ...pods.matchLabels, [`k8s:${POD_NAMESPACE}`]: ns }, matchExpressions: pods.matchExpressions }] };
+  };
+  const rules = (list: unknown, dir: 'from' | 'to'): any[] => {
+    const out: any[] = [];
+    for (const r of Array.isArray(list) ? list : []) {
+      if (!isObject(r)) continue;
+      const toPorts = nonEmptyArray(r.ports)
+        ? [{ ports: r.ports.map((p: any) => ({ port: p?.port === undefined ? '0' : String(p.port), endPort: p?.endPort, protocol: p?.protocol ?? 'TCP' })) }]
+        : undefined;
+      const peers: any[] = r[dir];
+      if (!nonEmptyArray(peers)) {
+        out.push({ [`${dir}Entities`]: ['all'], ...(toPorts ? { toPorts } : {}) });
+        continue;
+      }
+      for (const p of peers) {
+        const t = peer(p, dir);
+        if (t) out.push({ ...t, ...(toPorts ? { toPorts } : {}) });
+      }
+    }
+    return out;
+  };
+  return {
+    endpointSelector: prefixSelector(spec.podSelector ?? {}, 'k8s:'),
+    enableDefaultDeny: { ingress: ingressOn, egress: egressOn },
+    ...(ingressOn ? { ingress: rules(spec.ingress, 'from') } : {}),
+    ...(egressOn ? { egress: rules(spec.egress, 'to') } : {}),
+  };
+}
+
 /**
  * The policy objects and namespaces of a cluster, ready to be evaluated
  * against a set of endpoints.
@@ -161,6 +311,8 @@ export class CiliumPolicyModel {
   public readonly warnings: string[] = [];
   /** Namespace name -> labels (as Kubernetes stores them, `kubernetes.io/metadata.name` included). */
   public readonly namespaceLabels = new Map<string, Record<string, string>>();
+  /** Policy objects read, by kind. */
+  public readonly policyCounts: Record<string, number> = {};
   private readonly specs: ParsedSpec[] = [];
   private readonly warned = new Set<string>();
 
@@ -173,6 +325,7 @@ export class CiliumPolicyModel {
       if (kind === 'Namespace' && (apiVersion === 'v1' || apiVersion === '')) {
         this.namespaceLabels.set(name, { ...(obj.metadata?.labels ?? {}), 'kubernetes.io/metadata.name': name });
       } else if (apiVersion.startsWith('cilium.io/') && (kind === 'CiliumNetworkPolicy' || kind === 'CiliumClusterwideNetworkPolicy')) {
+        this.count(kind);
         const clusterwide = kind === 'CiliumClusterwideNetworkPolicy';
         let namespace: string | undefined;
         if (!clusterwide) {
@@ -182,17 +335,20 @@ export class CiliumPolicyModel {
             namespace = 'default';
           }
         }
-        const base = clusterwide ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
+        const object = clusterwide ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
         const list: any[] = [];
         if (obj.spec) list.push(['spec', obj.spec]);
         if (Array.isArray(obj.specs)) obj.specs.forEach((s: any, i: number) => list.push([`specs[${i}]`, s]));
         const multi = list.length > 1;
         for (const [where, spec] of list) {
           if (spec === null || typeof spec !== 'object') continue;
-          this.specs.push({ name: multi ? `${base} ${where}` : base, clusterwide, namespace, spec });
+          this.specs.push({ object, where: multi ? where : '', clusterwide, namespace, spec });
         }
       } else if (kind === 'NetworkPolicy' && apiVersion.startsWith('networking.k8s.io/')) {
-        this.warn(`Kubernetes NetworkPolicy ${obj.metadata?.namespace ?? 'default'}/${name} is not modelled`);
+        this.count(kind);
+        const namespace = String(obj.metadata?.namespace ?? 'default');
+        const object = `NetworkPolicy ${namespace}/${name}`;
+        this.specs.push({ object, where: '', clusterwide: false, namespace, spec: translateNetworkPolicy(obj, (m) => this.warn(m)), k8s: true });
       }
     }
     for (const [ns, labels] of Object.entries(options.namespaces ?? {})) {
@@ -201,8 +357,8 @@ export class CiliumPolicyModel {
   }
 
   /** Compiles the policies against `endpoints` and returns the evaluator. */
-  public evaluate(endpoints: ModelEndpoint[], probes: Probe[] = []): Reachability {
-    return new Reachability(this, endpoints, probes);
+  public evaluate(endpoints: ModelEndpoint[], probes: Probe[] = [], options: EvaluateOptions = {}): Reachability {
+    return new Reachability(this, endpoints, probes, options.bound ?? 'upper', options.distinct ?? false);
   }
 
   /** @internal */
@@ -217,38 +373,55 @@ export class CiliumPolicyModel {
       this.warnings.push(message);
     }
   }
+
+  private count(kind: string): void {
+    this.policyCounts[kind] = (this.policyCounts[kind] ?? 0) + 1;
+  }
 }
 
 /** Reachability between the endpoints given to `CiliumPolicyModel.evaluate`. */
 export class Reachability {
-  public readonly identities: Identity[] = [];
+  public readonly identities: Identity[];
   /** Endpoint index -> identity index. */
   public readonly identityOfEndpoint: Int32Array;
-  public readonly endpointIndex = new Map<string, number>();
+  public readonly endpointIndex: Map<string, number>;
   public readonly rules: CompiledRule[] = [];
   public readonly probes: Probe[];
   /** Whether identity index == endpoint index (every endpoint has its own label set). */
   public readonly oneToOne: boolean;
+  /** Uncertain rules that matter for these endpoints (each named with what makes it uncertain). */
+  public readonly uncertain: string[] = [];
 
   private readonly n: number;
-  private readonly all: IdSet;
-  private readonly allPods: IdSet;
-  private readonly index = new Map<string, number[]>();
-  private readonly ingressEnforced: Uint32Array;
-  private readonly egressEnforced: Uint32Array;
-  private readonly ingressEnforcedBy: string[] = [];
-  private readonly egressEnforcedBy: string[] = [];
-  private readonly egressBySubject: number[][] = [];
-  private readonly ingressByPeer: number[][] = [];
+  private readonly all: Intervals;
+  private readonly allPods: Intervals;
+  private readonly nodes: Intervals;
+  private readonly index: Map<string, number[]>;
+  /** Namespace -> its pod identities (increasing). */
+  private nsMembers!: Map<string, number[]>;
+  /** `k8s:<namespace-derived key>[=value]` -> namespaces. */
+  private nsIndex!: Map<string, string[]>;
+  private readonly ingressEnforced: Uint8Array;
+  private readonly egressEnforced: Uint8Array;
+  private readonly ingressEnforcedBy: string[];
+  private readonly egressEnforcedBy: string[];
+  private readonly egressBySubject: number[][];
+  private readonly ingressByPeer: number[][];
   /** rule -> probe -> matches */
   private readonly probeMask: Uint8Array[] = [];
-  private readonly notIngressEnforced: Uint32Array;
-  private readonly full: Uint32Array;
-  private readonly scratchA: Uint32Array;
-  private readonly scratchB: Uint32Array;
+  private notIngressEnforced: Intervals;
+  private readonly uncertainSeen = new Set<string>();
 
-  constructor(private readonly model: CiliumPolicyModel, endpoints: ModelEndpoint[], probes: Probe[]) {
+  constructor(private readonly model: CiliumPolicyModel, endpoints: ModelEndpoint[], probes: Probe[], public readonly bound: Bound = 'upper',
+    distinct: boolean = false) {
     this.probes = probes;
+    this.identities = [];
+    this.endpointIndex = new Map();
+    this.index = new Map();
+    this.ingressEnforcedBy = [];
+    this.egressEnforcedBy = [];
+    this.egressBySubject = [];
+    this.ingressByPeer = [];
     // 1. identities
     const byKey = new Map<string, number>();
     this.identityOfEndpoint = new Int32Array(endpoints.length);
@@ -257,22 +430,16 @@ export class Reachability {
       if (this.endpointIndex.has(ep.id)) throw new Error(`duplicate endpoint id ${ep.id}`);
       this.endpointIndex.set(ep.id, e);
       const labels = this.labelsOf(ep);
-      const key = [...labels.entries()].map(([k, v]) => `${k}=${v}`).sort().join('\n');
+      const key = distinct ? String(e) : [...labels.entries()].map(([k, v]) => `${k}=${v}`).sort().join('\n');
       let idx = byKey.get(key);
       if (idx === undefined) {
         idx = this.identities.length;
         byKey.set(key, idx);
-        const anyKey = new Map<string, string>();
-        for (const [k, v] of labels) {
-          const bare = k.slice(k.indexOf(':') + 1);
-          if (!anyKey.has(bare)) anyKey.set(bare, v);
-        }
         this.identities.push({
           index: idx,
           labels,
-          byKey: anyKey,
           isPod: ep.entity === undefined,
-          namespace: ep.entity === undefined ? ep.namespace : undefined,
+          namespace: ep.entity === undefined ? (ep.namespace ?? 'default') : undefined,
           entities: entitiesOf(ep),
           ip: ep.entity === undefined ? undefined : parseIPv4(ep.ip ?? (ep.entity === 'world' ? DEFAULT_WORLD_IP : undefined)),
           endpoints: [],
@@ -285,24 +452,38 @@ export class Reachability {
     this.oneToOne = oneToOne && this.identities.length === endpoints.length;
     const n = this.identities.length;
     this.n = n;
+    // Labels every pod of a namespace shares are indexed once per namespace.
+    this.nsMembers = new Map();
+    this.nsIndex = new Map();
     for (const id of this.identities) {
+      if (id.isPod) {
+        let members = this.nsMembers.get(id.namespace!);
+        if (!members) {
+          this.nsMembers.set(id.namespace!, (members = []));
+          for (const [k, v] of id.labels) {
+            if (!isNamespaceKey(k)) continue;
+            for (const key of [`${k}=${v}`, k]) {
+              let list = this.nsIndex.get(key);
+              if (!list) this.nsIndex.set(key, (list = []));
+              list.push(id.namespace!);
+            }
+          }
+        }
+        members.push(id.index);
+      }
       for (const [k, v] of id.labels) {
-        const bare = k.slice(k.indexOf(':') + 1);
+        if (id.isPod && isNamespaceKey(k)) continue;
         this.indexPush(`${k}=${v}`, id.index);
-        this.indexPush(`${k}`, id.index);
-        this.indexPush(`any:${bare}=${v}`, id.index);
-        this.indexPush(`any:${bare}`, id.index);
+        this.indexPush(k, id.index);
       }
       for (const ent of id.entities) this.indexPush(`entity:${ent}`, id.index);
       if (id.isPod) this.indexPush('pod', id.index);
     }
-    this.all = IdSet.fromSorted([...Array(n).keys()], n);
-    this.allPods = IdSet.fromSorted(this.index.get('pod') ?? [], n);
-    this.full = fullBits(n);
-    this.scratchA = newBits(n);
-    this.scratchB = newBits(n);
-    this.ingressEnforced = newBits(n);
-    this.egressEnforced = newBits(n);
+    this.all = iv.range(0, n);
+    this.allPods = iv.fromSorted(this.index.get('pod') ?? []);
+    this.nodes = iv.fromList([...(this.index.get('entity:host') ?? []), ...(this.index.get('entity:remote-node') ?? [])]);
+    this.ingressEnforced = new Uint8Array(n);
+    this.egressEnforced = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       this.egressBySubject.push([]);
       this.ingressByPeer.push([]);
@@ -310,8 +491,9 @@ export class Reachability {
 
     // 2. policies
     for (const ps of model._specs()) this.compileSpec(ps);
-    this.notIngressEnforced = fullBits(n);
-    andNotInto(this.notIngressEnforced, this.ingressEnforced);
+    const enforced: number[] = [];
+    for (let i = 0; i < n; i++) if (this.ingressEnforced[i]) enforced.push(i);
+    this.notIngressEnforced = iv.subtract(this.all, iv.fromSorted(enforced));
     for (const r of this.rules) {
       const mask = new Uint8Array(probes.length);
       probes.forEach((p, i) => { mask[i] = r.ports(p) ? 1 : 0; });
@@ -325,35 +507,76 @@ export class Reachability {
   }
 
   /**
-   * Row of the matrix for the source identity `src` and probe `probeIndex`:
-   * the set of destination identities it may open a connection to.
-   * Written into `out` (length `words(size)`); `probeIndex` indexes the
-   * probes given to `evaluate`.
+   * Row of the matrix for the source identity `src` and probe `probeIndex`
+   * (an index into the probes given to `evaluate`): the set of destination
+   * identities it may open a connection to.
    */
-  public row(src: number, probeIndex: number, out: Uint32Array): void {
-    // egress side: what the source may send to
-    if (hasBit(this.egressEnforced, src)) out.fill(0);
-    else out.set(this.full);
-    const deny = this.scratchA;
-    deny.fill(0);
+  public row(src: number, probeIndex: number): Intervals {
+    return this.rowParts(src, probeIndex).row;
+  }
+
+  /**
+   * The halves of a row: what the source may send to (`egress`; `egressDeny`
+   * its deny part), which destinations accept it (`accept`) or refuse it
+   * (`refuse`, deny wins), and the row itself.
+   */
+  public rowParts(src: number, probeIndex: number): RowParts {
+    const allow: Intervals[] = [];
+    const deny: Intervals[] = [];
     for (const ri of this.egressBySubject[src]) {
       if (!this.probeMask[ri][probeIndex]) continue;
       const r = this.rules[ri];
-      r.peers.orInto(r.deny ? deny : out);
+      (r.deny ? deny : allow).push(r.peers);
     }
-    andNotInto(out, deny);
-    // ingress side: which destinations accept connections from the source
-    const accept = this.scratchA;
-    accept.set(this.notIngressEnforced);
-    const refuse = this.scratchB;
-    refuse.fill(0);
+    const egressDeny = iv.unionMany(deny);
+    let egress = this.egressEnforced[src] ? iv.unionMany(allow) : this.all;
+    if (egressDeny.length > 0) egress = iv.subtract(egress, egressDeny);
+    const accepts: Intervals[] = [this.notIngressEnforced];
+    const refuses: Intervals[] = [];
     for (const ri of this.ingressByPeer[src]) {
       if (!this.probeMask[ri][probeIndex]) continue;
       const r = this.rules[ri];
-      r.subjects.orInto(r.deny ? refuse : accept);
+      (r.deny ? refuses : accepts).push(r.subjects);
     }
-    andInto(out, accept);
-    andNotInto(out, refuse);
+    const accept = iv.unionMany(accepts);
+    const refuse = iv.unionMany(refuses);
+    let row = egress.length === 0 ? egress : iv.intersect(egress, accept);
+    if (refuse.length > 0 && row.length > 0) row = iv.subtract(row, refuse);
+    return { row, egress, egressDeny, accept, refuse };
+  }
+
+  /** `rowParts` for several probes; probes under which the same rules apply share one computation. */
+  public rowPartsFor(src: number, probeIndexes: number[]): RowParts[] {
+    const cache = new Map<string, RowParts>();
+    const eRules = this.egressBySubject[src];
+    const iRules = this.ingressByPeer[src];
+    return probeIndexes.map((p) => {
+      let sig = '';
+      for (const ri of eRules) sig += this.probeMask[ri][p];
+      sig += '|';
+      for (const ri of iRules) sig += this.probeMask[ri][p];
+      let r = cache.get(sig);
+      if (r === undefined) {
+        r = this.rowParts(src, p);
+        cache.set(sig, r);
+      }
+      return r;
+    });
+  }
+
+  /**
+   * Rows for several probes at once; probes under which the same rules
+   * apply share one computation.
+   */
+  public rows(src: number, probeIndexes: number[]): Intervals[] {
+    return this.rowPartsFor(src, probeIndexes).map((r) => r.row);
+  }
+
+  /** The row as a bit set (for tests and small matrices). */
+  public rowBits(src: number, probeIndex: number, out: Uint32Array): void {
+    out.fill(0);
+    // eslint-disable-next-line no-bitwise
+    iv.forEach(this.row(src, probeIndex), (i) => { out[i >>> 5] |= 1 << (i & 31); });
   }
 
   /** Identity index of an endpoint id. */
@@ -364,7 +587,7 @@ export class Reachability {
   }
 
   /** Whether `src` may open a connection to `dst` on `port`/`protocol` (any probe, not only the listed ones). */
-  public allowed(src: string, dst: string, port: number, protocol: L4Protocol = 'TCP'): boolean {
+  public allowed(src: string, dst: string, port: number, protocol: ProbeProtocol = 'TCP'): boolean {
     return this.decide(this.identityOf(src), this.identityOf(dst), { port, protocol }).allowed;
   }
 
@@ -374,46 +597,49 @@ export class Reachability {
   }
 
   /** Direct (slow path) decision, used for single queries and explanations. */
-  public decide(src: number, dst: number, probe: Probe): { allowed: boolean; reason: string } {
+  public decide(src: number, dst: number, probe: Probe): Decision {
     const eAllow: string[] = [];
     const eDeny: string[] = [];
+    const uncertain: string[] = [];
     for (const ri of this.egressBySubject[src]) {
       const r = this.rules[ri];
-      if (r.ports(probe) && r.peers.has(dst)) (r.deny ? eDeny : eAllow).push(r.policy);
+      if (r.ports(probe) && iv.has(r.peers, dst)) {
+        (r.deny ? eDeny : eAllow).push(`${r.policy} ${r.rule}`);
+        if (r.uncertain) uncertain.push(r.uncertain);
+      }
     }
     const iAllow: string[] = [];
     const iDeny: string[] = [];
     for (const ri of this.ingressByPeer[src]) {
       const r = this.rules[ri];
-      if (r.ports(probe) && r.subjects.has(dst)) (r.deny ? iDeny : iAllow).push(r.policy);
+      if (r.ports(probe) && iv.has(r.subjects, dst)) {
+        (r.deny ? iDeny : iAllow).push(`${r.policy} ${r.rule}`);
+        if (r.uncertain) uncertain.push(r.uncertain);
+      }
     }
-    const eEnforced = hasBit(this.egressEnforced, src);
-    const iEnforced = hasBit(this.ingressEnforced, dst);
-    const parts: string[] = [];
-    let ok = true;
-    if (eDeny.length > 0) {
-      ok = false;
-      parts.push(`egress denied by ${uniq(eDeny).join(', ')}`);
-    } else if (eAllow.length > 0) {
-      parts.push(`egress allowed by ${uniq(eAllow).join(', ')}`);
-    } else if (eEnforced) {
-      ok = false;
-      parts.push(`egress default-deny (source selected by ${this.egressEnforcedBy[src]})`);
-    } else {
-      parts.push('egress unrestricted (no egress policy selects the source)');
-    }
-    if (iDeny.length > 0) {
-      ok = false;
-      parts.push(`ingress denied by ${uniq(iDeny).join(', ')}`);
-    } else if (iAllow.length > 0) {
-      parts.push(`ingress allowed by ${uniq(iAllow).join(', ')}`);
-    } else if (iEnforced) {
-      ok = false;
-      parts.push(`ingress default-deny (destination selected by ${this.ingressEnforcedBy[dst]})`);
-    } else {
-      parts.push('ingress unrestricted (no ingress policy selects the destination)');
-    }
-    return { allowed: ok, reason: parts.join('; ') };
+    const verdict = (deny: string[], allow: string[], enforced: boolean, by: string | undefined): DirectionVerdict => {
+      if (deny.length > 0) return { allowed: false, how: 'denied', rules: uniq(deny) };
+      if (allow.length > 0) return { allowed: true, how: 'allowed', rules: uniq(allow) };
+      if (enforced) return { allowed: false, how: 'default-deny', rules: [], selectedBy: by };
+      return { allowed: true, how: 'unrestricted', rules: [] };
+    };
+    const egress = verdict(eDeny, eAllow, this.egressEnforced[src] === 1, this.egressEnforcedBy[src]);
+    const ingress = verdict(iDeny, iAllow, this.ingressEnforced[dst] === 1, this.ingressEnforcedBy[dst]);
+    const text = (dir: 'egress' | 'ingress', v: DirectionVerdict): string => {
+      switch (v.how) {
+        case 'denied': return `${dir} denied by ${v.rules.join(', ')}`;
+        case 'allowed': return `${dir} allowed by ${v.rules.join(', ')}`;
+        case 'default-deny': return `${dir} default-deny (${dir === 'egress' ? 'source' : 'destination'} selected by ${v.selectedBy})`;
+        default: return `${dir} unrestricted (no ${dir} policy selects the ${dir === 'egress' ? 'source' : 'destination'})`;
+      }
+    };
+    return {
+      allowed: egress.allowed && ingress.allowed,
+      reason: `${text('egress', egress)}; ${text('ingress', ingress)}`,
+      egress,
+      ingress,
+      uncertain: uniq(uncertain),
+    };
   }
 
   // ---------------------------------------------------------------- internals
@@ -440,76 +666,141 @@ export class Reachability {
     if (list[list.length - 1] !== i) list.push(i);
   }
 
+  /** Identities carrying `key` (with `=value` when given) from source `src` (`any`: every source). */
+  private lookup(src: string, key: string, value?: string): number[] {
+    const suffix = value === undefined ? key : `${key}=${value}`;
+    if ((src === 'k8s' || src === 'any') && isNamespaceKey(`k8s:${key}`)) {
+      const namespaces = this.nsIndex.get(`k8s:${suffix}`);
+      if (!namespaces) return [];
+      if (namespaces.length === 1) return this.nsMembers.get(namespaces[0])!;
+      const out: number[] = [];
+      let sorted = true;
+      for (const ns of namespaces) {
+        const m = this.nsMembers.get(ns)!;
+        if (out.length > 0 && m.length > 0 && m[0] < out[out.length - 1]) sorted = false;
+        for (const i of m) out.push(i);
+      }
+      return sorted ? out : out.sort((a, b) => a - b);
+    }
+    if (src !== 'any') return this.index.get(`${src}:${suffix}`) ?? [];
+    const k8s = this.index.get(`k8s:${suffix}`);
+    const reserved = this.index.get(`reserved:${suffix}`);
+    if (!reserved) return k8s ?? [];
+    if (!k8s) return reserved;
+    return [...new Set([...k8s, ...reserved])].sort((a, b) => a - b);
+  }
+
+  private noteUncertain(what: string): string {
+    if (!this.uncertainSeen.has(what)) {
+      this.uncertainSeen.add(what);
+      this.uncertain.push(what);
+    }
+    return what;
+  }
+
   private compileSpec(ps: ParsedSpec): void {
     const spec = ps.spec;
-    let subjects: IdSet;
+    const name = ps.where ? `${ps.object} ${ps.where}` : ps.object;
+    let subjects: Intervals;
     if (spec.endpointSelector !== undefined && spec.endpointSelector !== null) {
-      const reqs = this.selectorRequirements(spec.endpointSelector, ps.name);
+      const reqs = this.selectorRequirements(spec.endpointSelector, name);
       if (reqs === undefined) return;
       if (!ps.clusterwide) reqs.push({ src: 'k8s', key: POD_NAMESPACE, op: 'In', values: [ps.namespace!] });
       subjects = this.match(reqs, true);
-    } else if (spec.nodeSelector !== undefined) {
-      return; // host policy: applies to nodes, not to pods
+    } else if (spec.nodeSelector !== undefined && spec.nodeSelector !== null) {
+      // Host policy: selects nodes. Node labels are not modelled: `{}` is every
+      // node; a selector with labels may or may not select a node.
+      if (isEmptySelector(spec.nodeSelector)) {
+        subjects = this.nodes;
+      } else {
+        if (this.nodes.length === 0) return;
+        this.noteUncertain(`${name}: nodeSelector ${JSON.stringify(spec.nodeSelector)} (node labels are not modelled)`);
+        // upper: the policy selects no node (nothing enforced); lower: every node
+        if (this.bound === 'upper') return;
+        subjects = this.nodes;
+      }
     } else {
-      this.model.warn(`${ps.name} has neither endpointSelector nor nodeSelector; ignored`);
+      this.model.warn(`${name} has neither endpointSelector nor nodeSelector; ignored`);
       return;
     }
-    if (subjects.size === 0) return;
+    if (subjects.length === 0) return;
+    const subjectList = iv.toList(subjects);
 
     for (const direction of ['ingress', 'egress'] as const) {
       const allowRules = spec[direction];
-      const denyRules = spec[direction === 'ingress' ? 'ingressDeny' : 'egressDeny'];
+      const denyKey = direction === 'ingress' ? 'ingressDeny' : 'egressDeny';
+      const denyRules = spec[denyKey];
       const hasRules = nonEmptyArray(allowRules) || nonEmptyArray(denyRules);
       const explicit = spec.enableDefaultDeny?.[direction];
       const enforce = typeof explicit === 'boolean' ? explicit : hasRules;
       if (enforce) {
         const bits = direction === 'ingress' ? this.ingressEnforced : this.egressEnforced;
         const by = direction === 'ingress' ? this.ingressEnforcedBy : this.egressEnforcedBy;
-        for (const i of subjects.ids) {
-          if (!hasBit(bits, i)) {
-            setBit(bits, i);
-            by[i] = ps.name;
+        for (const i of subjectList) {
+          if (!bits[i]) {
+            bits[i] = 1;
+            by[i] = name;
           }
         }
       }
-      for (const [list, deny] of [[allowRules, false], [denyRules, true]] as const) {
+      for (const [list, deny, key] of [[allowRules, false, direction], [denyRules, true, denyKey]] as const) {
         if (!nonEmptyArray(list)) continue;
-        list.forEach((rule: any) => {
+        list.forEach((rule: any, index: number) => {
           if (rule === null || typeof rule !== 'object') return;
-          const peers = this.rulePeers(rule, direction, deny, ps);
-          if (peers.size === 0) return;
+          const ruleName = `${ps.where ? ps.where + ' ' : ''}${key}[${index}]`;
+          const full = `${ps.object} ${ruleName}`;
+          const why: string[] = [];
+          const peers = this.rulePeers(rule, direction, deny, full, why, ps);
+          if (peers.length === 0) return;
+          const ports = this.portMatcher(rule, why);
+          const certain = this.bound === 'upper' ? !deny : deny; // whether "maybe" counts as a match
           const compiled: CompiledRule = {
-            policy: ps.name,
+            policy: ps.object,
+            rule: ruleName,
             direction,
             deny,
             subjects,
             peers,
-            ports: this.portMatcher(rule, ps.name),
+            ports: (p) => {
+              const t = ports(p);
+              return t === 1 || (t === 2 && certain);
+            },
+            uncertain: why.length > 0 ? this.noteUncertain(`${full}: ${why.join('; ')}`) : undefined,
           };
           const ri = this.rules.length;
           this.rules.push(compiled);
           if (direction === 'egress') {
-            for (const s of subjects.ids) this.egressBySubject[s].push(ri);
+            for (const s of subjectList) this.egressBySubject[s].push(ri);
           } else {
-            for (const p of peers.ids) this.ingressByPeer[p].push(ri);
+            iv.forEach(peers, (p) => this.ingressByPeer[p].push(ri));
           }
         });
       }
     }
   }
 
-  private rulePeers(rule: any, direction: 'ingress' | 'egress', deny: boolean, ps: ParsedSpec): IdSet {
+  /**
+   * Peers of a rule at this evaluation's bound. Uncertain parts are named in
+   * `why`; they count as matching at the permissive end (allow rules at the
+   * upper bound, deny rules at the lower bound).
+   */
+  private rulePeers(rule: any, direction: 'ingress' | 'egress', deny: boolean, name: string, why: string[], ps: ParsedSpec): Intervals {
     const from = direction === 'ingress' ? 'from' : 'to';
+    const maybeCounts = this.bound === 'upper' ? !deny : deny;
     let hasL3 = false;
-    const bits = newBits(this.n);
+    const parts: Intervals[] = [];
+    const maybe = (set: Intervals, what: string) => {
+      why.push(what);
+      if (maybeCounts) parts.push(set);
+    };
     const selectors = rule[`${from}Endpoints`];
     if (nonEmptyArray(selectors)) {
       hasL3 = true;
       for (const sel of selectors) {
-        const reqs = this.selectorRequirements(sel, ps.name);
+        const reqs = this.selectorRequirements(sel, name);
         if (reqs === undefined) continue;
         this.narrow(reqs, ps);
-        this.match(reqs, false).orInto(bits);
+        parts.push(this.match(reqs, false));
       }
     }
     const entities = rule[`${from}Entities`];
@@ -517,10 +808,10 @@ export class Reachability {
       hasL3 = true;
       for (const ent of entities) {
         if (!ENTITY_NAMES.has(ent)) {
-          this.model.warn(`${ps.name}: unknown entity ${JSON.stringify(ent)} matches nothing`);
+          this.model.warn(`${name}: unknown entity ${JSON.stringify(ent)} matches nothing`);
           continue;
         }
-        for (const i of this.index.get(`entity:${ent}`) ?? []) setBit(bits, i);
+        parts.push(iv.fromSorted(this.index.get(`entity:${ent}`) ?? []));
       }
     }
     const cidrs: Array<{ cidr: unknown; except?: unknown[] }> = [];
@@ -532,77 +823,117 @@ export class Reachability {
       hasL3 = true;
       for (const c of rule[`${from}CIDRSet`]) {
         if (c?.cidr === undefined) {
-          this.model.warn(`${ps.name}: CIDR groups (cidrGroupRef/cidrGroupSelector) are not modelled; the entry matches nothing`);
+          maybe(this.nonPods(), `CIDR group ${JSON.stringify(c?.cidrGroupRef ?? c?.cidrGroupSelector ?? c)} (CIDR groups are not modelled)`);
           continue;
         }
         cidrs.push({ cidr: c.cidr, except: c.except });
       }
     }
     for (const c of cidrs) {
-      const range = parseCidr4(c.cidr);
-      if (!range) {
-        this.model.warn(`${ps.name}: CIDR ${JSON.stringify(c.cidr)} is not an IPv4 CIDR; it matches nothing in the model`);
+      const r = parseCidr4(c.cidr);
+      if (!r) {
+        maybe(this.nonPods(), `CIDR ${JSON.stringify(c.cidr)} (only IPv4 CIDRs are modelled)`);
         continue;
       }
       const excepts = (Array.isArray(c.except) ? c.except : []).map(parseCidr4).filter((x): x is [number, number] => !!x);
+      const ids: number[] = [];
       for (const id of this.identities) {
         if (id.isPod || id.ip === undefined) continue;
-        if (id.ip < range[0] || id.ip > range[1]) continue;
+        if (id.ip < r[0] || id.ip > r[1]) continue;
         if (excepts.some(([a, b]) => id.ip! >= a && id.ip! <= b)) continue;
-        setBit(bits, id.index);
+        ids.push(id.index);
       }
+      parts.push(iv.fromSorted(ids));
     }
-    if (!deny && direction === 'egress' && nonEmptyArray(rule.toFQDNs)) {
+    if (direction === 'egress' && nonEmptyArray(rule.toFQDNs)) {
       hasL3 = true;
-      this.model.warn(`${ps.name}: toFQDNs is approximated as "the world"`);
-      for (const i of this.index.get('entity:world') ?? []) setBit(bits, i);
+      const names = rule.toFQDNs.map((f: any) => f?.matchName ?? f?.matchPattern).filter((x: unknown) => x !== undefined);
+      maybe(iv.fromSorted(this.index.get('entity:world') ?? []), `toFQDNs ${JSON.stringify(names)} (which addresses a name resolves to is not known offline)`);
     }
     const nodes = rule[`${from}Nodes`];
     if (nonEmptyArray(nodes)) {
       hasL3 = true;
-      this.model.warn(`${ps.name}: ${from}Nodes selectors are not evaluated; every node matches`);
-      for (const ent of ['host', 'remote-node']) for (const i of this.index.get(`entity:${ent}`) ?? []) setBit(bits, i);
-    }
-    for (const unsupported of [`${from}Services`, `${from}Groups`]) {
-      if (nonEmptyArray(rule[unsupported])) {
-        hasL3 = true;
-        this.model.warn(`${ps.name}: ${unsupported} is not modelled; it matches nothing`);
+      for (const sel of nodes) {
+        if (isEmptySelector(sel)) parts.push(this.nodes);
+        else maybe(this.nodes, `${from}Nodes ${JSON.stringify(sel)} (node labels are not modelled)`);
       }
     }
-    if (nonEmptyArray(rule[`${from}Requires`])) {
-      this.model.warn(`${ps.name}: ${from}Requires is not modelled; ignored`);
+    if (nonEmptyArray(rule[`${from}Services`])) {
+      hasL3 = true;
+      maybe(this.all, `${from}Services ${JSON.stringify(rule[`${from}Services`]).slice(0, 200)} (Service backends are not modelled)`);
     }
+    if (nonEmptyArray(rule[`${from}Groups`])) {
+      hasL3 = true;
+      maybe(this.nonPods(), `${from}Groups (cloud provider groups are not modelled)`);
+    }
+    let result: Intervals;
     if (!hasL3) {
       // L4-only rule: every peer on the given ports. No ports either: nothing.
-      return nonEmptyArray(rule.toPorts) || nonEmptyArray(rule.icmps) ? this.all : IdSet.empty(this.n);
+      result = nonEmptyArray(rule.toPorts) || nonEmptyArray(rule.icmps) ? this.all : iv.EMPTY;
+    } else {
+      result = iv.unionMany(parts);
     }
-    return IdSet.fromBits(bits, this.n);
+    if (nonEmptyArray(rule[`${from}Requires`])) {
+      // A further requirement on the peers: at the permissive end ignored, at the restrictive end nothing matches.
+      why.push(`${from}Requires (not modelled)`);
+      if (!maybeCounts) result = iv.EMPTY;
+    }
+    return result;
   }
 
-  private portMatcher(rule: any, policy: string): PortMatcher {
-    if (!nonEmptyArray(rule.toPorts)) {
-      return nonEmptyArray(rule.icmps) ? () => false : () => true;
-    }
-    const entries: Array<{ from: number; to: number; proto: string }> = [];
-    for (const tp of rule.toPorts) {
+  private nonPods(): Intervals {
+    return iv.subtract(this.all, this.allPods);
+  }
+
+  private portMatcher(rule: any, why: string[]): PortMatcher {
+    const hasPorts = nonEmptyArray(rule.toPorts);
+    const hasIcmp = nonEmptyArray(rule.icmps);
+    if (!hasPorts && !hasIcmp) return () => 1;
+    const entries: Array<{ from: number; to: number; proto: string; tri: Tri }> = [];
+    for (const tp of hasPorts ? rule.toPorts : []) {
+      const l7 = l7Uncertainty(tp);
+      if (l7) why.push(l7);
+      const tri: Tri = l7 ? 2 : 1;
       const ports = nonEmptyArray(tp?.ports) ? tp.ports : [{}];
       for (const p of ports) {
-        const proto = String(p.protocol ?? 'ANY').toUpperCase();
-        const raw = p.port;
+        const proto = String(p?.protocol ?? 'ANY').toUpperCase();
+        const raw = p?.port;
         if (raw === undefined || raw === null || raw === '' || String(raw) === '0') {
-          entries.push({ from: 0, to: 65535, proto });
+          entries.push({ from: 0, to: 65535, proto, tri });
           continue;
         }
         const num = Number(raw);
         if (!Number.isInteger(num) || num < 0 || num > 65535) {
-          this.model.warn(`${policy}: named or invalid port ${JSON.stringify(raw)} is not modelled; it matches no probe`);
+          why.push(`named port ${JSON.stringify(raw)} (port names are not modelled)`);
+          entries.push({ from: 0, to: 65535, proto, tri: 2 });
           continue;
         }
-        const end = p.endPort !== undefined ? Number(p.endPort) : num;
-        entries.push({ from: num, to: Number.isInteger(end) && end >= num ? end : num, proto });
+        const end = p.endPort !== undefined && p.endPort !== null ? Number(p.endPort) : num;
+        entries.push({ from: num, to: Number.isInteger(end) && end >= num ? end : num, proto, tri });
       }
     }
-    return (probe: Probe) => entries.some((e) => (e.proto === 'ANY' || e.proto === probe.protocol) && probe.port >= e.from && probe.port <= e.to);
+    for (const ic of hasIcmp ? rule.icmps : []) {
+      for (const f of Array.isArray(ic?.fields) ? ic.fields : []) {
+        const t = typeof f?.type === 'number' ? f.type : ICMP_NAMES[String(f?.type)] ?? Number(f?.type);
+        if (!Number.isInteger(t)) {
+          why.push(`ICMP type ${JSON.stringify(f?.type)} (not modelled)`);
+          entries.push({ from: 0, to: 255, proto: 'ICMP', tri: 2 });
+        } else {
+          entries.push({ from: t, to: t, proto: 'ICMP', tri: 1 });
+        }
+      }
+    }
+    return (probe: Probe) => {
+      let best: Tri = 0;
+      for (const e of entries) {
+        const protoOk = e.proto === probe.protocol || (e.proto === 'ANY' && probe.protocol !== 'ICMP');
+        if (protoOk && probe.port >= e.from && probe.port <= e.to) {
+          if (e.tri === 1) return 1;
+          best = 2;
+        }
+      }
+      return best;
+    };
   }
 
   /** Requirements of a label selector, or undefined when it is malformed (matches nothing). */
@@ -637,52 +968,77 @@ export class Reachability {
     else reqs.push({ src: 'k8s', key: POD_NAMESPACE, op: 'In', values: [ps.namespace!] });
   }
 
-  private valueOf(id: Identity, r: Requirement): string | undefined {
-    return r.src === 'any' ? id.byKey.get(r.key) : id.labels.get(`${r.src}:${r.key}`);
-  }
-
   private test(id: Identity, r: Requirement): boolean {
-    const v = this.valueOf(id, r);
+    let v: string | undefined;
+    if (r.full === undefined) r.full = `${r.src === 'any' ? 'k8s' : r.src}:${r.key}`;
+    v = id.labels.get(r.full);
+    if (v === undefined && r.src === 'any') v = id.labels.get(`reserved:${r.key}`);
+    if (r.values.length > 8 && !r.set) r.set = new Set(r.values);
     switch (r.op) {
-      case 'In': return v !== undefined && r.values.includes(v);
-      case 'NotIn': return v === undefined || !r.values.includes(v);
+      case 'In': return v !== undefined && (r.set ? r.set.has(v) : r.values.includes(v));
+      case 'NotIn': return v === undefined || !(r.set ? r.set.has(v) : r.values.includes(v));
       case 'Exists': return v !== undefined;
       case 'DoesNotExist': return v === undefined;
     }
   }
 
   /** Identities matching all requirements (pods only when `podsOnly`). */
-  private match(reqs: Requirement[], podsOnly: boolean): IdSet {
-    // Candidates from the most selective positive requirement, via the index
-    // (a multi-value In is merged only when it is the most selective).
-    let candidates: ArrayLike<number> | undefined = podsOnly ? (this.index.get('pod') ?? []) : undefined;
-    let best: number[][] | undefined;
-    let bestSize = candidates ? candidates.length : Infinity;
+  private match(reqs: Requirement[], podsOnly: boolean): Intervals {
+    // Candidates from the most selective positive requirement, via the index.
+    // Single lists first (cheap), then multi-value In only when smaller still.
+    let best: number[] | undefined = podsOnly ? (this.index.get('pod') ?? []) : undefined;
     for (const r of reqs) {
-      let lists: number[][] | undefined;
-      if (r.op === 'Exists') lists = [this.index.get(`${r.src}:${r.key}`) ?? []];
-      else if (r.op === 'In') lists = r.values.map((v) => this.index.get(`${r.src}:${r.key}=${v}`) ?? []);
-      if (lists === undefined) continue;
-      const size = lists.reduce((acc, l) => acc + l.length, 0);
-      if (size < bestSize) {
-        best = lists;
-        bestSize = size;
-      }
+      let list: number[] | undefined;
+      if (r.op === 'Exists') list = this.lookup(r.src, r.key);
+      else if (r.op === 'In' && r.values.length === 1) list = this.lookup(r.src, r.key, r.values[0]);
+      if (list !== undefined && (best === undefined || list.length < best.length)) best = list;
     }
-    if (best !== undefined) {
-      candidates = best.length === 1 ? best[0] : [...new Set(best.flat())].sort((x, y) => x - y);
+    for (const r of reqs) {
+      if (r.op !== 'In' || r.values.length < 2) continue;
+      const lists = r.values.map((v) => this.lookup(r.src, r.key, v));
+      const total = lists.reduce((acc, l) => acc + l.length, 0);
+      if (best !== undefined && total >= best.length) continue;
+      best = [...new Set(lists.flat())].sort((x, y) => x - y);
     }
-    const base = candidates ?? this.all.ids;
+    const base: ArrayLike<number> = best ?? Array.from({ length: this.n }, (_, i) => i);
     const out: number[] = [];
     for (let k = 0; k < base.length; k++) {
       const i = base[k];
       const id = this.identities[i];
       if (podsOnly && !id.isPod) continue;
-      if (reqs.every((r) => this.test(id, r))) out.push(i);
+      let ok = true;
+      for (const r of reqs) {
+        if (!this.test(id, r)) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) out.push(i);
     }
-    if (podsOnly && out.length === this.allPods.size) return this.allPods;
-    return IdSet.fromSorted(out, this.n);
+    return iv.fromSorted(out);
   }
+}
+
+/** Why an L7 section makes a port rule uncertain, or undefined when it allows every request. */
+function l7Uncertainty(tp: any): string | undefined {
+  if (!isObject(tp)) return undefined;
+  const parts: string[] = [];
+  if (isObject(tp.rules)) {
+    for (const [k, v] of Object.entries(tp.rules)) {
+      if (!nonEmptyArray(v)) continue;
+      const wildcard = (k === 'dns' && v.every((r: any) => r?.matchPattern === '*')) || (k === 'http' && v.every((r: any) => isObject(r) && Object.keys(r).length === 0));
+      if (!wildcard) parts.push(k);
+    }
+  }
+  if (nonEmptyArray(tp.serverNames)) parts.push('serverNames');
+  if (tp.listener !== undefined) parts.push('listener');
+  if (tp.terminatingTLS !== undefined || tp.originatingTLS !== undefined) parts.push('TLS');
+  return parts.length > 0 ? `L7 rules (${parts.join(', ')}) filter requests on the port (not modelled)` : undefined;
+}
+
+/** Whether a pod label key comes from the pod's namespace (the same for every pod there). */
+function isNamespaceKey(k: string): boolean {
+  return k.startsWith(`k8s:${NS_LABELS}`) || k === `k8s:${POD_NAMESPACE}` || k === 'k8s:io.cilium.k8s.policy.cluster';
 }
 
 function entitiesOf(ep: ModelEndpoint): Set<string> {

@@ -27,6 +27,13 @@ export interface VerifyOptions {
    * @default 'cozy-system'
    */
   readonly systemNamespace?: string;
+
+  /**
+   * Also check that no tenant can open a path to or from another tenant
+   * with policies written in its own namespace.
+   * @default true
+   */
+  readonly tenantAuthored?: boolean;
 }
 
 /** A representative endpoint of the matrix. */
@@ -44,6 +51,8 @@ export interface VerifyEndpoint {
   readonly namespace?: string;
   /** Pod labels. @default - not a pod */
   readonly labels?: { [key: string]: string };
+  /** Non-pod endpoint: the Cilium entity. @default - a pod */
+  readonly entity?: string;
   /** Probes (`PROTOCOL/port`) used when this endpoint is the destination. */
   readonly probes: string[];
 }
@@ -86,6 +95,22 @@ export interface VerifySummary {
   readonly differencesListed: number;
   /** Whether `matrix` is included. */
   readonly matrixIncluded: boolean;
+  /** Checked cells whose verdict depends on rules the model cannot judge. */
+  readonly undetermined: number;
+  /** Cells between two tenants that the widest tenant-authored policies open (0 when isolation holds). */
+  readonly openedByTenantPolicies: number;
+}
+
+/** The check that tenant-authored policies cannot breach isolation. */
+export interface TenantAuthoredCheck {
+  /** Whether it was run. */
+  readonly checked: boolean;
+  /** True when no cell between two different tenants changes. */
+  readonly ok: boolean;
+  /** What was added: the widest policy each tenant can write in its own namespace. */
+  readonly policy: string;
+  /** Cells between two tenants that it opens (at most `maxDifferences`). */
+  readonly opened: VerifyDifference[];
 }
 
 /** Result of `verifyTenantIsolation`. */
@@ -109,6 +134,17 @@ export interface VerifyReport {
   readonly matrix?: string[];
   /** Differences, ordered by source, destination, probe. */
   readonly differences: VerifyDifference[];
+  /**
+   * Cells the model cannot decide (rules it cannot judge: FQDN, CIDR
+   * groups, services, L7, node labels), ordered like `differences`;
+   * `actual` is the verdict at the permissive end, `explanation` names the
+   * rules.
+   */
+  readonly undetermined: VerifyDifference[];
+  /** The rules the model cannot judge, each with what it cannot judge. */
+  readonly uncertainRules: string[];
+  /** Whether policies a tenant writes in its own namespace can open another tenant. */
+  readonly tenantAuthored: TenantAuthoredCheck;
   /** Things the model approximates or ignores. */
   readonly warnings: string[];
 }

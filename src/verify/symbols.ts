@@ -4,6 +4,7 @@ export const CELL = {
   denied: '·',
   partial: '◐',
   difference: '!',
+  undetermined: '?',
   notApplicable: ' ',
 };
 
@@ -12,5 +13,6 @@ export const LEGEND: Record<string, string> = {
   [CELL.denied]: 'denied',
   [CELL.partial]: 'allowed on some probed ports only (e.g. DNS: port 53 only)',
   [CELL.difference]: 'differs from the intended reachability',
+  [CELL.undetermined]: 'cannot be decided offline (rules the model cannot judge; see Undetermined)',
   [CELL.notApplicable]: 'not applicable',
 };

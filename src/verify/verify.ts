@@ -1,25 +1,29 @@
-/* eslint-disable no-bitwise */
 /**
  * Offline proof of tenant isolation: the reachability the policies actually
  * give (computed with the Cilium model) against the reachability facts §9
- * intends for the tenant tree.
+ * intends for the tenant tree, its exposures and the platform's entities.
+ *
+ * Endpoints are laid out tenant-major in depth-first pre-order, so a
+ * tenant's subtree is one interval and every row is a handful of intervals:
+ * 10,000 tenants verify in seconds although the matrix has billions of cells.
  */
-import { forEachBit, hasBit, newBits, popcount, setBit, setRange, words } from './bitset';
-import { CiliumPolicyModel, ModelEndpoint, Probe, Reachability } from './model';
-import { VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
+import * as iv from './intervals';
+import { Intervals } from './intervals';
+import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, Probe, Reachability, RowParts } from './model';
+import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
 import { renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
-import { KUBE_SYSTEM, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
+import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
 
 const DEFAULT_SYSTEM_NAMESPACE = 'cozy-system';
-const DEFAULT_MAX_MATRIX_CELLS = 1_000_000;
+const DEFAULT_MAX_MATRIX_CELLS = 4_000_000;
 const DEFAULT_MAX_DIFFERENCES = 10_000;
-/** Label of the ordinary representative pods (any label that no policy names). */
-const WORKLOAD_LABEL = 'cozynet.io/probe';
+/** Label that makes every representative pod's label set unique (no policy names it). */
+const PROBE_LABEL = 'cozynet.io/probe';
 
-/** Probes, by index. */
-export const PROBES: Probe[] = [
+/** The fixed probes, by index; exposures and platform services add theirs after. */
+const BASE_PROBES: Probe[] = [
   { protocol: 'TCP', port: 8080 },
   { protocol: 'UDP', port: 8080 },
   { protocol: 'SCTP', port: 8080 },
@@ -27,112 +31,325 @@ export const PROBES: Probe[] = [
   { protocol: 'TCP', port: 53 },
   { protocol: 'TCP', port: 443 },
   { protocol: 'TCP', port: 6443 },
+  { protocol: 'TCP', port: 10250 },
+  { protocol: 'ICMP', port: 8 },
 ];
 const P_POD = [0, 1, 2];
 const P_DNS = [3, 4, 0];
 const P_PLAIN = [0];
 const P_WORLD = [5];
 const P_APISERVER = [6];
+const P_NODE = [7];
+const P_ICMP = 8;
 const DNS_PROBES = new Set([3, 4]);
 
 export function probeName(p: Probe): string {
-  return `${p.protocol}/${p.port}`;
+  return p.protocol === 'ICMP' ? `ICMP/type-${p.port}` : `${p.protocol}/${p.port}`;
 }
 
-type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'dns' | 'kube-system-pod' | 'system-pod' | 'world' | 'kube-apiserver';
+type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'tenant-exposure' | 'tenant-peer' | 'tenant-selected'
+| 'dns' | 'kube-system-pod' | 'system-pod' | 'platform-service' | 'entity';
 
-interface Rep {
+export interface Rep {
   readonly id: string;
   readonly role: Role;
   readonly tenant?: ResolvedTenant;
+  /** Service kind (`cozystack.io/service` value), if the rep carries one. */
   readonly kind?: string;
   readonly namespace?: string;
   readonly labels?: Record<string, string>;
-  readonly entity?: 'world' | 'kube-apiserver';
+  readonly entity?: EntityName;
   readonly probes: number[];
+  /** Platform service index, for `platform-service`. */
+  readonly service?: number;
+}
+
+function portProbes(probes: Probe[], index: Map<string, number>, ports: ResolvedPort[] | undefined, icmp: boolean): number[] {
+  const out: number[] = [];
+  const add = (p: Probe) => {
+    const key = probeName(p);
+    let i = index.get(key);
+    if (i === undefined) {
+      i = probes.length;
+      probes.push(p);
+      index.set(key, i);
+    }
+    if (!out.includes(i)) out.push(i);
+  };
+  for (const p of ports ?? []) {
+    add({ protocol: p.protocol as Probe['protocol'], port: p.port });
+    if (p.endPort > p.port) add({ protocol: p.protocol as Probe['protocol'], port: p.endPort });
+  }
+  if (icmp) add(BASE_PROBES[P_ICMP]);
+  return out;
+}
+
+function portMatches(ports: ResolvedPort[] | undefined, icmp: boolean, p: Probe): boolean {
+  if (ports === undefined) return true;
+  if (p.protocol === 'ICMP') return icmp && p.port === 8;
+  return ports.some((x) => x.protocol === p.protocol && p.port >= x.port && p.port <= x.endPort);
+}
+
+function hasLabels(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector)) if (labels?.[k] !== v) return false;
+  return true;
 }
 
 /** The representative endpoints and how they are laid out. */
 export class Layout {
   public readonly reps: Rep[] = [];
-  /** Endpoints per tenant: ordinary pod, one per service kind, apiserver client. */
-  public readonly perTenant: number;
+  public readonly probes: Probe[] = [...BASE_PROBES];
+  /** Per tenant index: first rep and one past its last rep. */
+  public readonly first: Int32Array;
+  public readonly end: Int32Array;
   public readonly tenantEnd: number;
   public readonly dns: number;
   public readonly kubeSystemPod: number;
   public readonly systemPod: number;
   public readonly world: number;
   public readonly apiServer: number;
-  public readonly kindIndex = new Map<string, number>();
+  public readonly host: number;
+  public readonly remoteNode: number;
+  public readonly ingress: number;
+  public readonly platformServices: number[] = [];
+  /** Per exposure (index in cfg.exposures): reps it serves. */
+  public readonly served: number[][] = [];
+  /** Per tenant index: reps of its namespace that its shared service kinds cover. */
+  public readonly shared: number[][] = [];
+  /** Per tenant index: reps of the world-facing kinds. */
+  public readonly worldFacing: number[][] = [];
+  /** Per tenant index: exposures naming it as a peer (directly or as a subtree). */
+  public readonly peerOf: Array<Array<{ e: ResolvedExposure; p: ResolvedPeer }>> = [];
+  private readonly probeIndex = new Map<string, number>();
 
-  constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string) {
-    cfg.serviceKinds.forEach((k, i) => this.kindIndex.set(k, i));
-    this.perTenant = cfg.serviceKinds.length + 2;
+  constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string,
+    selected: Map<string, Array<Record<string, string>>> = new Map()) {
+    this.probes.forEach((p, i) => this.probeIndex.set(probeName(p), i));
+    const n = cfg.tenants.length;
+    this.first = new Int32Array(n);
+    this.end = new Int32Array(n);
+    const exposuresOf: ResolvedExposure[][] = cfg.tenants.map(() => []);
+    const peersIn: Array<Array<{ e: ResolvedExposure; p: ResolvedPeer }>> = cfg.tenants.map(() => []);
+    for (const e of cfg.exposures) {
+      exposuresOf[e.tenant.index].push(e);
+      for (const p of e.from) if (p.tenant) peersIn[p.tenant.index].push({ e, p });
+    }
+    for (let i = 0; i < n; i++) this.peerOf.push([]);
+    for (const e of cfg.exposures) for (const p of e.from) if (p.tenant) this.peerOf[p.tenant.index].push({ e, p });
     for (const t of cfg.tenants) {
       const ns = t.namespace;
-      this.reps.push({ id: `${ns}/pod`, role: 'tenant-pod', tenant: t, namespace: ns, labels: { [WORKLOAD_LABEL]: 'workload' }, probes: P_POD });
-      for (const k of cfg.serviceKinds) {
-        this.reps.push({ id: `${ns}/svc:${k}`, role: 'tenant-service', tenant: t, kind: k, namespace: ns, labels: { [cfg.serviceLabel]: k }, probes: P_POD });
+      this.first[t.index] = this.reps.length;
+      const pod = (id: string, role: Role, labels: Record<string, string>, probes: number[], kind?: string) =>
+        this.reps.push({ id: `${ns}/${id}`, role, tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(id) }, probes, kind });
+      pod('pod', 'tenant-pod', {}, P_POD);
+      for (const k of cfg.serviceKinds) pod(`svc:${k}`, 'tenant-service', { [cfg.serviceLabel]: k }, P_POD, k);
+      pod('api-client', 'tenant-apiserver-client', { [cfg.apiServerAccessLabel]: 'true' }, P_POD);
+      for (const e of exposuresOf[t.index]) {
+        const extra = portProbes(this.probes, this.probeIndex, e.ports, e.ports === undefined || e.allowIcmp);
+        const probes = [...P_POD, ...extra.filter((x) => !P_POD.includes(x))];
+        if (e.ports !== undefined && !e.allowIcmp) probes.push(P_ICMP); // shows that ICMP stays closed
+        pod(`expose:${e.name}`, 'tenant-exposure', { ...e.selector }, probes, e.selector[cfg.serviceLabel]);
       }
-      this.reps.push({
-        id: `${ns}/api-client`,
-        role: 'tenant-apiserver-client',
-        tenant: t,
-        namespace: ns,
-        labels: { [cfg.apiServerAccessLabel]: 'true' },
-        probes: P_POD,
-      });
+      const known = new Set(this.reps.slice(this.first[t.index]).map((r) => labelKey(r.labels)));
+      for (const labels of selected.get(ns) ?? []) {
+        if (known.has(labelKey(labels))) continue;
+        known.add(labelKey(labels));
+        const id = `pods:${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
+        pod(id, 'tenant-selected', { ...labels }, P_POD, labels[cfg.serviceLabel]);
+      }
+      for (const { e, p } of peersIn[t.index]) {
+        if (Object.keys(p.selector).length === 0) continue;
+        const id = `from:${e.tenant.namespace}/${e.name}`;
+        if (this.reps.some((r, i) => i >= this.first[t.index] && r.id === `${ns}/${id}`)) continue;
+        pod(id, 'tenant-peer', { ...p.selector }, P_POD, p.selector[cfg.serviceLabel]);
+      }
+      this.end[t.index] = this.reps.length;
     }
     this.tenantEnd = this.reps.length;
-    this.dns = this.push({ id: `${cfg.dnsNamespace}/kube-dns`, role: 'dns', namespace: cfg.dnsNamespace, labels: { ...cfg.dnsPodLabels }, probes: P_DNS });
-    this.kubeSystemPod = this.push({
-      id: `${KUBE_SYSTEM}/pod`, role: 'kube-system-pod', namespace: KUBE_SYSTEM, labels: { [WORKLOAD_LABEL]: 'workload' }, probes: P_PLAIN,
+    for (const t of cfg.tenants) {
+      const shared: number[] = [];
+      const facing: number[] = [];
+      for (let r = this.first[t.index]; r < this.end[t.index]; r++) {
+        const kind = this.reps[r].labels?.[cfg.serviceLabel];
+        if (kind !== undefined && t.sharedServices.includes(kind)) shared.push(r);
+        if (kind !== undefined && cfg.worldIngressServices.includes(kind)) facing.push(r);
+      }
+      this.shared.push(shared);
+      this.worldFacing.push(facing);
+    }
+    for (const e of cfg.exposures) {
+      const served: number[] = [];
+      for (let r = this.first[e.tenant.index]; r < this.end[e.tenant.index]; r++) if (hasLabels(this.reps[r].labels, e.selector)) served.push(r);
+      this.served.push(served);
+    }
+    const push = (rep: Rep) => {
+      this.reps.push(rep);
+      return this.reps.length - 1;
+    };
+    this.dns = push({ id: `${cfg.dnsNamespace}/kube-dns`, role: 'dns', namespace: cfg.dnsNamespace, labels: { ...cfg.dnsPodLabels }, probes: P_DNS });
+    this.kubeSystemPod = push({ id: `${KUBE_SYSTEM}/pod`, role: 'kube-system-pod', namespace: KUBE_SYSTEM, labels: { [PROBE_LABEL]: 'workload' }, probes: P_PLAIN });
+    this.systemPod = push({ id: `${systemNamespace}/pod`, role: 'system-pod', namespace: systemNamespace, labels: { [PROBE_LABEL]: 'workload' }, probes: P_PLAIN });
+    cfg.platformServices.forEach((svc, i) => {
+      const ns = svc.namespace ?? `platform-${svc.name}`;
+      const probes = svc.ports === undefined ? P_PLAIN : portProbes(this.probes, this.probeIndex, svc.ports, false);
+      this.platformServices.push(push({
+        id: `${ns}/svc:${svc.name}`,
+        role: 'platform-service',
+        namespace: ns,
+        labels: { ...svc.selector, [PROBE_LABEL]: probeValue(`svc-${svc.name}`) },
+        probes: probes.includes(0) ? probes : [...probes, 0],
+        service: i,
+      }));
     });
-    this.systemPod = this.push({
-      id: `${systemNamespace}/pod`, role: 'system-pod', namespace: systemNamespace, labels: { [WORKLOAD_LABEL]: 'workload' }, probes: P_PLAIN,
-    });
-    this.world = this.push({ id: 'world', role: 'world', entity: 'world', probes: P_WORLD });
-    this.apiServer = this.push({ id: 'kube-apiserver', role: 'kube-apiserver', entity: 'kube-apiserver', probes: P_APISERVER });
+    this.world = push({ id: 'world', role: 'entity', entity: 'world', probes: P_WORLD });
+    this.apiServer = push({ id: 'kube-apiserver', role: 'entity', entity: 'kube-apiserver', probes: P_APISERVER });
+    this.host = push({ id: 'host', role: 'entity', entity: 'host', probes: P_NODE });
+    this.remoteNode = push({ id: 'remote-node', role: 'entity', entity: 'remote-node', probes: P_NODE });
+    this.ingress = push({ id: 'ingress', role: 'entity', entity: 'ingress', probes: [] });
   }
 
   public get size(): number {
     return this.reps.length;
   }
 
-  public first(t: ResolvedTenant): number {
-    return t.index * this.perTenant;
+  /** Namespace labels of the namespaces the layout invents (kube-system, DNS, system, platform services). */
+  public extraNamespaces(): Record<string, Record<string, string>> {
+    const out: Record<string, Record<string, string>> = {
+      [KUBE_SYSTEM]: {},
+      [this.cfg.dnsNamespace]: {},
+      [this.systemNamespace]: { [this.cfg.systemNamespaceLabel]: 'true' },
+    };
+    this.cfg.platformServices.forEach((svc) => {
+      if (svc.namespace === undefined) out[`platform-${svc.name}`] = { ...svc.namespaceSelector };
+    });
+    return out;
   }
 
-  public service(t: ResolvedTenant, kind: string): number {
-    return this.first(t) + 1 + this.kindIndex.get(kind)!;
+  public endpoints(): ModelEndpoint[] {
+    return this.reps.map((r) => (r.entity ? { id: r.id, entity: r.entity } : { id: r.id, namespace: r.namespace, labels: r.labels }));
   }
 
-  /** Whether `i` is a source row (pods and the world; not the kube-apiserver). */
-  public isSource(i: number): boolean {
-    return i !== this.apiServer;
+  /** Reps of the subtree of `t`. */
+  public subtree(t: ResolvedTenant): Intervals {
+    return iv.range(this.first[t.index], this.end[t.subtreeEnd - 1]);
   }
 
-  private push(rep: Rep): number {
-    this.reps.push(rep);
-    return this.reps.length - 1;
+  public isTenant(i: number): boolean {
+    return i < this.tenantEnd;
   }
+}
+
+/** Sorted `k=v` list of labels without the probe label. */
+function labelKey(labels: Record<string, string> | undefined): string {
+  return Object.entries(labels ?? {}).filter(([k]) => k !== PROBE_LABEL).map(([k, v]) => `${k}=${v}`).sort().join(',');
+}
+
+const POD_NS_KEY = 'io.kubernetes.pod.namespace';
+
+/** A Cilium selector's plain pod labels and the namespace it names (undefined when it uses other sources or expressions only). */
+function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: string } | undefined {
+  if (sel === null || typeof sel !== 'object' || typeof sel.matchLabels !== 'object' || sel.matchLabels === null) return undefined;
+  const labels: Record<string, string> = {};
+  let namespace: string | undefined;
+  for (const [k, v] of Object.entries(sel.matchLabels)) {
+    const m = /^(?:(k8s|any):)?(.*)$/.exec(k)!;
+    if (k.includes(':') && !m[1]) return undefined;
+    const key = m[2];
+    if (key === POD_NS_KEY) namespace = String(v);
+    else if (key.startsWith('io.cilium.k8s.')) continue;
+    else labels[key] = String(v ?? '');
+  }
+  return { labels, namespace };
+}
+
+/**
+ * Pod label sets that policies among `objects` select in tenant namespaces
+ * (endpoint selectors, NetworkPolicy pod selectors, peers naming a tenant
+ * namespace), so that the matrix has a representative pod for each: a
+ * policy that opens only `app: api` pods must show in the matrix.
+ * @internal
+ */
+export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>): Map<string, Array<Record<string, string>>> {
+  const out = new Map<string, Map<string, Record<string, string>>>();
+  const add = (ns: string | undefined, labels: Record<string, string>) => {
+    if (ns === undefined || !tenantNamespaces.has(ns) || Object.keys(labels).length === 0) return;
+    const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    let m = out.get(ns);
+    if (!m) out.set(ns, (m = new Map()));
+    m.set(labelKey(sorted), sorted);
+  };
+  const peers = (rules: unknown, ownNs: string | undefined) => {
+    for (const r of Array.isArray(rules) ? rules : []) {
+      for (const key of ['fromEndpoints', 'toEndpoints']) {
+        for (const sel of Array.isArray(r?.[key]) ? r[key] : []) {
+          const x = podLabelsOf(sel);
+          if (x) add(x.namespace ?? ownNs, x.labels);
+        }
+      }
+    }
+  };
+  for (const o of objects) {
+    if (o === null || typeof o !== 'object') continue;
+    if (o.kind === 'NetworkPolicy') {
+      const ns = o.metadata?.namespace;
+      const x = podLabelsOf(o.spec?.podSelector);
+      if (x) add(ns, x.labels);
+      continue;
+    }
+    if (o.kind !== 'CiliumNetworkPolicy' && o.kind !== 'CiliumClusterwideNetworkPolicy') continue;
+    const ownNs = o.kind === 'CiliumNetworkPolicy' ? o.metadata?.namespace : undefined;
+    for (const spec of [o.spec, ...(Array.isArray(o.specs) ? o.specs : [])]) {
+      if (spec === null || typeof spec !== 'object') continue;
+      const x = podLabelsOf(spec.endpointSelector);
+      if (x) add(x.namespace ?? ownNs, x.labels);
+      for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) peers(spec[dir], ownNs);
+    }
+  }
+  const result = new Map<string, Array<Record<string, string>>>();
+  for (const [ns, m] of out) result.set(ns, [...m.values()]);
+  return result;
+}
+
+function probeValue(id: string): string {
+  const v = id.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return (v.length > 63 ? v.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '') : v) || 'x';
 }
 
 function isAncestorOrSelf(a: ResolvedTenant, d: ResolvedTenant): boolean {
   return a.index <= d.index && d.index < a.subtreeEnd;
 }
 
+function peerMatches(layout: Layout, p: ResolvedPeer, src: Rep): boolean {
+  if (!p.tenant) return src.entity === 'world';
+  if (!src.tenant) return false;
+  if (!(p.subtree ? isAncestorOrSelf(p.tenant, src.tenant) : p.tenant === src.tenant)) return false;
+  void layout;
+  return hasLabels(src.labels, p.selector);
+}
+
 /**
- * The intended verdict for one cell (slow path; the matrix uses the bit-set
- * version in `intendedRow`). Undefined when the cell is not checked (it
- * involves no tenant pod, or it is world -> world/kube-apiserver).
+ * The intended verdict for one cell (slow path; the matrix uses the
+ * interval version in `intendedItems`). Undefined when the cell is not
+ * checked (it involves no tenant endpoint, or the destination is not probed
+ * on `p`).
  */
 export function intendedCell(layout: Layout, s: number, d: number, p: number): { allowed: boolean; reason: string } | undefined {
   const cfg = layout.cfg;
   const src = layout.reps[s];
   const dst = layout.reps[d];
   if (!dst.probes.includes(p)) return undefined;
-  const probe = probeName(PROBES[p]);
+  if (!src.tenant && !dst.tenant) return undefined;
+  const probe = layout.probes[p];
+  const pname = probeName(probe);
+  if (dst.tenant) {
+    for (const e of cfg.exposures) {
+      if (!layout.served[e.index].includes(d)) continue;
+      if (!portMatches(e.ports, e.allowIcmp, probe)) continue;
+      for (const peer of e.from) {
+        if (peerMatches(layout, peer, src)) return { allowed: true, reason: `exposure ${e.name} of ${e.tenant.namespace} admits ${peerText(peer)} on ${pname}` };
+      }
+    }
+  }
   if (src.tenant) {
     const x = src.tenant;
     if (dst.tenant) {
@@ -140,46 +357,63 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
       if (x === y) return { allowed: true, reason: `same tenant (${x.namespace})` };
       if (isAncestorOrSelf(x, y)) return { allowed: true, reason: `${x.namespace} is an ancestor of ${y.namespace}` };
       if (isAncestorOrSelf(y, x)) {
-        if (dst.role === 'tenant-service' && y.sharedServices.includes(dst.kind!)) {
-          return { allowed: true, reason: `${y.namespace} shares its ${dst.kind} service with its subtree, which contains ${x.namespace}` };
+        if (layout.shared[y.index].includes(d)) {
+          return { allowed: true, reason: `${y.namespace} shares its ${dst.labels![cfg.serviceLabel]} service with its subtree, which contains ${x.namespace}` };
         }
         return { allowed: false, reason: `${x.namespace} is a descendant of ${y.namespace}, which does not share this endpoint` };
       }
       return { allowed: false, reason: `${x.namespace} and ${y.namespace} are unrelated tenants (neither is an ancestor of the other)` };
     }
-    switch (dst.role) {
-      case 'dns':
-        return DNS_PROBES.has(p)
-          ? { allowed: true, reason: 'every tenant pod may reach cluster DNS on port 53' }
-          : { allowed: false, reason: `tenants reach cluster DNS on port 53 only, not ${probe}` };
-      case 'kube-system-pod':
-      case 'system-pod':
-        return { allowed: false, reason: 'tenant pods reach no system pod except cluster DNS' };
-      case 'world':
-        return x.allowWorldEgress
-          ? { allowed: true, reason: `${x.namespace} allows egress to the world` }
-          : { allowed: false, reason: `${x.namespace} does not allow egress to the world` };
-      case 'kube-apiserver':
-        if (src.role !== 'tenant-apiserver-client') {
-          return { allowed: false, reason: `only pods labelled ${cfg.apiServerAccessLabel}="true" may reach the kube-apiserver` };
-        }
-        return x.allowApiServer
-          ? { allowed: true, reason: `opted-in pod of ${x.namespace}, which allows the kube-apiserver` }
-          : { allowed: false, reason: `${x.namespace} does not allow the kube-apiserver` };
-      default:
-        return undefined;
+    if (d === layout.dns) {
+      return DNS_PROBES.has(p)
+        ? { allowed: true, reason: 'every tenant pod may reach cluster DNS on port 53' }
+        : { allowed: false, reason: `tenants reach cluster DNS on port 53 only, not ${pname}` };
     }
-  }
-  if (!dst.tenant) return undefined;
-  const y = dst.tenant;
-  switch (src.role) {
-    case 'world':
-      if (y.allowWorldIngress) return { allowed: true, reason: `${y.namespace} accepts connections from the world` };
-      if (dst.role === 'tenant-service' && cfg.worldIngressServices.includes(dst.kind!)) {
-        return { allowed: true, reason: `${dst.kind} pods accept connections from the world` };
+    if (dst.role === 'platform-service') {
+      const svc = cfg.platformServices[dst.service!];
+      return portMatches(svc.ports, false, probe)
+        ? { allowed: true, reason: `every tenant pod may reach the platform service ${svc.name}` }
+        : { allowed: false, reason: `tenants reach the platform service ${svc.name} on its listed ports only` };
+    }
+    if (d === layout.world) {
+      return x.allowWorldEgress
+        ? { allowed: true, reason: `${x.namespace} allows egress to the world` }
+        : { allowed: false, reason: `${x.namespace} does not allow egress to the world` };
+    }
+    if (d === layout.apiServer) {
+      if (src.labels?.[cfg.apiServerAccessLabel] !== 'true') {
+        return { allowed: false, reason: `only pods labelled ${cfg.apiServerAccessLabel}="true" may reach the kube-apiserver` };
       }
-      return { allowed: false, reason: `${y.namespace} does not accept connections from the world` };
-    case 'system-pod':
+      return x.allowApiServer
+        ? { allowed: true, reason: `opted-in pod of ${x.namespace}, which allows the kube-apiserver` }
+        : { allowed: false, reason: `${x.namespace} does not allow the kube-apiserver` };
+    }
+    if (d === layout.host || d === layout.remoteNode) return { allowed: false, reason: 'tenant pods do not connect to nodes' };
+    return { allowed: false, reason: 'tenant pods reach no system pod except cluster DNS and the listed platform services' };
+  }
+  const y = dst.tenant!;
+  switch (s) {
+    case layout.world:
+      if (y.allowWorldIngress) return { allowed: true, reason: `${y.namespace} accepts connections from the world` };
+      if (layout.worldFacing[y.index].includes(d)) return { allowed: true, reason: `${dst.labels![cfg.serviceLabel]} pods accept connections from the world` };
+      return { allowed: false, reason: `${y.namespace} does not accept connections from the world here` };
+    case layout.apiServer:
+      return y.allowFromApiServer
+        ? { allowed: true, reason: `${y.namespace} accepts the kube-apiserver (webhooks, aggregated APIs)` }
+        : { allowed: false, reason: `${y.namespace} does not accept the kube-apiserver` };
+    case layout.host:
+      return cfg.allowFromHost
+        ? { allowed: true, reason: 'tenant pods accept the local node (kubelet probes)' }
+        : { allowed: false, reason: 'tenant pods do not accept the local node (allowFromHost is off)' };
+    case layout.remoteNode:
+      if (y.allowFromRemoteNode) return { allowed: true, reason: `${y.namespace} accepts other nodes` };
+      if (layout.worldFacing[y.index].includes(d)) return { allowed: true, reason: 'world-facing pods accept load-balancer traffic forwarded by other nodes' };
+      return { allowed: false, reason: `${y.namespace} does not accept other nodes here` };
+    case layout.ingress:
+      return cfg.allowFromIngress
+        ? { allowed: true, reason: "tenant pods accept Cilium's Envoy (Gateway API / Ingress backends)" }
+        : { allowed: false, reason: 'Gateway API and Ingress are off' };
+    case layout.systemPod:
       return { allowed: true, reason: 'system namespaces may reach every tenant' };
     default:
       return src.namespace === KUBE_SYSTEM
@@ -188,36 +422,114 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
   }
 }
 
-/** Bit-set version of `intendedCell` for one source and probe (unchecked cells are 0). */
-function intendedRow(layout: Layout, s: number, p: number, out: Uint32Array, tenantMask: Uint32Array): void {
-  out.fill(0);
-  const cfg = layout.cfg;
-  const src = layout.reps[s];
-  const podProbe = P_POD.includes(p);
-  if (src.tenant) {
-    const x = src.tenant;
-    if (podProbe) {
-      setRange(out, layout.first(x), x.subtreeEnd * layout.perTenant);
-      for (let a = x.parent; a; a = a.parent) for (const k of a.sharedServices) setBit(out, layout.service(a, k));
-    }
-    if (DNS_PROBES.has(p)) setBit(out, layout.dns);
-    if (p === P_WORLD[0] && x.allowWorldEgress) setBit(out, layout.world);
-    if (p === P_APISERVER[0] && src.role === 'tenant-apiserver-client' && x.allowApiServer) setBit(out, layout.apiServer);
-    return;
-  }
-  if (!podProbe) return;
-  if (src.role === 'world') {
-    for (const t of cfg.tenants) {
-      if (t.allowWorldIngress) setRange(out, layout.first(t), layout.first(t) + layout.perTenant);
-      else for (const k of cfg.worldIngressServices) setBit(out, layout.service(t, k));
-    }
-  } else if (src.role === 'system-pod' || src.namespace === KUBE_SYSTEM) {
-    out.set(tenantMask);
-  }
+function peerText(p: ResolvedPeer): string {
+  if (!p.tenant) return 'the world';
+  return `${p.tenant.namespace}${p.subtree ? ' and its sub-tenants' : ''}`;
 }
 
-function modelEndpoints(layout: Layout): ModelEndpoint[] {
-  return layout.reps.map((r) => (r.entity ? { id: r.id, entity: r.entity } : { id: r.id, namespace: r.namespace, labels: r.labels }));
+/**
+ * Intended rows of source `s` for the probes `only` (indexes into
+ * `layout.probes`): unions of sets; the caller intersects them with the
+ * checked mask. The part that does not depend on the probe is built once.
+ */
+export function intendedRows(layout: Layout, s: number, only: number[]): Intervals[] {
+  const cfg = layout.cfg;
+  const src = layout.reps[s];
+  const base: Intervals[] = [];
+  const basePoints: number[] = [];
+  // probe-dependent: [rep, matcher]
+  const extra: Array<{ reps: number[]; ok: (p: Probe) => boolean }> = [];
+  const exposure = (e: ResolvedExposure) => {
+    if (e.ports === undefined) basePoints.push(...layout.served[e.index]);
+    else extra.push({ reps: layout.served[e.index], ok: (p) => portMatches(e.ports, e.allowIcmp, p) });
+  };
+  if (src.tenant) {
+    const x = src.tenant;
+    for (let a: ResolvedTenant | undefined = x; a; a = a.parent) {
+      for (const { e, p: peer } of layout.peerOf[a.index]) {
+        if ((a === x || peer.subtree) && hasLabels(src.labels, peer.selector)) exposure(e);
+      }
+    }
+    base.push(layout.subtree(x));
+    for (let a = x.parent; a; a = a.parent) basePoints.push(...layout.shared[a.index]);
+    extra.push({ reps: [layout.dns], ok: (p) => p.port === 53 && (p.protocol === 'UDP' || p.protocol === 'TCP') });
+    for (const r of layout.platformServices) {
+      const ports = cfg.platformServices[layout.reps[r].service!].ports;
+      if (ports === undefined) basePoints.push(r);
+      else extra.push({ reps: [r], ok: (p) => portMatches(ports, false, p) });
+    }
+    if (x.allowWorldEgress) basePoints.push(layout.world);
+    if (src.labels?.[cfg.apiServerAccessLabel] === 'true' && x.allowApiServer) basePoints.push(layout.apiServer);
+  } else if (s === layout.world) {
+    for (const e of cfg.exposures) if (e.from.some((peer) => !peer.tenant)) exposure(e);
+    for (const t of cfg.tenants) {
+      if (t.allowWorldIngress) base.push(iv.range(layout.first[t.index], layout.end[t.index]));
+      else basePoints.push(...layout.worldFacing[t.index]);
+    }
+  } else if (s === layout.remoteNode) {
+    for (const t of cfg.tenants) {
+      if (t.allowFromRemoteNode) base.push(iv.range(layout.first[t.index], layout.end[t.index]));
+      else basePoints.push(...layout.worldFacing[t.index]);
+    }
+  } else if (s === layout.apiServer) {
+    for (const t of cfg.tenants) if (t.allowFromApiServer) base.push(iv.range(layout.first[t.index], layout.end[t.index]));
+  } else if (s === layout.host) {
+    if (cfg.allowFromHost) base.push(iv.range(0, layout.tenantEnd));
+  } else if (s === layout.ingress) {
+    if (cfg.allowFromIngress) base.push(iv.range(0, layout.tenantEnd));
+  } else if (s === layout.systemPod || src.namespace === KUBE_SYSTEM) {
+    base.push(iv.range(0, layout.tenantEnd));
+  }
+  if (basePoints.length > 0) base.push(iv.fromList(basePoints));
+  const baseRow = iv.unionMany(base);
+  const out: Intervals[] = new Array(layout.probes.length).fill(iv.EMPTY);
+  for (const p of only) {
+    const probe = layout.probes[p];
+    const points: number[] = [];
+    for (const x of extra) if (x.ok(probe)) points.push(...x.reps);
+    out[p] = points.length > 0 ? iv.union(baseRow, iv.fromList(points)) : baseRow;
+  }
+  return out;
+}
+
+/** A compiled verification: the layout, the model and the evaluations. @internal */
+export interface Verification {
+  readonly layout: Layout;
+  readonly model: CiliumPolicyModel;
+  readonly upper: Reachability;
+  readonly lower?: Reachability;
+  readonly objects: any[];
+}
+
+/** Compiles the model of `objects` against the representative endpoints of `cfg`. @internal */
+export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[], systemNamespace: string = DEFAULT_SYSTEM_NAMESPACE,
+  selectorsFrom: any[] = objects): Verification {
+  const layout = new Layout(cfg, systemNamespace, selectedPodLabels(selectorsFrom, new Set(cfg.tenants.map((t) => t.namespace))));
+  const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces() });
+  const endpoints = layout.endpoints();
+  const upper = model.evaluate(endpoints, layout.probes, { bound: 'upper', distinct: true });
+  const lower = upper.uncertain.length > 0 ? model.evaluate(endpoints, layout.probes, { bound: 'lower', distinct: true }) : undefined;
+  return { layout, model, upper, lower, objects };
+}
+
+/** Identity rows -> endpoint rows. */
+function toEndpoints(reach: Reachability, row: Intervals): Intervals {
+  if (reach.oneToOne) return row;
+  const out: number[] = [];
+  const ids = reach.identityOfEndpoint;
+  for (let e = 0; e < ids.length; e++) if (iv.has(row, ids[e])) out.push(e);
+  return iv.fromSorted(out);
+}
+
+/** Actual rows (endpoint-indexed) of source `s` for every probe. @internal */
+export function actualRows(reach: Reachability, s: number, probeCount: number, only?: number[]): Intervals[] {
+  const sid = reach.identityOfEndpoint[s];
+  const wanted = only ?? Array.from({ length: probeCount }, (_, i) => i);
+  const rows = reach.rows(sid, wanted).map((r) => toEndpoints(reach, r));
+  if (!only) return rows;
+  const out: Intervals[] = new Array(probeCount).fill(iv.EMPTY);
+  only.forEach((p, i) => { out[p] = rows[i]; });
+  return out;
 }
 
 /**
@@ -229,163 +541,329 @@ function modelEndpoints(layout: Layout): ModelEndpoint[] {
  */
 export function verifyTenantIsolation(props: TenantIsolationProps, objects?: any[], options: VerifyOptions = {}): VerifyReport {
   const cfg = resolveTenants(props);
-  const objs = objects ?? renderTenantIsolation(cfg);
+  return verifyResolved(cfg, objects ?? renderTenantIsolation(cfg), options);
+}
+
+/** `verifyTenantIsolation` for an already resolved configuration. @internal */
+export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], options: VerifyOptions = {}): VerifyReport {
   const systemNamespace = options.systemNamespace ?? DEFAULT_SYSTEM_NAMESPACE;
   const maxCells = options.maxMatrixCells ?? DEFAULT_MAX_MATRIX_CELLS;
   const maxDiffs = options.maxDifferences ?? DEFAULT_MAX_DIFFERENCES;
-  const layout = new Layout(cfg, systemNamespace);
-
-  const model = new CiliumPolicyModel(objs, {
-    namespaces: {
-      [KUBE_SYSTEM]: {},
-      [cfg.dnsNamespace]: {},
-      [systemNamespace]: { [cfg.systemNamespaceLabel]: 'true' },
-    },
-  });
+  const v = compileVerification(cfg, objs, systemNamespace);
+  const { layout, model, upper, lower } = v;
   const warnings: string[] = [];
   for (const t of cfg.tenants) {
     if (!model.namespaceLabels.has(t.namespace)) {
       warnings.push(`Namespace ${t.namespace} is not among the objects; its pods carry no tenant labels`);
     }
   }
-  const reach = model.evaluate(modelEndpoints(layout), PROBES);
   warnings.push(...model.warnings);
 
   const n = layout.size;
-  const w = words(n);
-  const sources: number[] = [];
-  for (let i = 0; i < n; i++) if (layout.isSource(i)) sources.push(i);
-  const includeMatrix = sources.length * n <= maxCells;
-
-  // Per-probe destination masks, the tenant mask and the entity mask.
-  const probeDest = PROBES.map(() => newBits(n));
-  layout.reps.forEach((r, i) => { for (const p of r.probes) setBit(probeDest[p], i); });
-  const tenantMask = newBits(n);
-  setRange(tenantMask, 0, layout.tenantEnd);
-
-  const actual = PROBES.map(() => newBits(n));
-  const intended = newBits(n);
-  const diff = PROBES.map(() => newBits(n));
-  const idRow = newBits(reach.size);
+  const P = layout.probes.length;
+  const includeMatrix = n * n <= maxCells;
+  const tenantMask = iv.range(0, layout.tenantEnd);
+  const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+  // Equal masks share one object, so that per-source results can be reused across probes.
+  const interned: Intervals[] = [];
+  const intern = (x: Intervals) => interned.find((y) => iv.equals(x, y)) ?? (interned.push(x), x);
+  probeDest.forEach((d, p) => { probeDest[p] = intern(d); });
+  const checkedTenant = probeDest.map((d) => intern(iv.intersect(d, tenantMask)));
+  const probeDestSize = probeDest.map(iv.size);
+  const checkedTenantSize = checkedTenant.map(iv.size);
 
   let checks = 0;
   let allowedChecks = 0;
   let diffCount = 0;
+  let undeterminedCount = 0;
   const differences: VerifyDifference[] = [];
+  const undetermined: VerifyDifference[] = [];
   const matrix: string[] = [];
+  if (!upper.oneToOne) throw new Error('verify: representative endpoints must have distinct labels');
+  const authored = options.tenantAuthored === false ? undefined : new TenantAuthoredCheckBuilder(v, maxDiffs);
 
-  for (const s of sources) {
+  const tenantProbes = probeDest.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
+  const otherProbes = checkedTenant.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
+  for (let s = 0; s < n; s++) {
     const src = layout.reps[s];
-    const checkedMask = src.tenant ? null : tenantMask; // null: every destination
-    const sid = reach.identityOfEndpoint[s];
+    const only = includeMatrix ? undefined : src.tenant ? tenantProbes : otherProbes;
+    const probeList = only ?? Array.from({ length: P }, (_, i) => i);
+    const parts = upper.rowPartsFor(s, probeList);
+    const rows: Intervals[] = new Array(P).fill(iv.EMPTY);
+    probeList.forEach((p, i) => { rows[p] = parts[i].row; });
+    const lowRows = lower ? actualRows(lower, s, P, only) : rows;
+    if (src.tenant && authored) authored.add(s, probeList, parts);
     const rowDiffs: Array<[number, number]> = [];
-    for (let p = 0; p < PROBES.length; p++) {
-      const a = actual[p];
-      reach.row(sid, p, idRow);
-      toEndpointRow(reach, idRow, a);
-      intendedRow(layout, s, p, intended, tenantMask);
-      const dp = diff[p];
-      for (let k = 0; k < w; k++) {
-        const mask = checkedMask ? probeDest[p][k] & checkedMask[k] : probeDest[p][k];
-        a[k] &= probeDest[p][k];
-        dp[k] = (a[k] ^ intended[k]) & mask;
-        checks += popcount1(mask);
-        allowedChecks += popcount1(a[k] & mask);
+    const rowUnd: Array<[number, number]> = [];
+    const wanted = intendedRows(layout, s, src.tenant ? tenantProbes : otherProbes);
+    const memo = new Map<Intervals, Map<Intervals, Map<Intervals, { got: Intervals; size: number; diff: Intervals }>>>();
+    const rowDiffSets: Intervals[] = new Array(P).fill(iv.EMPTY);
+    for (let p = 0; p < P; p++) {
+      const mask = src.tenant ? probeDest[p] : checkedTenant[p];
+      if (mask.length === 0) continue;
+      checks += src.tenant ? probeDestSize[p] : checkedTenantSize[p];
+      let m1 = memo.get(rows[p]);
+      if (!m1) memo.set(rows[p], (m1 = new Map()));
+      let m2 = m1.get(wanted[p]);
+      if (!m2) m1.set(wanted[p], (m2 = new Map()));
+      let hit = m2.get(mask);
+      if (!hit) {
+        const want = iv.intersect(wanted[p], mask);
+        const g = iv.intersect(rows[p], mask);
+        hit = { got: g, size: iv.size(g), diff: iv.equals(g, want) ? iv.EMPTY : iv.xor(g, want) };
+        m2.set(mask, hit);
       }
-      const c = popcount(dp);
-      if (c > 0) {
-        diffCount += c;
-        forEachBit(dp, (d) => rowDiffs.push([d, p]));
+      const got = hit.got;
+      allowedChecks += hit.size;
+      let diff = hit.diff;
+      if (lower) {
+        const want = iv.intersect(wanted[p], mask);
+        const gotLow = iv.intersect(lowRows[p], mask);
+        const und = iv.xor(got, gotLow);
+        diff = iv.intersect(diff, iv.xor(gotLow, want));
+        if (und.length > 0) {
+          undeterminedCount += iv.size(und);
+          if (undetermined.length < maxDiffs) iv.forEach(und, (d) => rowUnd.push([d, p]));
+        }
+      }
+      rowDiffSets[p] = diff;
+      if (diff.length > 0) {
+        diffCount += iv.size(diff);
+        if (differences.length + rowDiffs.length < maxDiffs) iv.forEach(diff, (d) => rowDiffs.push([d, p]));
       }
     }
-    if (rowDiffs.length > 0 && differences.length < maxDiffs) {
-      rowDiffs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-      for (const [d, p] of rowDiffs) {
-        if (differences.length >= maxDiffs) break;
-        const want = intendedCell(layout, s, d, p)!;
-        const got = hasBit(actual[p], d);
-        differences.push({
-          source: src.id,
-          destination: layout.reps[d].id,
-          probe: probeName(PROBES[p]),
-          intended: want.allowed,
-          actual: got,
-          expectation: want.reason,
-          explanation: reach.explain(sid, reach.identityOfEndpoint[d], PROBES[p]),
-        });
+    for (const [list, into] of [[rowDiffs, differences], [rowUnd, undetermined]] as const) {
+      list.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      for (const [d, p] of list) {
+        if (into.length >= maxDiffs) break;
+        into.push(cellReport(v, s, d, p));
       }
     }
-    if (includeMatrix) matrix.push(matrixRow(layout, s, actual, diff));
+    if (includeMatrix) matrix.push(matrixRow(layout, s, rows, lowRows, rowDiffSets));
   }
 
-  const policies = objs.filter((o) => o && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('cilium.io/') &&
-    (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy')).length;
+  const tenantAuthored = authored ? authored.result() : { checked: false, ok: true, policy: WIDEST_POLICY, opened: [] };
+  const crossTenantUndetermined = undetermined.some((u) => {
+    const s = layout.reps[upper.endpointIndex.get(u.source)!];
+    const d = layout.reps[upper.endpointIndex.get(u.destination)!];
+    return s.tenant && d.tenant && s.tenant !== d.tenant;
+  });
 
+  const policies = Object.values(model.policyCounts).reduce((a, b) => a + b, 0);
   const endpoints: VerifyEndpoint[] = layout.reps.map((r) => sortKeysDeep({
     id: r.id,
     role: r.role,
     tenant: r.tenant?.namespace,
     namespace: r.namespace,
     labels: r.labels,
-    probes: r.probes.map((p) => probeName(PROBES[p])),
+    entity: r.entity,
+    probes: r.probes.map((p) => probeName(layout.probes[p])),
   }));
 
   return {
-    ok: diffCount === 0,
+    ok: diffCount === 0 && tenantAuthored.ok && !crossTenantUndetermined,
     summary: {
       tenants: cfg.tenants.length,
       endpoints: n,
-      identities: reach.size,
+      identities: upper.size,
       policies,
       checks,
       allowed: allowedChecks,
       differences: diffCount,
       differencesListed: differences.length,
       matrixIncluded: includeMatrix,
+      undetermined: undeterminedCount,
+      openedByTenantPolicies: authored ? authored.total : 0,
     },
     legend: { ...LEGEND },
     endpoints,
-    sources: sources.map((s) => layout.reps[s].id),
+    sources: layout.reps.map((r) => r.id),
     destinations: layout.reps.map((r) => r.id),
     ...(includeMatrix ? { matrix } : {}),
     differences,
+    undetermined,
+    uncertainRules: [...upper.uncertain],
+    tenantAuthored,
     warnings,
   };
 }
 
-function popcount1(v: number): number {
-  v = v - ((v >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+function cellReport(v: Verification, s: number, d: number, p: number): VerifyDifference {
+  const { layout, upper } = v;
+  const want = intendedCell(layout, s, d, p) ?? { allowed: false, reason: 'not part of the intended matrix' };
+  const probe = layout.probes[p];
+  const dec = upper.decide(upper.identityOfEndpoint[s], upper.identityOfEndpoint[d], probe);
+  return {
+    source: layout.reps[s].id,
+    destination: layout.reps[d].id,
+    probe: probeName(probe),
+    intended: want.allowed,
+    actual: dec.allowed,
+    expectation: want.reason,
+    explanation: dec.reason + (dec.uncertain.length > 0 ? `; cannot be judged offline: ${dec.uncertain.join('; ')}` : ''),
+  };
 }
 
-/** Copies an identity-indexed row into an endpoint-indexed row. */
-function toEndpointRow(reach: Reachability, idRow: Uint32Array, out: Uint32Array): void {
-  if (reach.oneToOne) {
-    out.set(idRow);
-    return;
+export const WIDEST_POLICY = 'in each tenant namespace, a CiliumNetworkPolicy selecting every pod with ingress from and egress to entity "all" ' +
+  '(wider than any rule a tenant can write there: namespaced policies select only their own pods)';
+
+/**
+ * Adds, for every tenant, the widest policy it can write in its own
+ * namespace and compares every cell between two different tenants with the
+ * verdict without it. A namespaced policy touches only its own pods' egress
+ * (as senders) and ingress (as receivers), so all tenants' egress halves
+ * are opened at once, then all ingress halves: a cell X -> Y changes in
+ * the first case exactly when X alone could open it, in the second exactly
+ * when Y alone could. Both follow from the halves of each row: with the
+ * widest egress policy the source may send anywhere its deny rules allow;
+ * with the widest ingress policy every tenant endpoint accepts unless its
+ * deny rules refuse.
+ */
+class TenantAuthoredCheckBuilder {
+  private readonly opened: Array<{ k: [number, number, number]; d: VerifyDifference }> = [];
+  private count = 0;
+  private readonly tenantProbeDest: Intervals[];
+  private readonly tenantReps: Intervals;
+  private readonly all: Intervals;
+
+  constructor(private readonly v: Verification, private readonly maxDiffs: number) {
+    const layout = v.layout;
+    const reps = layout.reps.slice(0, layout.tenantEnd);
+    this.tenantProbeDest = layout.probes.map((_, p) => iv.fromList(reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+    this.tenantReps = iv.range(0, layout.tenantEnd);
+    this.all = iv.range(0, layout.size);
   }
-  out.fill(0);
-  const ids = reach.identityOfEndpoint;
-  for (let e = 0; e < ids.length; e++) if (hasBit(idRow, ids[e])) setBit(out, e);
+
+  public add(s: number, probes: number[], parts: RowParts[]): void {
+    const layout = this.v.layout;
+    const x = layout.reps[s].tenant!;
+    const own = iv.range(layout.first[x.index], layout.end[x.index]);
+    // What each scenario adds to the row, outside the source's own tenant; shared by probes with the same parts.
+    const added = new Map<RowParts, [Intervals, Intervals]>();
+    probes.forEach((p, i) => {
+      const dest = this.tenantProbeDest[p];
+      if (dest.length === 0) return;
+      const r = parts[i];
+      let pair = added.get(r);
+      if (!pair) {
+        let egressOpen = r.egressDeny.length > 0 ? iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept) : r.accept;
+        if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
+        let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
+        if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
+        pair = [iv.subtract(iv.subtract(egressOpen, r.row), own), iv.subtract(iv.subtract(ingressOpen, r.row), own)];
+        added.set(r, pair);
+      }
+      for (const [direction, open] of [['egress', pair[0]], ['ingress', pair[1]]] as const) {
+        if (open.length === 0) continue;
+        const cells = iv.intersect(open, dest);
+        if (cells.length === 0) continue;
+        this.count += iv.size(cells);
+        iv.forEach(cells, (d) => {
+          if (this.opened.length < this.maxDiffs) this.opened.push({ k: [s, d, p], d: this.describe(direction, s, d, p) });
+        });
+      }
+    });
+  }
+
+  public result(): TenantAuthoredCheck {
+    this.opened.sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
+    return { checked: true, ok: this.count === 0, policy: WIDEST_POLICY, opened: this.opened.map((x) => x.d) };
+  }
+
+  /** Total number of opened cells (also beyond the listed ones). */
+  public get total(): number {
+    return this.count;
+  }
+
+  private describe(direction: 'egress' | 'ingress', s: number, d: number, p: number): VerifyDifference {
+    const { layout, upper } = this.v;
+    const reason = upper.decide(upper.identityOfEndpoint[s], upper.identityOfEndpoint[d], layout.probes[p]).reason;
+    const cut = reason.indexOf('; ingress ');
+    const explanation = direction === 'egress'
+      ? `egress allowed by the widest tenant policy (egress); ${reason.slice(cut + 2)}`
+      : `${reason.slice(0, cut)}; ingress allowed by the widest tenant policy (ingress)`;
+    return {
+      source: layout.reps[s].id,
+      destination: layout.reps[d].id,
+      probe: probeName(layout.probes[p]),
+      intended: false,
+      actual: true,
+      expectation: direction === 'egress'
+        ? `${layout.reps[s].tenant!.namespace} alone opened it with an egress policy in its own namespace; the receiver must refuse`
+        : `${layout.reps[d].tenant!.namespace} alone opened it with an ingress policy in its own namespace; the sender must refuse`,
+      explanation,
+    };
+  }
 }
 
-function matrixRow(layout: Layout, s: number, actual: Uint32Array[], diff: Uint32Array[]): string {
+function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Intervals[], diffs: Intervals[]): string {
   const src = layout.reps[s];
   let row = '';
   for (let d = 0; d < layout.size; d++) {
     const dst = layout.reps[d];
-    if (src.role === 'world' && dst.entity) {
+    if ((!src.tenant && !dst.tenant) || dst.probes.length === 0) {
       row += CELL.notApplicable;
       continue;
     }
     let allowed = 0;
     let differs = false;
+    let unknown = false;
     for (const p of dst.probes) {
-      if (hasBit(actual[p], d)) allowed++;
-      if (hasBit(diff[p], d)) differs = true;
+      const got = iv.has(rows[p], d);
+      if (got) allowed++;
+      if (got !== iv.has(lowRows[p], d)) unknown = true;
+      if (iv.has(diffs[p], d)) differs = true;
     }
-    row += differs ? CELL.difference : allowed === dst.probes.length ? CELL.allowed : allowed === 0 ? CELL.denied : CELL.partial;
+    const all = allowed === dst.probes.length;
+    row += differs ? CELL.difference : unknown ? CELL.undetermined : all ? CELL.allowed : allowed === 0 ? CELL.denied : CELL.partial;
   }
   return row;
+}
+
+/** Explanation of one cell, for `cozynet verify --explain`. @internal */
+export interface CellExplanation {
+  readonly source: string;
+  readonly destination: string;
+  readonly probe: string;
+  readonly intended?: boolean;
+  readonly expectation?: string;
+  readonly decision: Decision;
+  readonly lower?: Decision;
+}
+
+/** Explains the verdict for `src` -> `dst` on each probe (default: the destination's probes). @internal */
+export function explainCell(v: Verification, src: number, dst: number, probe?: Probe): CellExplanation[] {
+  const { layout, upper, lower } = v;
+  const probes: Array<{ p: Probe; index?: number }> = probe
+    ? [{ p: probe, index: layout.probes.findIndex((x) => x.port === probe.port && x.protocol === probe.protocol) }]
+    : layout.reps[dst].probes.map((i) => ({ p: layout.probes[i], index: i }));
+  if (probes.length === 0) probes.push({ p: layout.probes[0], index: 0 });
+  return probes.map(({ p, index }) => {
+    const want = index !== undefined && index >= 0 ? intendedCell(layout, src, dst, index) : undefined;
+    const decision = upper.decide(upper.identityOfEndpoint[src], upper.identityOfEndpoint[dst], p);
+    const low = lower?.decide(lower.identityOfEndpoint[src], lower.identityOfEndpoint[dst], p);
+    return {
+      source: layout.reps[src].id,
+      destination: layout.reps[dst].id,
+      probe: probeName(p),
+      intended: want?.allowed,
+      expectation: want?.reason,
+      decision,
+      ...(low && low.allowed !== decision.allowed ? { lower: low } : {}),
+    };
+  });
+}
+
+/** Every checked cell's actual verdict (upper bound), keyed `source|destination|probe`, for comparisons. @internal */
+export function forEachCell(v: Verification, fn: (s: number, p: number, allowed: Intervals, mask: Intervals) => void): void {
+  const { layout, upper } = v;
+  const tenantMask = iv.range(0, layout.tenantEnd);
+  const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+  for (let s = 0; s < layout.size; s++) {
+    const rows = actualRows(upper, s, layout.probes.length);
+    for (let p = 0; p < layout.probes.length; p++) {
+      const mask = layout.reps[s].tenant ? probeDest[p] : iv.intersect(probeDest[p], tenantMask);
+      if (mask.length > 0) fn(s, p, iv.intersect(rows[p], mask), mask);
+    }
+  }
 }

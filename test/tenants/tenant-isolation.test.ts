@@ -111,7 +111,9 @@ describe('TenantIsolation', () => {
     const cnp = find(objs, 'CiliumNetworkPolicy', 'cozynet-tenant', 'tenant-root');
     expect(cnp.specs).toHaveLength(2);
     expect(cnp.specs[0].egress).toHaveLength(1);
-    expect(cnp.specs[1].ingress).toEqual([{ fromEntities: ['world'] }]);
+    // the world (allowWorldIngress) and, by default, the kube-apiserver (webhooks)
+    expect(cnp.specs[1].ingress).toEqual([{ fromEntities: ['world', 'kube-apiserver'] }]);
+    expect(cnp.specs[1].description).toBe('tenant-root: every pod accepts connections from the world, the kube-apiserver (webhooks, aggregated APIs)');
     expect(find(objs, 'CiliumClusterwideNetworkPolicy', 'cozynet-subtree-tenant-root').spec.egress).toBeUndefined();
     expect(find(objs, 'CiliumClusterwideNetworkPolicy', 'cozynet-tenant-baseline').specs).toHaveLength(1);
   });

@@ -277,10 +277,17 @@ describe('Cilium policy model', () => {
     const n = model.evaluate(ENDPOINTS);
     expect(n.allowed('a/web', 'world', 443)).toBe(true);
     expect(n.allowed('a/web', 'a/db', 80)).toBe(false);
-    expect(model.warnings.join('\n')).toMatch(/toFQDNs/);
-    expect(model.warnings.join('\n')).toMatch(/toServices/);
-    expect(model.warnings.join('\n')).toMatch(/named or invalid port "http"/);
-    expect(model.warnings.join('\n')).toMatch(/NetworkPolicy a\/np/);
+    // what the model cannot judge is named, and counts as allowed only at the permissive end
+    expect(n.uncertain.join('\n')).toMatch(/CiliumNetworkPolicy a\/odd egress\[0\]: toFQDNs \["example.com"\]/);
+    expect(n.uncertain.join('\n')).toMatch(/egress\[1\]: toServices/);
+    expect(n.uncertain.join('\n')).toMatch(/egress\[2\]: named port "http"/);
+    const low = model.evaluate(ENDPOINTS, [], { bound: 'lower' });
+    expect(low.allowed('a/web', 'world', 443)).toBe(false);
+    expect(low.allowed('a/web', 'a/db', 80)).toBe(false);
+    expect(n.allowed('a/web', 'b/web', 80)).toBe(true); // toServices may select it
+    expect(low.allowed('a/web', 'b/web', 80)).toBe(false);
+    // a NetworkPolicy is modelled: `spec: {}` selects every pod of a for ingress and allows nothing
+    expect(n.allowed('b/web', 'a/web', 80)).toBe(false);
   });
 
   test('identities: endpoints with the same labels share one; the fast row matches the slow decision', () => {
@@ -294,7 +301,7 @@ describe('Cilium policy model', () => {
     const row = new Uint32Array(Math.ceil(n.size / 32));
     for (let s = 0; s < n.size; s++) {
       probes.forEach((p, pi) => {
-        n.row(s, pi, row);
+        n.rowBits(s, pi, row);
         for (let d = 0; d < n.size; d++) {
           const fast = Math.floor(row[Math.floor(d / 32)] / 2 ** (d % 32)) % 2 === 1;
           expect([s, d, pi, fast]).toEqual([s, d, pi, n.decide(s, d, p).allowed]);

@@ -160,3 +160,81 @@ describe('property: synthesized policies give exactly the intended reachability'
     }), { numRuns: 200 });
   });
 });
+
+describe('property: the fast matrix and the slow decision agree on random policy sets', () => {
+  const NAMESPACES = ['a', 'b', 'c'].map((n, i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n, labels: { team: i % 2 ? 'red' : 'blue' } } }));
+  const EPS: ModelEndpoint[] = [
+    { id: 'a/web', namespace: 'a', labels: { app: 'web' } },
+    { id: 'a/db', namespace: 'a', labels: { app: 'db' } },
+    { id: 'b/web', namespace: 'b', labels: { app: 'web' } },
+    { id: 'c/cli', namespace: 'c', labels: { app: 'cli' } },
+    { id: 'nons/x', namespace: 'nons', labels: { app: 'x' } }, // a namespace without an object
+    { id: 'world', entity: 'world' },
+    { id: 'host', entity: 'host' },
+    { id: 'remote-node', entity: 'remote-node' },
+    { id: 'kube-apiserver', entity: 'kube-apiserver' },
+    { id: 'ingress', entity: 'ingress' },
+  ];
+  const PROBES = [{ port: 80, protocol: 'TCP' as const }, { port: 53, protocol: 'UDP' as const }, { port: 8, protocol: 'ICMP' as const }];
+  const peer = fc.constantFrom<any>(
+    { fromEndpoints: [{}] }, { fromEndpoints: [{ matchLabels: { app: 'web' } }] },
+    { fromEndpoints: [{ matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'red' } }] },
+    { fromEndpoints: [{ matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }] },
+    { fromEntities: ['world'] }, { fromEntities: ['cluster'] }, { fromEntities: ['host', 'remote-node'] }, { fromEntities: ['kube-apiserver', 'ingress'] },
+    { fromEntities: ['all'] }, { fromCIDR: ['0.0.0.0/0'] }, {},
+  );
+  const ports = fc.constantFrom<any>(undefined, [{ ports: [{ port: '80', protocol: 'TCP' }] }], [{ ports: [{ port: '53', protocol: 'ANY' }] }], 'icmp');
+  const rule = fc.record({ peer, ports }).map(({ peer: p, ports: t }) => {
+    const r: any = { ...p };
+    if (t === 'icmp') r.icmps = [{ fields: [{ type: 8 }] }];
+    else if (t) r.toPorts = t;
+    return r;
+  });
+  const egressOf = (r: any) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/^from/, 'to'), v]));
+  const spec = fc.record({
+    sel: fc.constantFrom<any>({}, { matchLabels: { app: 'web' } }, { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'blue' } }),
+    ingress: fc.array(rule, { maxLength: 2 }),
+    egress: fc.array(rule, { maxLength: 2 }),
+    ingressDeny: fc.array(rule, { maxLength: 1 }),
+    egressDeny: fc.array(rule, { maxLength: 1 }),
+    ns: fc.constantFrom('a', 'b', 'c', '*', 'np'),
+  });
+  test('row() and decide() agree on every pair and probe', () => {
+    fc.assert(fc.property(fc.array(spec, { minLength: 1, maxLength: 4 }), (specs) => {
+      const objects: any[] = [...NAMESPACES];
+      specs.forEach((s, i) => {
+        if (s.ns === 'np') {
+          objects.push({
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: `np${i}`, namespace: 'a' },
+            spec: { podSelector: s.sel.matchLabels?.app ? { matchLabels: { app: 'web' } } : {}, ingress: s.ingress.length > 0 ? [{ from: [{ namespaceSelector: {} }], ports: [{ port: 80 }] }] : [], policyTypes: ['Ingress', 'Egress'], egress: [{}] },
+          });
+          return;
+        }
+        const body = {
+          endpointSelector: s.sel,
+          ingress: s.ingress,
+          egress: s.egress.map(egressOf),
+          ingressDeny: s.ingressDeny,
+          egressDeny: s.egressDeny.map(egressOf),
+        };
+        objects.push(s.ns === '*'
+          ? { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: `p${i}` }, spec: body }
+          : { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: `p${i}`, namespace: s.ns }, spec: body });
+      });
+      const n = new CiliumPolicyModel(objects).evaluate(EPS, PROBES);
+      const row = new Uint32Array(Math.ceil(n.size / 32));
+      for (let s = 0; s < n.size; s++) {
+        PROBES.forEach((p, pi) => {
+          n.rowBits(s, pi, row);
+          for (let d = 0; d < n.size; d++) {
+            const fast = (row[d >>> 5] & (1 << (d & 31))) !== 0; // eslint-disable-line no-bitwise
+            const slow = n.decide(s, d, p).allowed;
+            if (fast !== slow) throw new Error(`${EPS[s].id} -> ${EPS[d].id} ${p.protocol}/${p.port}: fast ${fast}, decide ${slow}\n${JSON.stringify(objects.slice(3))}`);
+          }
+        });
+      }
+    }), { numRuns: 300 });
+  });
+});

@@ -1,5 +1,8 @@
 import { TenantIsolation, TenantIsolationProps } from '../../src/tenants';
+import { resolveTenants } from '../../src/tenants/tree';
 import { formatVerifyReport, TenantIsolationVerifier, verifyTenantIsolation, VerifyFormat, VerifyReport } from '../../src/verify';
+import * as iv from '../../src/verify/intervals';
+import { intendedCell, intendedRows, Layout } from '../../src/verify/verify';
 
 const CONTRACT: TenantIsolationProps = {
   tenants: [{ name: 'root', children: [{ name: 'acme', children: [{ name: 'dev' }] }, { name: 'beta' }] }],
@@ -24,7 +27,10 @@ describe('verifyTenantIsolation on the contract example', () => {
     expect(report.ok).toBe(true);
     expect(report.differences).toEqual([]);
     expect(report.warnings).toEqual([]);
-    expect(report.summary).toMatchObject({ tenants: 4, endpoints: 25, identities: 25, policies: 9, differences: 0, matrixIncluded: true });
+    expect(report.summary).toMatchObject({
+      tenants: 4, endpoints: 28, identities: 28, policies: 9, differences: 0, matrixIncluded: true, undetermined: 0, openedByTenantPolicies: 0,
+    });
+    expect(report.tenantAuthored).toMatchObject({ checked: true, ok: true, opened: [] });
     expect(report.summary.checks).toBeGreaterThan(1000);
   });
 
@@ -76,11 +82,11 @@ describe('verifyTenantIsolation on the contract example', () => {
 
   test('text format: a matrix with a legend', () => {
     const text = formatVerifyReport(report, 'text');
-    expect(text).toMatch(/^Tenant isolation: OK \(4 tenants, 25 endpoints/);
+    expect(text).toMatch(/^Tenant isolation: OK \(4 tenants, 28 endpoints/);
     expect(text).toContain('✓ allowed on every probed port');
     expect(text).toContain('  21  kube-system/kube-dns            UDP/53 TCP/53 TCP/8080');
     const row = text.split('\n').find((l) => l.startsWith('  tenant-acme-dev/pod '))!;
-    expect(row.replace(/ +/g, ' ').trim()).toBe('tenant-acme-dev/pod · ✓ ✓ ✓ · · ✓ ✓ ✓ · ✓ ✓ ✓ ✓ ✓ · · · · · ◐ · · ✓ ·');
+    expect(row.replace(/ +/g, ' ').trim()).toBe('tenant-acme-dev/pod · ✓ ✓ ✓ · · ✓ ✓ ✓ · ✓ ✓ ✓ ✓ ✓ · · · · · ◐ · · ✓ · · ·');
     expect(text.trimEnd().split('\n').pop()).toMatch(/^OK: the policies give exactly the intended reachability/);
   });
 
@@ -93,7 +99,7 @@ describe('verifyTenantIsolation on the contract example', () => {
     expect(parsed.matrix).toHaveLength(parsed.sources.length);
     expect(parsed.endpoints.find((e: any) => e.id === 'tenant-acme/svc:ingress')).toEqual({
       id: 'tenant-acme/svc:ingress',
-      labels: { 'cozystack.io/service': 'ingress' },
+      labels: { 'cozynet.io/probe': 'svc-ingress', 'cozystack.io/service': 'ingress' },
       namespace: 'tenant-acme',
       probes: ['TCP/8080', 'UDP/8080', 'SCTP/8080'],
       role: 'tenant-service',
@@ -146,10 +152,19 @@ describe('verifyTenantIsolation reports leaks and over-restriction', () => {
     expect(report.summary.differences).toBe(75);
   });
 
-  test('one namespaced policy with a sibling namespace label is only half a path, so no leak', () => {
+  test('one namespaced policy with a sibling namespace label is only half a path: no difference, but acme alone can now open it', () => {
     const report = verifyTenantIsolation(CONTRACT, [...base(),
       CNP('tenant-beta', 'from-acme', { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: nsLabel('tenant-acme') }] }] })]);
-    expect(report.ok).toBe(true);
+    expect(report.differences).toEqual([]);
+    expect(report.ok).toBe(false);
+    expect(report.tenantAuthored.ok).toBe(false);
+    const pairs = new Set(report.tenantAuthored.opened.map((d) => `${d.source} -> ${d.destination}`));
+    expect(pairs.has('tenant-acme/pod -> tenant-beta/pod')).toBe(true);
+    expect([...pairs].every((p) => p.startsWith('tenant-acme') && p.includes(' -> tenant-beta/'))).toBe(true); // acme's label covers acme-dev too
+    const d = report.tenantAuthored.opened.find((x) => x.source === 'tenant-acme/pod' && x.destination === 'tenant-beta/pod')!;
+    expect(d.expectation).toBe('tenant-acme alone opened it with an egress policy in its own namespace; the receiver must refuse');
+    expect(d.explanation).toContain('ingress allowed by CiliumNetworkPolicy tenant-beta/from-acme ingress[0]');
+    expect(d.explanation).toContain('egress allowed by the widest tenant policy (egress)');
   });
 
   test('a descendant given egress to the ancestor, with the ancestor accepting its subtree', () => {
@@ -211,7 +226,7 @@ describe('verifyTenantIsolation reports leaks and over-restriction', () => {
     expect(report.summary.differences).toBeGreaterThan(100);
     expect(report.matrix).toBeUndefined();
     const text = formatVerifyReport(report, 'text');
-    expect(text).toContain('matrix of 24 x 25 cells not included');
+    expect(text).toContain('matrix of 28 x 28 cells not included');
     expect(text).toMatch(/and \d+ more difference\(s\) \(not all listed in the report\)/);
   });
 });
@@ -257,5 +272,73 @@ describe('verifyTenantIsolation with options', () => {
     expect(report.ok).toBe(true);
     expect(cell(report, 'tenant-beta/pod', 'dns/kube-dns')).toBe('◐');
     expect(cell(report, 'platform/pod', 'tenant-beta/pod')).toBe('✓');
+  });
+});
+
+describe('the fast intended rows and the slow intended cells agree', () => {
+  test('on a tree with options, exposures (ports, ICMP, subtree, selectors, world) and platform services', () => {
+    const props: TenantIsolationProps = {
+      worldIngressServices: ['ingress', 'vpn'],
+      allowFromIngress: true,
+      allowFromHost: false,
+      platformServices: [{ name: 'dash', namespace: 'cozy-dash', ports: [{ port: 443 }] }, { name: 'idp', namespaceSelector: { idp: 'yes' } }],
+      exposures: [
+        { name: 'api', namespace: 'tenant-acme', selector: { app: 'api' }, ports: [{ port: 8443 }, { port: 9000, endPort: 9010, protocol: 'UDP' as any }], allowIcmp: true, from: [{ namespace: 'tenant-beta', selector: { role: 'client' } }, { world: true }] },
+        { name: 'all', namespace: 'tenant-beta', from: [{ namespace: 'tenant-acme', subtree: true }] },
+      ],
+      tenants: [{
+        name: 'root',
+        sharedServices: ['etcd'],
+        children: [
+          { name: 'acme', allowWorldEgress: false, allowFromApiServer: false, children: [{ name: 'dev', allowWorldIngress: true, allowFromRemoteNode: true }] },
+          { name: 'beta', sharedServices: ['vpn'], allowApiServer: false },
+        ],
+      }],
+    };
+    const cfg = resolveTenants(props);
+    const layout = new Layout(cfg, 'cozy-system');
+    const P = layout.probes.length;
+    const all = Array.from({ length: P }, (_, i) => i);
+    let compared = 0;
+    for (let s = 0; s < layout.size; s++) {
+      const rows = intendedRows(layout, s, all);
+      for (let p = 0; p < P; p++) {
+        for (let d = 0; d < layout.size; d++) {
+          const want = intendedCell(layout, s, d, p);
+          if (want === undefined) continue;
+          compared++;
+          expect([layout.reps[s].id, layout.reps[d].id, p, iv.has(rows[p], d)]).toEqual([layout.reps[s].id, layout.reps[d].id, p, want.allowed]);
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(2000);
+    const report = verifyTenantIsolation(props);
+    expect(report.ok).toBe(true);
+  });
+});
+
+describe('the text matrix stays readable at 200 tenants', () => {
+  test('identical rows and columns are grouped; JSON keeps every cell', () => {
+    const children = Array.from({ length: 20 }, (_, i) => ({ name: `t${i}`, children: Array.from({ length: 9 }, (__, j) => ({ name: `c${j}` })) }));
+    const props: TenantIsolationProps = { tenants: [{ name: 'root', children }] };
+    const report = verifyTenantIsolation(props);
+    expect(report.summary.tenants).toBe(201);
+    expect(report.ok).toBe(true);
+    expect(report.matrix).toHaveLength(report.sources.length);
+    const text = formatVerifyReport(report, 'text');
+    expect(text).toContain('Reachability, grouped (');
+    const lines = text.split('\n');
+    expect(lines.length).toBeLessThan(80);
+    expect(Math.max(...lines.filter((l) => l.startsWith('  tenant ')).map((l) => l.length))).toBeLessThan(200);
+    const row = (key: string) => lines.find((l) => l.startsWith(`  ${key} `))!.replace(/ +/g, ' ').trim();
+    const header = lines.filter((l) => /^ +\d+ {2}/.test(l));
+    const col = (label: string) => header.findIndex((l) => l.trim().replace(/^\d+ +/, '') === label);
+    const pod = row('tenant pod').split(' ').slice(2);
+    expect(pod[col('same tenant: pod')]).toBe('✓');
+    expect(pod[col('a descendant: pod')]).toBe('✓');
+    expect(pod[col('an ancestor: pod')]).toBe('·');
+    expect(pod[col('an ancestor: svc:etcd')]).toBe('✓');
+    expect(pod[col('an unrelated tenant: pod')]).toBe('·');
+    expect(pod[col('an unrelated tenant: svc:ingress')]).toBe('·');
   });
 });

@@ -1,0 +1,491 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { CozynetValidationError } from '../model/errors';
+import { Platform } from '../platform/platform';
+import { sortKeysDeep } from '../tenants/policies';
+import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
+import { ResolvedTenantIsolation, resolveTenants, TENANT_LABEL_PREFIX } from '../tenants/tree';
+import { formatVerifyReport } from '../verify/format';
+import * as iv from '../verify/intervals';
+import { Probe } from '../verify/model';
+import { compileVerification, explainCell, forEachCell, intendedCell, probeName, Verification, verifyResolved } from '../verify/verify';
+
+/** Limits of `--manifests` and `--against` reading. @internal */
+export const MANIFEST_LIMITS = {
+  /** Largest file read. */
+  fileBytes: 64 * 1024 * 1024,
+  /** All files together. */
+  totalBytes: 512 * 1024 * 1024,
+  /** Files in one run. */
+  files: 20_000,
+  /** Folder depth below a named folder. */
+  depth: 16,
+  /** YAML aliases per document (alias bombs). */
+  aliases: 1_000,
+  /** Cells listed by `--against` (counts stay complete). */
+  listedCells: 1_000,
+};
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** Options of `cozynet verify`. @internal */
+export interface VerifyCommandOptions {
+  readonly config?: string;
+  readonly manifests?: string[];
+  readonly against?: string;
+  readonly explain?: string[];
+  readonly port?: string;
+  readonly format?: string;
+}
+
+/** What `loadManifests` read. @internal */
+export interface LoadedManifests {
+  readonly objects: any[];
+  readonly files: string[];
+}
+
+function fail(pathText: string, value: unknown, message: string): never {
+  throw new CozynetValidationError([{ path: pathText, value: CozynetValidationError.show(value), message }]);
+}
+
+/**
+ * Reads Kubernetes objects from files and folders: YAML (multi-document) or
+ * JSON, `kind: List` expanded (as `kubectl get -o yaml` writes it). A folder
+ * holding a cozynet `index.json` contributes the manifests it lists; any
+ * other folder every `.yaml`/`.yml`/`.json` file below it. Nothing outside
+ * the named paths is read: a symbolic link that leads out of its folder is
+ * an error, as are files above the size limits.
+ * @internal
+ */
+export function loadManifests(paths: string[], option: string = '--manifests'): LoadedManifests {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const addFile = (file: string) => {
+    const real = fs.realpathSync(file);
+    if (!seen.has(real)) {
+      seen.add(real);
+      files.push(file);
+    }
+    if (files.length > MANIFEST_LIMITS.files) fail(option, file, `more than ${MANIFEST_LIMITS.files} files`);
+  };
+  const inside = (root: string, p: string) => p === root || p.startsWith(root + path.sep);
+  const walk = (dir: string, rootReal: string, depth: number) => {
+    if (depth > MANIFEST_LIMITS.depth) fail(option, dir, `folders nest deeper than ${MANIFEST_LIMITS.depth} levels`);
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (name.startsWith('.')) continue;
+      const p = path.join(dir, name);
+      const st = fs.lstatSync(p);
+      let real = p;
+      if (st.isSymbolicLink()) {
+        try {
+          real = fs.realpathSync(p);
+        } catch {
+          fail(option, p, 'is a broken symbolic link');
+        }
+        if (!inside(rootReal, real)) fail(option, p, 'is a symbolic link that leads out of the folder; refusing to read it');
+      }
+      const target = fs.statSync(real);
+      if (target.isDirectory()) walk(p, rootReal, depth + 1);
+      else if (target.isFile() && MANIFEST_EXTENSIONS.includes(path.extname(name).toLowerCase())) addFile(p);
+    }
+  };
+  for (const given of paths) {
+    if (typeof given !== 'string' || given.length === 0) fail(option, given, 'must name a file or folder');
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(given);
+    } catch {
+      fail(option, given, 'no such file or folder');
+    }
+    if (st.isDirectory()) {
+      const rootReal = fs.realpathSync(given);
+      const index = path.join(given, 'index.json');
+      if (fs.existsSync(index) && fs.statSync(index).isFile()) {
+        for (const rel of cozynetManifests(index, option)) {
+          const p = path.join(given, rel);
+          let real: string;
+          try {
+            real = fs.realpathSync(p);
+          } catch {
+            fail(option, p, 'is listed in index.json but missing');
+          }
+          if (!inside(rootReal, real)) fail(option, p, 'leads out of the folder; refusing to read it');
+          addFile(p);
+        }
+      } else {
+        walk(given, rootReal, 0);
+      }
+    } else if (st.isFile()) {
+      addFile(given);
+    } else {
+      fail(option, given, 'is neither a file nor a folder');
+    }
+  }
+  const objects: any[] = [];
+  let total = 0;
+  for (const file of files) {
+    const size = fs.statSync(file).size;
+    if (size > MANIFEST_LIMITS.fileBytes) fail(option, file, `is ${size} bytes; at most ${MANIFEST_LIMITS.fileBytes} are read`);
+    total += size;
+    if (total > MANIFEST_LIMITS.totalBytes) fail(option, file, `the files add up to more than ${MANIFEST_LIMITS.totalBytes} bytes`);
+    for (const doc of parseFile(file, fs.readFileSync(file, 'utf8'))) expand(doc, objects);
+  }
+  return { objects, files };
+}
+
+/** Manifest paths an output folder's index.json lists (relative, inside). */
+function cozynetManifests(index: string, option: string): string[] {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(fs.readFileSync(index, 'utf8'));
+  } catch (e) {
+    fail(option, index, `is not valid JSON: ${(e as Error).message}`);
+  }
+  const list = parsed?.manifests;
+  if (!Array.isArray(list) || list.some((x: unknown) => typeof x !== 'string')) fail(`${index}: manifests`, list, 'must be a list of relative paths');
+  for (const rel of list as string[]) {
+    const norm = path.posix.normalize(rel);
+    if (path.isAbsolute(rel) || norm.startsWith('..') || norm !== rel || rel.includes('\\')) fail(`${index}: manifests`, rel, 'must be a relative path inside the folder');
+  }
+  return list as string[];
+}
+
+function parseFile(file: string, text: string): any[] {
+  if (file.toLowerCase().endsWith('.json')) {
+    try {
+      return [JSON.parse(text)];
+    } catch (e) {
+      fail(file, '', `is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const docs = parseAllDocuments(text, { maxAliasCount: MANIFEST_LIMITS.aliases } as any);
+  const list = Array.isArray(docs) ? docs : [docs];
+  const out: any[] = [];
+  for (const d of list) {
+    const err = d.errors[0];
+    if (err) fail(`${file}:${err.linePos?.[0]?.line ?? '?'}`, '', `is not valid YAML: ${err.message.split('\n')[0]}`);
+    try {
+      out.push(d.toJS({ maxAliasCount: MANIFEST_LIMITS.aliases }));
+    } catch (e) {
+      fail(file, '', `cannot be read: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  return out;
+}
+
+function expand(doc: any, out: any[]): void {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return;
+  if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
+    for (const item of doc.items) expand(item, out);
+    return;
+  }
+  out.push(doc);
+}
+
+/**
+ * The tenant tree of a set of objects, from the `tenant.cozystack.io/<ns>`
+ * labels of their Namespaces (facts §9): a namespace carrying its own label
+ * is a tenant; its parent is the deepest other tenant whose label it carries.
+ * @internal
+ */
+export function tenantTreeFromNamespaces(objects: any[], where: string = '--manifests'): TenantProps[] | undefined {
+  const tenants = new Map<string, string[]>();
+  for (const o of objects) {
+    if (o?.kind !== 'Namespace') continue;
+    const name = o.metadata?.name;
+    const labels = Object.keys(o.metadata?.labels ?? {})
+      .filter((k) => k.startsWith(TENANT_LABEL_PREFIX))
+      .map((k) => k.slice(TENANT_LABEL_PREFIX.length));
+    if (typeof name === 'string' && labels.includes(name)) tenants.set(name, labels.filter((l) => l !== name));
+  }
+  if (tenants.size === 0) return undefined;
+  if (!tenants.has('tenant-root')) fail(where, [...tenants.keys()].slice(0, 5), 'tenant namespaces but no tenant-root: the tree needs its root namespace');
+  const nodes = new Map<string, TenantProps & { children: TenantProps[] }>();
+  const names = [...tenants.keys()].sort((a, b) => tenants.get(a)!.length - tenants.get(b)!.length || a.localeCompare(b));
+  for (const ns of names) {
+    const ancestors = tenants.get(ns)!.filter((a) => tenants.has(a));
+    if (ns === 'tenant-root') {
+      nodes.set(ns, { name: 'root', children: [] });
+      continue;
+    }
+    const parent = ancestors.sort((a, b) => tenants.get(b)!.length - tenants.get(a)!.length)[0] ?? 'tenant-root';
+    const prefix = parent === 'tenant-root' ? 'tenant-' : `${parent}-`;
+    if (!ns.startsWith(prefix)) fail(`${where}: Namespace ${ns}`, ns, `its parent tenant (from its labels) is ${parent}, so its name must start with ${prefix}`);
+    const node = { name: ns.slice(prefix.length), children: [] };
+    nodes.set(ns, node);
+    const p = nodes.get(parent);
+    if (!p) fail(`${where}: Namespace ${ns}`, parent, 'names a parent tenant that comes later in the tree');
+    p.children.push(node);
+  }
+  const strip = (t: TenantProps & { children: TenantProps[] }): TenantProps =>
+    (t.children.length > 0 ? { name: t.name, children: t.children.map((c) => strip(c as any)) } : { name: t.name });
+  return [strip(nodes.get('tenant-root')!)];
+}
+
+/** Passthrough exposures of cozy-proxy Services among the objects (in tenant namespaces). @internal */
+export function passthroughExposuresOf(objects: any[], tenantNamespaces: Set<string>): ExposureProps[] {
+  const out: ExposureProps[] = [];
+  for (const o of objects) {
+    if (o?.kind !== 'Service' || o.metadata?.labels?.['service.kubernetes.io/service-proxy-name'] !== 'cozy-proxy') continue;
+    const ns = o.metadata?.namespace;
+    if (!tenantNamespaces.has(ns) || typeof o.metadata?.name !== 'string') continue;
+    const a = o.metadata.annotations ?? {};
+    const wholeIp = a['networking.cozystack.io/wholeIP'] === 'true';
+    out.push({
+      name: `passthrough-${o.metadata.name}`.slice(0, 63).replace(/-+$/, ''),
+      namespace: ns,
+      selector: { ...(o.spec?.selector ?? {}) },
+      ...(wholeIp ? {} : {
+        ports: (o.spec?.ports ?? []).filter((p: any) => Number.isInteger(p?.port)).map((p: any) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })),
+        allowIcmp: a['networking.cozystack.io/allowICMP'] === 'true',
+      }),
+      from: [{ world: true }],
+    });
+  }
+  return out;
+}
+
+/** One side of a verification: the objects and the intended configuration. */
+interface Side {
+  readonly objects: any[];
+  readonly cfg: ResolvedTenantIsolation;
+  readonly label: string;
+}
+
+function platformOf(config: string | undefined, load: (c?: string) => Platform): Platform {
+  return load(config);
+}
+
+/** Intended configuration for a set of objects: tree from labels, options from the platform file. */
+function sideFromObjects(objects: any[], label: string, options: TenantIsolationOptions, where: string): Side | undefined {
+  const tenants = tenantTreeFromNamespaces(objects, where);
+  if (!tenants) return undefined;
+  const namespaces = new Set(objects.filter((o) => o?.kind === 'Namespace').map((o) => o.metadata?.name));
+  const props: TenantIsolationProps = {
+    ...options,
+    tenants,
+    exposures: [...(options.exposures ?? []), ...passthroughExposuresOf(objects, namespaces)],
+  };
+  return { objects, cfg: resolveTenants(props), label };
+}
+
+/**
+ * `cozynet verify`: the reachability matrix of a platform file's output (or
+ * of any set of manifests) against the intended one; `--explain` for one
+ * cell, `--against` for what a change opens and closes. Returns the exit code.
+ * @internal
+ */
+export function verifyCommand(opts: VerifyCommandOptions, io: { out(t: string): void }, loadPlatform: (config?: string) => Platform): number {
+  const format = opts.format ?? 'text';
+  if (format !== 'text' && format !== 'json') fail('--format', format, 'must be text or json');
+  if (opts.explain !== undefined && opts.explain.length !== 2) fail('--explain', opts.explain.join(' '), 'takes two endpoints: SRC DST (e.g. tenant-beta/pod tenant-acme/pod)');
+  if (opts.port !== undefined && opts.explain === undefined) fail('--port', opts.port, 'only applies to --explain');
+
+  let side: Side | undefined;
+  let options: TenantIsolationOptions = {};
+  if (opts.manifests !== undefined) {
+    if (opts.manifests.length === 0) fail('--manifests', '', 'must name at least one file or folder');
+    if (opts.config !== undefined) {
+      const platform = platformOf(opts.config, loadPlatform);
+      const p = platform._isolationProps();
+      options = p ? { ...p, exposures: p.exposures?.filter((e) => !e.name.startsWith('passthrough-')) } : {};
+      delete (options as any).tenants;
+      delete (options as any).path;
+    } else {
+      options = { allowFromIngress: true }; // the Cilium values' default: Gateway API on
+    }
+    const loaded = loadManifests(opts.manifests);
+    side = sideFromObjects(loaded.objects, opts.manifests.join(' '), options, '--manifests');
+    if (!side) fail('--manifests', opts.manifests.join(' '), `holds no tenant namespaces (Namespaces labelled ${TENANT_LABEL_PREFIX}<their own name>); nothing to verify`);
+  } else {
+    const platform = platformOf(opts.config, loadPlatform);
+    const props = platform._isolationProps();
+    if (props) {
+      side = { objects: platform.objects(), cfg: resolveTenants(props), label: opts.config ?? 'the default platform' };
+      options = { ...props };
+      delete (options as any).tenants;
+      delete (options as any).path;
+      options = { ...options, exposures: props.exposures?.filter((e) => !e.name.startsWith('passthrough-')) };
+    }
+  }
+  if (!side) {
+    io.out(format === 'json' ? '{"ok":true,"tenants":0}\n' : 'cozynet: the platform has no tenants; nothing to verify\n');
+    return 0;
+  }
+
+  if (opts.explain) return explainCommand(side, opts.explain, opts.port, format, io);
+  if (opts.against !== undefined) return againstCommand(side, opts.against, options, format, io);
+  const report = verifyResolved(side.cfg, side.objects);
+  io.out(formatVerifyReport(report, format as 'text' | 'json'));
+  return report.ok ? 0 : 1;
+}
+
+function parseProbe(text: string): Probe {
+  const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(text);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 65535) return { port: Number(m[1]), protocol: (m[2] ?? 'TCP').toUpperCase() as Probe['protocol'] };
+  if (/^icmp$/i.test(text)) return { port: 8, protocol: 'ICMP' };
+  fail('--port', text, 'must be PORT[/PROTOCOL] with a port 1-65535 and TCP, UDP or SCTP (e.g. 8443/TCP), or ICMP');
+}
+
+function endpointIndex(v: Verification, text: string, option: string): number {
+  const ids = v.layout.reps.map((r) => r.id);
+  let i = ids.indexOf(text);
+  if (i < 0) i = ids.indexOf(`${text}/pod`);
+  if (i < 0) {
+    const known = ids.length > 12 ? `${ids.slice(0, 12).join(', ')}, … (${ids.length} in all; --format json lists them)` : ids.join(', ');
+    fail(option, text, `is not an endpoint of the matrix; use an id such as ${known}, or a tenant namespace for its pod`);
+  }
+  return i;
+}
+
+function explainCommand(side: Side, pair: string[], port: string | undefined, format: string, io: { out(t: string): void }): number {
+  const v = compileVerification(side.cfg, side.objects);
+  const src = endpointIndex(v, pair[0], '--explain SRC');
+  const dst = endpointIndex(v, pair[1], '--explain DST');
+  const cells = explainCell(v, src, dst, port !== undefined ? parseProbe(port) : undefined);
+  if (format === 'json') {
+    io.out(JSON.stringify(sortKeysDeep(cells), null, 2) + '\n');
+    return 0;
+  }
+  const lines: string[] = [];
+  for (const c of cells) {
+    const d = c.decision;
+    const verdict = c.lower ? 'UNDETERMINED' : d.allowed ? 'ALLOWED' : 'DENIED';
+    lines.push(`${c.source} -> ${c.destination} ${c.probe}: ${verdict}` +
+      (c.intended === undefined ? '' : c.intended === d.allowed && !c.lower ? ' (as intended)' : ` (intended ${c.intended ? 'allowed' : 'denied'})`));
+    for (const [dir, x, who] of [['egress', d.egress, c.source], ['ingress', d.ingress, c.destination]] as const) {
+      const head = `  ${dir.toUpperCase()} ${x.allowed ? 'ALLOWED' : 'DENIED'}`;
+      switch (x.how) {
+        case 'allowed': lines.push(`${head} BY: ${x.rules.join(', ')}`); break;
+        case 'denied': lines.push(`${head} BY: ${x.rules.join(', ')} (deny wins over allow)`); break;
+        case 'default-deny': lines.push(`${head}: default deny; ${who} is selected by ${x.selectedBy} and no ${dir} rule admits the peer`); break;
+        default: lines.push(`${head}: no ${dir} policy selects ${who}`);
+      }
+    }
+    if (c.expectation) lines.push(`  intended: ${c.expectation}`);
+    if (d.uncertain.length > 0 || c.lower) lines.push(`  cannot be judged offline: ${[...d.uncertain, ...(c.lower?.uncertain ?? [])].filter((x, i, a) => a.indexOf(x) === i).join('; ')}`);
+  }
+  io.out(lines.join('\n') + '\n');
+  return 0;
+}
+
+interface CellChange {
+  /** Sort key: source, destination, probe indexes. */
+  readonly key: [number, number, number];
+  readonly source: string;
+  readonly destination: string;
+  readonly probe: string;
+  /** Whether the cell lies between two different tenants. */
+  readonly betweenTenants: boolean;
+  /** The intended verdict (of the changed side). */
+  readonly intended?: boolean;
+  readonly explanation: string;
+}
+
+function againstCommand(side: Side, dir: string, options: TenantIsolationOptions, format: string, io: { out(t: string): void }): number {
+  const loaded = loadManifests([dir], '--against');
+  const before = sideFromObjects(loaded.objects, dir, options, '--against');
+  // Both object sets under the same endpoints (pods either side's policies select included).
+  const both = [...side.objects, ...loaded.objects];
+  const now = compileVerification(side.cfg, side.objects, undefined, both);
+  const then = compileVerification(side.cfg, loaded.objects, undefined, both);
+  const tenantsNow = new Set(side.cfg.tenants.map((t) => t.namespace));
+  const tenantsThen = new Set(before?.cfg.tenants.map((t) => t.namespace) ?? []);
+  const added = [...tenantsNow].filter((t) => !tenantsThen.has(t));
+  const removed = [...tenantsThen].filter((t) => !tenantsNow.has(t));
+  const layout = now.layout;
+  const skip = iv.fromList(layout.reps.flatMap((r, i) => (r.tenant && !tenantsThen.has(r.tenant.namespace) ? [i] : [])));
+  const thenRows = new Map<string, iv.Intervals>();
+  forEachCell(then, (s, p, allowed) => thenRows.set(`${s}|${p}`, allowed));
+  const opened: CellChange[] = [];
+  const closed: CellChange[] = [];
+  let openedCount = 0;
+  let closedCount = 0;
+  let breaches = 0;
+  const describe = (v: Verification, s: number, d: number, p: number): CellChange => {
+    const probe = layout.probes[p];
+    const src = layout.reps[s];
+    const dst = layout.reps[d];
+    return {
+      key: [s, d, p],
+      source: src.id,
+      destination: dst.id,
+      probe: probeName(probe),
+      betweenTenants: !!(src.tenant && dst.tenant && src.tenant !== dst.tenant),
+      intended: intendedCell(layout, s, d, p)?.allowed,
+      explanation: v.upper.decide(v.upper.identityOfEndpoint[s], v.upper.identityOfEndpoint[d], probe).reason,
+    };
+  };
+  forEachCell(now, (s, p, allowed) => {
+    if (iv.has(skip, s)) return;
+    const was = thenRows.get(`${s}|${p}`) ?? iv.EMPTY;
+    const o = iv.subtract(iv.subtract(allowed, was), skip);
+    const c = iv.subtract(iv.subtract(was, allowed), skip);
+    iv.forEach(o, (d) => {
+      openedCount++;
+      const ch = describe(now, s, d, p);
+      if (ch.betweenTenants && !ch.intended) breaches++;
+      if (opened.length < MANIFEST_LIMITS.listedCells || (ch.betweenTenants && !ch.intended)) opened.push(ch);
+    });
+    iv.forEach(c, (d) => {
+      closedCount++;
+      if (closed.length < MANIFEST_LIMITS.listedCells) closed.push(describe(then, s, d, p));
+    });
+  });
+  const ok = breaches === 0;
+  const byKey = (a: CellChange, b: CellChange) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2];
+  opened.sort(byKey);
+  closed.sort(byKey);
+  const strip = (list: CellChange[]) => list.map(({ key: _k, ...rest }) => rest);
+  if (format === 'json') {
+    io.out(JSON.stringify(sortKeysDeep({
+      ok,
+      against: dir,
+      opened: { count: openedCount, breaches, cells: strip(opened) },
+      closed: { count: closedCount, cells: strip(closed) },
+      tenantsAdded: added,
+      tenantsRemoved: removed,
+    }), null, 2) + '\n');
+    return ok ? 0 : 1;
+  }
+  const lines: string[] = [];
+  lines.push(`cozynet verify --against ${dir}: ${openedCount} cell(s) opened, ${closedCount} closed` +
+    (breaches > 0 ? `; ${breaches} open a path between tenants that is not intended` : '') + '.');
+  if (added.length > 0) lines.push(`New tenants (their cells are not compared): ${added.join(', ')}`);
+  if (removed.length > 0) lines.push(`Removed tenants: ${removed.join(', ')}`);
+  const group = (list: CellChange[]) => {
+    const out: CellChange[][] = [];
+    for (const x of list) {
+      const last = out[out.length - 1];
+      if (last && last[0].source === x.source && last[0].destination === x.destination && last[0].explanation === x.explanation) last.push(x);
+      else out.push([x]);
+    }
+    return out;
+  };
+  if (opened.length > 0) {
+    lines.push('');
+    lines.push('Opened:');
+    for (const g of group(opened)) {
+      const x = g[0];
+      const tag = x.betweenTenants && !x.intended ? '  ** between tenants, not intended **' : x.intended ? '  (intended)' : '';
+      lines.push(`  + ${x.source} -> ${x.destination} ${g.map((y) => y.probe).join(', ')}${tag}`);
+      lines.push(`      now: ${x.explanation}`);
+    }
+    if (openedCount > opened.length) lines.push(`  ... and ${openedCount - opened.length} more (see --format json)`);
+  }
+  if (closed.length > 0) {
+    lines.push('');
+    lines.push('Closed:');
+    for (const g of group(closed)) {
+      const x = g[0];
+      lines.push(`  - ${x.source} -> ${x.destination} ${g.map((y) => y.probe).join(', ')}${x.intended ? '  (intended allowed)' : ''}`);
+      lines.push(`      before: ${x.explanation}`);
+    }
+    if (closedCount > closed.length) lines.push(`  ... and ${closedCount - closed.length} more (see --format json)`);
+  }
+  lines.push('');
+  lines.push(ok ? 'OK: the change opens no path between tenants that is not intended.' : `VIOLATED: the change opens ${breaches} cell(s) between tenants that are not intended.`);
+  io.out(lines.join('\n') + '\n');
+  return ok ? 0 : 1;
+}

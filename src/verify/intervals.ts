@@ -1,0 +1,243 @@
+/* eslint-disable no-bitwise */
+/**
+ * Sets of small non-negative integers as sorted, disjoint, non-adjacent
+ * half-open intervals `[s0, e0), [s1, e1), ...` stored flat in an
+ * `Int32Array` (`[s0, e0, s1, e1, ...]`). Internal to the verifier.
+ *
+ * The verifier lays endpoints out so that what policies select is made of
+ * few intervals (a tenant's subtree is contiguous in depth-first pre-order),
+ * so a row of the reachability matrix costs the number of its intervals,
+ * not the number of endpoints.
+ */
+export type Intervals = Int32Array;
+
+export const EMPTY: Intervals = new Int32Array(0);
+
+/** `[from, to)`, or empty. */
+export function range(from: number, to: number): Intervals {
+  return to > from ? Int32Array.of(from, to) : EMPTY;
+}
+
+/** From a sorted list of integers (duplicates allowed). */
+export function fromSorted(ids: ArrayLike<number>): Intervals {
+  if (ids.length === 0) return EMPTY;
+  const out = new Int32Array(2 * ids.length);
+  let m = 0;
+  let s = ids[0];
+  let e = s + 1;
+  for (let k = 1; k < ids.length; k++) {
+    const v = ids[k];
+    if (v < e) continue;
+    if (v === e) {
+      e++;
+    } else {
+      out[m++] = s;
+      out[m++] = e;
+      s = v;
+      e = v + 1;
+    }
+  }
+  out[m++] = s;
+  out[m++] = e;
+  return out.slice(0, m);
+}
+
+/** From any list of integers (unsorted, duplicates allowed). */
+export function fromList(ids: number[]): Intervals {
+  if (ids.length === 0) return EMPTY;
+  return fromSorted(Int32Array.from(ids).sort());
+}
+
+/** Number of members. */
+export function size(a: Intervals): number {
+  let n = 0;
+  for (let k = 0; k < a.length; k += 2) n += a[k + 1] - a[k];
+  return n;
+}
+
+export function has(a: Intervals, i: number): boolean {
+  // binary search over interval starts
+  let lo = 0;
+  let hi = (a.length >> 1) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[2 * mid] > i) hi = mid - 1;
+    else if (a[2 * mid + 1] <= i) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** Calls `fn` for every member, in increasing order. */
+export function forEach(a: Intervals, fn: (i: number) => void): void {
+  for (let k = 0; k < a.length; k += 2) for (let i = a[k]; i < a[k + 1]; i++) fn(i);
+}
+
+/** Members as a list. */
+export function toList(a: Intervals): number[] {
+  const out: number[] = [];
+  forEach(a, (i) => out.push(i));
+  return out;
+}
+
+export function equals(a: Intervals, b: Intervals): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** Union of two sets. */
+export function union(a: Intervals, b: Intervals): Intervals {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  return unionMany([a, b]);
+}
+
+/** Union of many sets. */
+export function unionMany(sets: Intervals[]): Intervals {
+  let nonEmpty = 0;
+  let last: Intervals = EMPTY;
+  let total = 0;
+  for (const s of sets) {
+    if (s.length > 0) {
+      nonEmpty++;
+      last = s;
+      total += s.length;
+    }
+  }
+  if (nonEmpty === 0) return EMPTY;
+  if (nonEmpty === 1) return last;
+  // Gather the intervals, sort by start, merge.
+  const starts = new Int32Array(total >> 1);
+  const ends = new Int32Array(total >> 1);
+  let m = 0;
+  for (const s of sets) {
+    for (let k = 0; k < s.length; k += 2) {
+      starts[m] = s[k];
+      ends[m] = s[k + 1];
+      m++;
+    }
+  }
+  const order = new Int32Array(m);
+  for (let i = 0; i < m; i++) order[i] = i;
+  order.sort((x, y) => starts[x] - starts[y]);
+  const out = new Int32Array(2 * m);
+  let o = 0;
+  let cs = starts[order[0]];
+  let ce = ends[order[0]];
+  for (let k = 1; k < m; k++) {
+    const i = order[k];
+    if (starts[i] <= ce) {
+      if (ends[i] > ce) ce = ends[i];
+    } else {
+      out[o++] = cs;
+      out[o++] = ce;
+      cs = starts[i];
+      ce = ends[i];
+    }
+  }
+  out[o++] = cs;
+  out[o++] = ce;
+  return out.slice(0, o);
+}
+
+/** Index (even) of the first interval of `b` that ends after `x`. */
+function firstEndingAfter(b: Intervals, x: number): number {
+  let lo = 0;
+  let hi = b.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (b[2 * mid + 1] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo;
+}
+
+/** Intersection of a small set with a large one: binary search per interval of the small one. */
+function intersectSkewed(small: Intervals, big: Intervals): Intervals {
+  const out: number[] = [];
+  for (let i = 0; i < small.length; i += 2) {
+    const s0 = small[i];
+    const e0 = small[i + 1];
+    for (let j = firstEndingAfter(big, s0); j < big.length && big[j] < e0; j += 2) {
+      const s = Math.max(s0, big[j]);
+      const e = Math.min(e0, big[j + 1]);
+      if (s < e) out.push(s, e);
+    }
+  }
+  return Int32Array.from(out);
+}
+
+/** Intersection. */
+export function intersect(a: Intervals, b: Intervals): Intervals {
+  if (a.length === 0 || b.length === 0) return EMPTY;
+  if (a.length * 8 < b.length) return intersectSkewed(a, b);
+  if (b.length * 8 < a.length) return intersectSkewed(b, a);
+  const out = new Int32Array(a.length + b.length);
+  let o = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const s = Math.max(a[i], b[j]);
+    const e = Math.min(a[i + 1], b[j + 1]);
+    if (s < e) {
+      out[o++] = s;
+      out[o++] = e;
+    }
+    if (a[i + 1] < b[j + 1]) i += 2;
+    else j += 2;
+  }
+  return o === a.length && equals(out.subarray(0, o), a) ? a : out.slice(0, o);
+}
+
+/** `a` without the members of `b`. */
+export function subtract(a: Intervals, b: Intervals): Intervals {
+  if (a.length === 0 || b.length === 0) return a;
+  if (a.length * 8 < b.length) {
+    // small minus big: only the part of b that overlaps a matters
+    return subtract(a, intersectSkewed(a, b));
+  }
+  const out = new Int32Array(a.length + b.length);
+  let o = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    let s = a[i];
+    const e = a[i + 1];
+    while (j < b.length && b[j + 1] <= s) j += 2;
+    let k = j;
+    while (k < b.length && b[k] < e) {
+      if (b[k] > s) {
+        out[o++] = s;
+        out[o++] = b[k];
+      }
+      s = Math.max(s, b[k + 1]);
+      if (b[k + 1] >= e) break;
+      k += 2;
+    }
+    if (s < e) {
+      out[o++] = s;
+      out[o++] = e;
+    }
+  }
+  return out.slice(0, o);
+}
+
+/** Members of exactly one of the two. */
+export function xor(a: Intervals, b: Intervals): Intervals {
+  return union(subtract(a, b), subtract(b, a));
+}
+
+/** Size of the intersection, without building it. */
+export function intersectSize(a: Intervals, b: Intervals): number {
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const s = Math.max(a[i], b[j]);
+    const e = Math.min(a[i + 1], b[j + 1]);
+    if (s < e) n += e - s;
+    if (a[i + 1] < b[j + 1]) i += 2;
+    else j += 2;
+  }
+  return n;
+}

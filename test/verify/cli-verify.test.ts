@@ -1,0 +1,203 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { Platform } from '../../src';
+import { run } from '../../src/cli/main';
+import { loadManifests, tenantTreeFromNamespaces } from '../../src/cli/verify-command';
+import { readPlatformFile } from '../../src/platform/file';
+
+const CONTRACT = path.join(__dirname, '..', '..', 'examples', 'platforms', 'contract.yaml');
+const HANDWRITTEN = path.join(__dirname, 'fixtures', 'handwritten');
+
+function cli(args: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(args, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-verify-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function contractObjects(): any[] {
+  return new Platform(new Construct(undefined as any, ''), 'p', { ...readPlatformFile(CONTRACT), delivery: { terraform: false } }).objects();
+}
+
+/** Writes objects as `kubectl get ... -o yaml` does: one List, with server fields. */
+function writeListDump(file: string, objects: any[]): void {
+  const items = objects.map((o, i) => ({ ...o, metadata: { ...o.metadata, resourceVersion: String(1000 + i), uid: `uid-${i}` }, status: {} }));
+  fs.writeFileSync(file, stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }));
+}
+
+const CNP = (namespace: string, name: string, spec: any) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace }, spec });
+
+describe('cozynet verify on the contract example', () => {
+  test('the passthrough VM, Gateway API backends and webhooks are reachable, siblings apart, tenant policies cannot breach', () => {
+    const r = cli(['verify', '--config', CONTRACT]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Tenant isolation: OK \(4 tenants, 29 endpoints/);
+    expect(r.out).toContain('Tenant-authored policies: OK (the widest policy each of the 4 tenants can write in its own namespace opens no path to or from another tenant)');
+    expect(r.out).toContain('  11  tenant-acme/expose:passthrough-vm1  TCP/8080 UDP/8080 SCTP/8080 ICMP/type-8');
+    const row = (src: string) => r.out.split('\n').find((l) => l.startsWith(`  ${src} `))!.replace(/ +/g, ' ').trim().split(' ').slice(1);
+    expect(row('world')[10]).toBe('✓'); // the VM, every probed port and ICMP
+    expect(row('world')[5]).toBe('·'); // other pods of tenant-acme stay closed
+    expect(new Set(row('ingress'))).toEqual(new Set(['✓'])); // Gateway API backends
+    expect(new Set(row('kube-apiserver'))).toEqual(new Set(['✓'])); // webhooks
+    expect(row('tenant-beta/pod').slice(5, 16)).toEqual(Array(11).fill('·')); // siblings apart, the VM included
+  });
+
+  test('--explain names the deciding rules', () => {
+    const r = cli(['verify', '--config', CONTRACT, '--explain', 'world', 'tenant-acme/expose:passthrough-vm1', '--port', 'ICMP']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe([
+      'world -> tenant-acme/expose:passthrough-vm1 ICMP/type-8: ALLOWED (as intended)',
+      '  EGRESS ALLOWED: no egress policy selects world',
+      '  INGRESS ALLOWED BY: CiliumClusterwideNetworkPolicy cozynet-expose-tenant-acme-passthrough-vm1 ingress[0]',
+      '  intended: exposure passthrough-vm1 of tenant-acme admits the world on ICMP/type-8',
+      '',
+    ].join('\n'));
+    const denied = cli(['verify', '--config', CONTRACT, '--explain', 'tenant-beta', 'tenant-acme', '--port', '8080/TCP']);
+    expect(denied.out).toContain('tenant-beta/pod -> tenant-acme/pod TCP/8080: DENIED (as intended)');
+    expect(denied.out).toContain('EGRESS DENIED: default deny; tenant-beta/pod is selected by CiliumClusterwideNetworkPolicy cozynet-tenant-baseline specs[0]');
+    const json = JSON.parse(cli(['verify', '--config', CONTRACT, '--explain', 'tenant-acme', 'tenant-acme-dev', '--format', 'json']).out);
+    expect(json).toHaveLength(3);
+    expect(json[0].decision.egress.rules).toEqual(['CiliumNetworkPolicy tenant-acme/cozynet-tenant specs[0] egress[0]']);
+    expect(json[0].decision.ingress.rules).toEqual(['CiliumClusterwideNetworkPolicy cozynet-subtree-tenant-acme ingress[0]']);
+  });
+
+  test('--explain mistakes are user errors', () => {
+    expect(cli(['verify', '--config', CONTRACT, '--explain', 'tenant-nope', 'world'])).toMatchObject({ code: 1, err: expect.stringMatching(/^error: --explain SRC: is not an endpoint of the matrix/) });
+    expect(cli(['verify', '--config', CONTRACT, '--explain', 'world'])).toMatchObject({ code: 1, err: expect.stringMatching(/takes two endpoints/) });
+    expect(cli(['verify', '--config', CONTRACT, '--explain', 'world', 'tenant-acme', '--port', '99999'])).toMatchObject({ code: 1, err: expect.stringMatching(/^error: --port: must be PORT/) });
+  });
+});
+
+describe('cozynet verify --manifests', () => {
+  test('a kubectl List dump of the contract output verifies clean', () => {
+    const file = path.join(tmp, 'dump.yaml');
+    writeListDump(file, contractObjects());
+    const r = cli(['verify', '--manifests', file]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Tenant isolation: OK \(4 tenants, 29 endpoints/);
+  });
+
+  test('hand-written NetworkPolicy and CCNP set: differences name the NetworkPolicies, FQDN cells are undetermined', () => {
+    const r = cli(['verify', '--manifests', HANDWRITTEN, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    expect(report.summary.tenants).toBe(3);
+    expect(report.uncertainRules).toEqual(['CiliumClusterwideNetworkPolicy tenant-egress egress[1]: toFQDNs ["api.example.com"] (which addresses a name resolves to is not known offline)']);
+    expect(report.undetermined.some((u: any) => u.source === 'tenant-a/pod' && u.destination === 'world')).toBe(true);
+    // tenant-root reaches tenant-b on 8080 through NetworkPolicy tenant-b/from-root-and-system, but not tenant-a
+    const explain = cli(['verify', '--manifests', HANDWRITTEN, '--explain', 'tenant-root', 'tenant-a']);
+    expect(explain.out).toContain('INGRESS DENIED: default deny; tenant-a/pod is selected by NetworkPolicy tenant-a/same-namespace');
+    const b = cli(['verify', '--manifests', HANDWRITTEN, '--explain', 'tenant-root', 'tenant-b', '--port', '8080/TCP']);
+    expect(b.out).toContain('INGRESS ALLOWED BY: NetworkPolicy tenant-b/from-root-and-system ingress[0]');
+    // receiver-side isolation holds: a's widest policy opens nothing in b, except b's own choices
+    expect(report.tenantAuthored.opened.every((d: any) => !(d.source.startsWith('tenant-a/') && d.destination.startsWith('tenant-b/')))).toBe(true);
+  });
+
+  test('an egress-only (sender-side) isolation fails the tenant-authored check', () => {
+    const namespaces = contractObjects().filter((o) => o.kind === 'Namespace' && o.metadata.name.startsWith('tenant-'));
+    const nsLabel = (ns: string) => ({ [`k8s:io.cilium.k8s.namespace.labels.tenant.cozystack.io/${ns}`]: '' });
+    const policies = namespaces.map((n) => CNP(n.metadata.name, 'egress-only', {
+      endpointSelector: {},
+      egress: [{ toEndpoints: [{ matchLabels: nsLabel(n.metadata.name) }] }],
+      ingress: [{ fromEntities: ['world', 'cluster'] }],
+    }));
+    const file = path.join(tmp, 'egress-only.yaml');
+    writeListDump(file, [...namespaces, ...policies]);
+    const r = cli(['verify', '--manifests', file]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Tenant-authored policies: BREACHED \(a tenant alone can open \d+ cell\(s\)/);
+    expect(r.out).toContain('! tenant-acme/pod -> tenant-root/pod TCP/8080, UDP/8080, SCTP/8080: tenant-acme alone opened it with an egress policy in its own namespace; the receiver must refuse');
+    expect(r.out).toContain('because: egress allowed by the widest tenant policy (egress); ingress allowed by CiliumNetworkPolicy tenant-root/egress-only ingress[0]');
+    const report = JSON.parse(cli(['verify', '--manifests', file, '--format', 'json']).out);
+    expect(report.tenantAuthored.opened.some((d: any) => d.source === 'tenant-beta/pod' && d.destination === 'tenant-acme/pod')).toBe(true);
+  });
+
+  test('tenant tree from namespace labels', () => {
+    const ns = (name: string, ...labels: string[]) => ({ kind: 'Namespace', metadata: { name, labels: Object.fromEntries(labels.map((l) => [`tenant.cozystack.io/${l}`, ''])) } });
+    expect(tenantTreeFromNamespaces([
+      ns('tenant-root', 'tenant-root'), ns('tenant-acme-dev', 'tenant-root', 'tenant-acme', 'tenant-acme-dev'),
+      ns('tenant-acme', 'tenant-root', 'tenant-acme'), ns('tenant-beta', 'tenant-root', 'tenant-beta'), ns('default'),
+    ])).toEqual([{ name: 'root', children: [{ name: 'acme', children: [{ name: 'dev' }] }, { name: 'beta' }] }]);
+    expect(tenantTreeFromNamespaces([ns('default')])).toBeUndefined();
+    expect(() => tenantTreeFromNamespaces([ns('tenant-a', 'tenant-a')])).toThrow(/no tenant-root/);
+  });
+
+  test('no tenants, missing files, symlinks out of the folder are user errors', () => {
+    const empty = path.join(tmp, 'empty.yaml');
+    fs.writeFileSync(empty, 'apiVersion: v1\nkind: Namespace\nmetadata: { name: default }\n');
+    expect(cli(['verify', '--manifests', empty])).toMatchObject({ code: 1, err: expect.stringMatching(/holds no tenant namespaces/) });
+    expect(cli(['verify', '--manifests', path.join(tmp, 'nope')])).toMatchObject({ code: 1, err: expect.stringMatching(/no such file or folder/) });
+    const dir = path.join(tmp, 'escape');
+    fs.mkdirSync(dir);
+    fs.symlinkSync(path.join(HANDWRITTEN, 'namespaces.yaml'), path.join(dir, 'link.yaml'));
+    expect(cli(['verify', '--manifests', dir])).toMatchObject({ code: 1, err: expect.stringMatching(/symbolic link that leads out of the folder/) });
+    const bad = path.join(tmp, 'bad.yaml');
+    fs.writeFileSync(bad, 'a: [\n');
+    expect(cli(['verify', '--manifests', bad])).toMatchObject({ code: 1, err: expect.stringMatching(/is not valid YAML/) });
+  });
+
+  test('loadManifests reads an output folder through its index.json only', () => {
+    const out = path.join(tmp, 'out-index');
+    new Platform(new Construct(undefined as any, ''), 'p', { ...readPlatformFile(CONTRACT), delivery: { terraform: false } }).synthesize(out);
+    fs.writeFileSync(path.join(out, 'stray.yaml'), 'kind: Namespace\nmetadata: { name: stray }\n');
+    const loaded = loadManifests([out]);
+    expect(loaded.files.every((f) => f.includes(`${path.sep}manifests${path.sep}`))).toBe(true);
+    expect(loaded.objects.some((o) => o.metadata?.name === 'stray')).toBe(false);
+  });
+});
+
+describe('cozynet verify --against', () => {
+  const before = path.join(tmp, 'before');
+  beforeAll(() => {
+    new Platform(new Construct(undefined as any, ''), 'p', { ...readPlatformFile(CONTRACT), delivery: { terraform: false } }).synthesize(before);
+  });
+
+  test('the same platform: nothing opens or closes', () => {
+    const r = cli(['verify', '--config', CONTRACT, '--against', before]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`cozynet verify --against ${before}: 0 cell(s) opened, 0 closed.`);
+  });
+
+  test('a change that opens a path between siblings exits 1 and says so', () => {
+    const file = path.join(tmp, 'leaky.yaml');
+    writeListDump(file, [...contractObjects(),
+      CNP('tenant-beta', 'to-acme', { endpointSelector: {}, egress: [{ toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tenant-acme' } }] }] }),
+      CNP('tenant-acme', 'from-beta', { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tenant-beta' } }] }] })]);
+    const r = cli(['verify', '--manifests', file, '--against', before]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('  + tenant-beta/pod -> tenant-acme/pod TCP/8080, UDP/8080, SCTP/8080  ** between tenants, not intended **');
+    expect(r.out).toContain('now: egress allowed by CiliumNetworkPolicy tenant-beta/to-acme egress[0]; ingress allowed by CiliumNetworkPolicy tenant-acme/from-beta ingress[0]');
+    expect(r.out.trimEnd().split('\n').pop()).toMatch(/^VIOLATED: the change opens \d+ cell\(s\) between tenants that are not intended\.$/);
+    const json = JSON.parse(cli(['verify', '--manifests', file, '--against', before, '--format', 'json']).out);
+    expect(json.ok).toBe(false);
+    expect(json.opened.breaches).toBeGreaterThan(0);
+    expect(json.closed.count).toBe(0);
+  });
+
+  test('pods that only a user policy selects get their own row and column', () => {
+    const file = path.join(tmp, 'api.yaml');
+    writeListDump(file, [...contractObjects(),
+      CNP('tenant-beta', 'to-acme', { endpointSelector: {}, egress: [{ toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tenant-acme' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] }),
+      CNP('tenant-acme', 'from-beta', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tenant-beta' } }] }] })]);
+    const r = cli(['verify', '--manifests', file, '--against', before]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('cozynet verify --against');
+    expect(r.out).toContain(': 5 cell(s) opened, 0 closed; 5 open a path between tenants that is not intended.');
+    expect(r.out).toContain('  + tenant-beta/pod -> tenant-acme/pods:app=api TCP/8080  ** between tenants, not intended **');
+  });
+
+  test('a change that closes the passthrough lists the closed cells and exits 0', () => {
+    const file = path.join(tmp, 'closed.yaml');
+    writeListDump(file, contractObjects().filter((o) => o.metadata.name !== 'cozynet-expose-tenant-acme-passthrough-vm1'));
+    const r = cli(['verify', '--manifests', file, '--against', before]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('  - world -> tenant-acme/expose:passthrough-vm1 TCP/8080, UDP/8080, SCTP/8080, ICMP/type-8  (intended allowed)');
+  });
+});
