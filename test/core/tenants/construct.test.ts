@@ -1,5 +1,5 @@
 import { Chart, JsonPatch, Testing } from 'cdk8s';
-import { TenantIsolation, TenantIsolationProps, TenantLabels, tenantIsolationManifests, tenantNamespace } from '../../../src/tenants';
+import { ExposurePeer, ExposurePort, TenantIsolation, TenantIsolationProps, TenantLabels, tenantIsolationManifests, tenantNamespace } from '../../../src/tenants';
 
 const PROPS: TenantIsolationProps = { tenants: [{ name: 'root', children: [{ name: 'acme' }] }] };
 
@@ -75,6 +75,50 @@ describe('TenantIsolation construct', () => {
     expect(egress()).toHaveLength(3);
     expect(Testing.synth(chart)[0].metadata).toEqual({ name: 'tenant-root' });
     expect(Testing.synth(chart)[0].metadata).toEqual({ name: 'tenant-root' });
+  });
+
+  test('pods(...).allowFrom / allowTo add exposures with generated or given names, and the props verify needs', () => {
+    const props: TenantIsolationProps = {
+      tenants: [{ name: 'root', children: [{ name: 'acme' }, { name: 'beta' }] }],
+      exposures: [{ name: 'allow-1', namespace: 'tenant-acme', from: [{ world: true }] }],
+    };
+    const chart = new Chart(Testing.app(), 'tenants', { namespace: 'elsewhere' });
+    const t = new TenantIsolation(chart, 'isolation', props);
+    expect(t._effectiveProps()).toBe(props);
+    const api = t.pods('tenant-acme', { app: 'api' });
+    expect([api.namespace, api.selector]).toEqual(['tenant-acme', { app: 'api' }]);
+    expect(api.allowFrom(ExposurePeer.tenant('tenant-beta'), { ports: [ExposurePort.tcp(443)], allowIcmp: true })).toBe(api);
+    api.allowFrom(ExposurePeer.world());
+    const client = t.pods('tenant-beta', { role: 'client' });
+    expect(client.allowTo(t.pods('tenant-acme'), { name: 'direct' })).toBe(client);
+    t.pods('tenant-beta').allowTo(t.pods('tenant-acme', { app: 'db' }), { allowIcmp: false });
+    const objs = Testing.synth(chart);
+    const exposures = objs.filter((o) => o.metadata.name.startsWith('cozynet-expose-'));
+    expect(exposures.map((o) => [o.metadata.name, o.metadata.namespace])).toEqual([
+      ['cozynet-expose-tenant-acme-allow-1', undefined],
+      ['cozynet-expose-tenant-acme-allow-2', undefined],
+      ['cozynet-expose-tenant-acme-allow-3', undefined],
+      ['cozynet-expose-tenant-acme-direct', undefined],
+      ['cozynet-expose-tenant-acme-allow-4', undefined],
+    ]);
+    expect(t._effectiveProps().exposures).toEqual([
+      { name: 'allow-1', namespace: 'tenant-acme', from: [{ world: true }] },
+      { name: 'allow-2', namespace: 'tenant-acme', selector: { app: 'api' }, ports: [{ port: 443, protocol: 'TCP' }], allowIcmp: true, from: [{ namespace: 'tenant-beta' }] },
+      { name: 'allow-3', namespace: 'tenant-acme', selector: { app: 'api' }, from: [{ world: true }] },
+      { name: 'direct', namespace: 'tenant-acme', from: [{ namespace: 'tenant-beta', selector: { role: 'client' } }] },
+      { name: 'allow-4', namespace: 'tenant-acme', selector: { app: 'db' }, allowIcmp: false, from: [{ namespace: 'tenant-beta' }] },
+    ]);
+    expect(props.exposures).toHaveLength(1);
+    expect(t.apiObjects.map((o) => o.node.id).slice(-2)).toEqual(['CiliumClusterwideNetworkPolicy-cozynet-expose-tenant-acme-direct', 'CiliumClusterwideNetworkPolicy-cozynet-expose-tenant-acme-allow-4']);
+    expect(exposures[1].specs[0].ingress).toEqual([
+      { fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tenant-beta' } }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
+      { fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'tenant-beta' } }], icmps: [{ fields: [{ family: 'IPv4', type: 8 }, { family: 'IPv6', type: 128 }] }] },
+    ]);
+    // The same name twice in a namespace, or a namespace outside the tree, is refused at the exposure's path; nothing is added.
+    expect(() => t.pods('tenant-acme').allowFrom(ExposurePeer.world(), { name: 'direct' })).toThrow(/^exposures\[5\]\.name: duplicate exposure name in tenant-acme/);
+    expect(() => t.pods('tenant-nope').allowFrom(ExposurePeer.world())).toThrow(/^exposures\[5\]\.namespace: must be the namespace of a tenant/);
+    expect(t._effectiveProps().exposures).toHaveLength(5);
+    expect(t.pods('tenant-acme').selector).toEqual({});
   });
 
   test('the pure functions and the label constants', () => {

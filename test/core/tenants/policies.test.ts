@@ -72,8 +72,8 @@ describe('tenant isolation objects', () => {
     tenants: [{
       name: 'root',
       children: [
-        { name: 'acme', sharedServices: ['ingress'], allowWorldIngress: true, children: [{ name: 'dev', sharedServices: [] }] },
-        { name: 'beta', allowApiServer: false, allowWorldEgress: false },
+        { name: 'acme', sharedServices: ['ingress'], allowWorldIngress: true, allowFromRemoteNode: true, children: [{ name: 'dev', sharedServices: [] }] },
+        { name: 'beta', allowApiServer: false, allowWorldEgress: false, allowFromApiServer: false },
       ],
     }],
   };
@@ -101,7 +101,7 @@ describe('tenant isolation objects', () => {
       { endpointSelector: {}, egress: [{ toEndpoints: [nsSel('tenant-acme')] }, { toEntities: ['world'] }] },
       { endpointSelector: kinds(['ingress']), ingress: [{ fromEndpoints: [nsSel('tenant-acme')] }] },
       { endpointSelector: { matchLabels: { 'k8s:policy.cozystack.io/allow-to-apiserver': 'true' } }, egress: [{ toEntities: ['kube-apiserver'] }] },
-      { endpointSelector: {}, ingress: [{ fromEntities: ['world'] }] },
+      { endpointSelector: {}, ingress: [{ fromEntities: ['world', 'kube-apiserver', 'remote-node'] }] },
     ]);
     expect(specs('tenant-beta')).toEqual([
       { endpointSelector: {}, egress: [{ toEndpoints: [nsSel('tenant-beta')] }] },
@@ -133,8 +133,9 @@ describe('tenant isolation objects', () => {
     const descriptions = (o: any) => (o.specs ?? [o.spec]).map((s: any) => s.description);
     expect(descriptions(byName(objs, 'CiliumClusterwideNetworkPolicy', 'cozynet-tenant-baseline'))).toEqual([
       'Every tenant pod: default deny in both directions; may reach cluster DNS on port 53; accepts connections from kube-system ' +
-        'and from namespaces labelled cozystack.io/system="true"',
-      'Tenant pods of the world-facing service kinds (cozystack.io/service in ingress) accept connections from the world',
+        'and from namespaces labelled cozystack.io/system="true", from the local node (kubelet probes)',
+      'Tenant pods of the world-facing service kinds (cozystack.io/service in ingress) accept connections from the world, and from other nodes ' +
+        '(load-balancer traffic they forwarded with source NAT)',
     ]);
     expect(descriptions(byName(objs, 'CiliumClusterwideNetworkPolicy', 'cozynet-subtree-tenant-acme'))).toEqual([
       'tenant-acme and its sub-tenants accept connections from the pods of tenant-acme (ingress half of within-tenant and ' +
@@ -145,7 +146,7 @@ describe('tenant isolation objects', () => {
         'cozynet-tenant-baseline and the cozynet-subtree-* policies of its ancestors)',
       'tenant-acme: its shared services (cozystack.io/service in ingress) accept connections from every pod of tenant-acme and of its sub-tenants (ingress half)',
       'tenant-acme: pods labelled policy.cozystack.io/allow-to-apiserver="true" may connect to the kube-apiserver',
-      'tenant-acme: every pod accepts connections from the world',
+      'tenant-acme: every pod accepts connections from the world, the kube-apiserver (webhooks, aggregated APIs), other nodes (source-NATed load-balancer traffic)',
     ]);
     expect(descriptions(byName(objs, 'CiliumNetworkPolicy', 'cozynet-tenant', 'tenant-beta'))).toEqual([
       'tenant-beta: its pods may connect to every pod of tenant-beta and of its sub-tenants (egress half; see also ' +
@@ -156,11 +157,11 @@ describe('tenant isolation objects', () => {
       'tenant-acme-dev: its pods may connect to every pod of tenant-acme-dev and of its sub-tenants, and to the world (egress half; see also ' +
         'cozynet-tenant-baseline and the cozynet-subtree-* policies of its ancestors)',
       'tenant-acme-dev: pods labelled policy.cozystack.io/allow-to-apiserver="true" may connect to the kube-apiserver',
-      'tenant-acme-dev: every pod accepts connections from the world',
+      'tenant-acme-dev: every pod accepts connections from the world, the kube-apiserver (webhooks, aggregated APIs), other nodes (source-NATed load-balancer traffic)',
     ]);
   });
 
-  test('options reach the baseline: DNS namespace and labels, system namespace label, world-facing kinds', () => {
+  test('options reach the baseline: DNS namespace and labels, system namespace label, world-facing kinds, entities, platform services', () => {
     const objs = manifests({
       tenants: [{ name: 'root' }],
       dnsNamespace: 'dns',
@@ -168,6 +169,12 @@ describe('tenant isolation objects', () => {
       systemNamespaceLabel: 'example.com/platform',
       serviceLabel: 'example.com/kind',
       worldIngressServices: ['lb', 'gateway'],
+      allowFromHost: false,
+      allowFromIngress: true,
+      platformServices: [
+        { name: 'dashboard', namespace: 'cozy-dashboard', selector: { app: 'dashboard' }, ports: [{ port: 443 }, { port: 8000, endPort: 8010, protocol: 'UDP' as any }] },
+        { name: 'idp', namespaceSelector: { 'example.com/idp': 'true' } },
+      ],
     });
     expect(byName(objs, 'CiliumClusterwideNetworkPolicy', 'cozynet-tenant-baseline')).toEqual({
       apiVersion: 'cilium.io/v2',
@@ -175,30 +182,46 @@ describe('tenant isolation objects', () => {
       metadata: { name: 'cozynet-tenant-baseline' },
       specs: [
         {
-          description: 'Every tenant pod: default deny in both directions; may reach cluster DNS on port 53; accepts connections from kube-system ' +
-            'and from namespaces labelled example.com/platform="true"',
+          description: 'Every tenant pod: default deny in both directions; may reach cluster DNS on port 53; may reach the platform services dashboard, idp; ' +
+            'accepts connections from kube-system and from namespaces labelled example.com/platform="true", from Cilium\'s Envoy (Gateway API and Ingress backends)',
           endpointSelector: { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.tenant.cozystack.io/tenant-root': '' } },
-          ingress: [{
-            fromEndpoints: [
-              { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system' } },
-              { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.example.com/platform': 'true' } },
-            ],
-          }],
-          egress: [{
-            toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'dns', 'k8s:app.kubernetes.io/name': 'coredns', 'k8s:tier': 'dns' } }],
-            toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }],
-          }],
+          ingress: [
+            {
+              fromEndpoints: [
+                { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system' } },
+                { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.example.com/platform': 'true' } },
+              ],
+            },
+            { fromEntities: ['ingress'] },
+          ],
+          egress: [
+            {
+              toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'dns', 'k8s:app.kubernetes.io/name': 'coredns', 'k8s:tier': 'dns' } }],
+              toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }],
+            },
+            {
+              toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'cozy-dashboard', 'k8s:app': 'dashboard' } }],
+              toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }, { port: '8000', endPort: 8010, protocol: 'UDP' }] }],
+            },
+            { toEndpoints: [{ matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.example.com/idp': 'true' } }] },
+          ],
         },
         {
-          description: 'Tenant pods of the world-facing service kinds (example.com/kind in gateway, lb) accept connections from the world',
+          description: 'Tenant pods of the world-facing service kinds (example.com/kind in gateway, lb) accept connections from the world, ' +
+            'and from other nodes (load-balancer traffic they forwarded with source NAT)',
           endpointSelector: {
             matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.tenant.cozystack.io/tenant-root': '' },
             matchExpressions: [{ key: 'k8s:example.com/kind', operator: 'In', values: ['gateway', 'lb'] }],
           },
-          ingress: [{ fromEntities: ['world'] }],
+          ingress: [{ fromEntities: ['world', 'remote-node'] }],
         },
       ],
     });
+    const both = manifests({ tenants: [{ name: 'root' }], allowFromIngress: true });
+    expect(byName(both, 'CiliumClusterwideNetworkPolicy', 'cozynet-tenant-baseline').specs[0].ingress[1]).toEqual({ fromEntities: ['host', 'ingress'] });
+    const neither = manifests({ tenants: [{ name: 'root' }], allowFromHost: false });
+    expect(byName(neither, 'CiliumClusterwideNetworkPolicy', 'cozynet-tenant-baseline').specs[0].ingress).toHaveLength(1);
+    expect(byName(neither, 'CiliumClusterwideNetworkPolicy', 'cozynet-tenant-baseline').specs[0].description).toMatch(/system="true"$/);
   });
 
   test('tenant pods reach DNS only in the DNS namespace: a pod with the DNS labels elsewhere stays closed', () => {

@@ -29,6 +29,10 @@ describe('tenant tree: defaults and inheritance', () => {
       dnsNamespace: 'kube-system',
       dnsPodLabels: { 'k8s-app': 'kube-dns' },
       serviceKinds: ['etcd', 'ingress', 'monitoring'],
+      allowFromHost: true,
+      allowFromIngress: false,
+      exposures: [],
+      platformServices: [],
     });
     const root = cfg.root;
     expect(cfg.tenants).toEqual([root]);
@@ -42,6 +46,8 @@ describe('tenant tree: defaults and inheritance', () => {
       children: undefined,
       depth: 0,
       sharedServices: ['etcd', 'ingress', 'monitoring'],
+      allowFromApiServer: true,
+      allowFromRemoteNode: false,
       allowWorldEgress: true,
       allowWorldIngress: false,
       allowApiServer: true,
@@ -180,7 +186,7 @@ describe('tenant tree: validation', () => {
       { path: 'tenants[0].children[3].name', value: '"Acme"', message: 'must be lowercase letters and digits only (the dash is the hierarchy separator)' },
       { path: 'tenants[0].children[4].name', value: '"a-b"', message: 'must be lowercase letters and digits only (the dash is the hierarchy separator)' },
       { path: 'tenants[0].children[5].name', value: '"root"', message: '"root" is reserved for the top-level tenant' },
-      { path: 'tenants[0].children[6].colour', value: '"red"', message: 'unknown key; allowed keys: name, children, sharedServices, allowWorldEgress, allowWorldIngress, allowApiServer' },
+      { path: 'tenants[0].children[6].colour', value: '"red"', message: 'unknown key; allowed keys: name, children, sharedServices, allowWorldEgress, allowWorldIngress, allowApiServer, allowFromApiServer, allowFromRemoteNode' },
       { path: 'tenants[0].children[6].children', value: '"x"', message: 'must be a list of tenants' },
       { path: 'tenants[0].children[8].name', value: '7', message: 'must be lowercase letters and digits only (the dash is the hierarchy separator)' },
     ]);
