@@ -95,7 +95,7 @@ function generate() {
       'x-allowed': 'must be a duration such as 30s, 5m, 1h or 1h30m (units ms, s, m, h)',
     }),
     'cozynet.FluxOptions.retries': whole(0, 1000, 'of retries'),
-    'cozynet.MultusProps.memoryLimitMiB': whole(50, 65536, 'of MiB'),
+    'cozynet.MultusProps.memoryLimitMiB': whole(128, 65536, 'of MiB'),
     'cozynet.KiloProps.wireguardPort': whole(1, 65535, '(a UDP port)'),
     'cozynet.HelmChartOverride.repository': () => ({
       pattern: '^(https?|oci)://[^\\s/@]+',

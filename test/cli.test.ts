@@ -114,7 +114,7 @@ describe('cozynet synth', () => {
     fs.writeFileSync(cfg, 'variant: cilium\nclustr:\n  podCidr: 10.244.0.0/16\n');
     let r = cli(['synth', '--config', cfg, '--out', path.join(dir, 'o')]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^error: clustr: unknown key; did you mean cluster\? \(allowed here: attachments, cluster, components, /);
+    expect(r.err).toMatch(/^error: clustr: unknown key; did you mean cluster\? \(allowed here: attachments, cluster, cni, components, /);
     fs.writeFileSync(cfg, 'variant: cilium\ncluster:\n  podCidr: [10.244.0.0/16\n');
     r = cli(['synth', '--config', cfg, '--out', path.join(dir, 'o')]);
     expect(r.code).toBe(1);

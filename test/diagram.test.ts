@@ -9,6 +9,7 @@ import { readPlatformFile } from '../src/platform/file';
 import { PlatformProps } from '../src/platform/platform';
 import { escapeMermaidText, renderDiagram } from '../src/render/diagram';
 import { TenantProps } from '../src/tenants/props';
+import { ExternalCni } from '../src/variants/stack';
 
 const CONTRACT = path.join(__dirname, '..', 'examples', 'platforms', 'contract.yaml');
 const contract = readPlatformFile(CONTRACT);
@@ -160,13 +161,13 @@ describe('the CNI node follows the variant', () => {
     checkMermaid(text);
     expect(labelOf(text, 'CNI')).toContain('Cilium as CNI');
     expect(labelOf(text, 'KILO')).toContain('Kilo WireGuard mesh');
-    expect(labelOf(text, 'KILO')).toContain('10.4.0.0/16');
+    expect(labelOf(text, 'KILO')).toContain('100.66.0.0/16');
     expect(text).toContain('CNI -.->|"cross-node traffic"| KILO');
     expect(text).not.toContain('Kube-OVN (');
   });
 
   test('noop: bring your own CNI, no Cilium', () => {
-    const text = diagram({ ...contract, variant: 'noop' });
+    const text = diagram({ ...contract, variant: 'noop', cni: ExternalCni.CILIUM });
     checkMermaid(text);
     expect(labelOf(text, 'CNI')).toContain('Bring your own CNI');
     expect(text).not.toMatch(/^\s*CIL\[/m);
@@ -321,9 +322,9 @@ describe('diagramCommand', () => {
     fs.mkdirSync(path.dirname(file));
     fs.writeFileSync(file, 'old');
     let out = '';
-    diagramCommand({ ...contract, variant: 'noop' }, file, { out: (t) => { out += t; } });
+    diagramCommand({ ...contract, variant: 'noop', cni: ExternalCni.CILIUM }, file, { out: (t) => { out += t; } });
     expect(out).toBe('');
-    expect(fs.readFileSync(file, 'utf8')).toBe(diagram({ ...contract, variant: 'noop' }));
+    expect(fs.readFileSync(file, 'utf8')).toBe(diagram({ ...contract, variant: 'noop', cni: ExternalCni.CILIUM }));
     expect(fs.readdirSync(path.dirname(file))).toEqual(['topology.mmd']);
   });
 

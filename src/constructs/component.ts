@@ -1,14 +1,34 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import type { FirewallPort } from './host-ports';
+import { chartHostPorts } from './host-ports';
+import { baselineViolation, POD_SECURITY_ENFORCE_LABEL, podSpecOf, PodSecurityLevel, widerLevel } from './pod-security';
 import { HelmChart, ValuesLayer } from '../helm/release';
 import { Values } from '../helm/values';
+
+export { PodSecurityLevel, POD_SECURITY_ENFORCE_LABEL, TENANT_POD_SECURITY_LEVEL } from './pod-security';
 
 const GROUP_SYMBOL = Symbol.for('cozynet.ManifestGroup');
 const COMPONENT_SYMBOL = Symbol.for('cozynet.Component');
 
 /** Label that marks a platform (system) namespace; system namespaces may reach tenants. */
 export const SYSTEM_NAMESPACE_LABEL = 'cozystack.io/system';
+
+/**
+ * When the kubelet pulls a container image.
+ */
+export enum ImagePullPolicy {
+  /**
+   * Pull only when the node does not have the image: a node that reboots
+   * during a registry outage still starts its network. The default of every
+   * image cozynet emits.
+   */
+  IF_NOT_PRESENT = 'IfNotPresent',
+  /** Pull on every container start (fails while the registry is unreachable). */
+  ALWAYS = 'Always',
+  /** Never pull: the image must be preloaded on every node. */
+  NEVER = 'Never',
+}
 
 /**
  * A group of Kubernetes objects that is written to one file,
@@ -72,9 +92,13 @@ export interface ComponentOptions {
   readonly dependsOn?: string[];
 
   /**
-   * Whether the component's manifests include its Namespace object
-   * (labelled `cozystack.io/system: "true"`). In a stack, each namespace is
-   * emitted once, by the first component in it.
+   * Whether the component's manifests include its Namespace object, first in
+   * its manifest file, labelled `cozystack.io/system: "true"` and
+   * `pod-security.kubernetes.io/enforce` with the level its pods need
+   * (`privileged` for host-network or privileged pods: Talos enforces
+   * `baseline` cluster-wide and refuses them in an unlabelled namespace).
+   * In a stack, each namespace is emitted once, by the first component in
+   * it, with the widest level of every component in it.
    * @default true
    */
   readonly createNamespace?: boolean;
@@ -98,6 +122,14 @@ export interface ComponentDefaults {
    * @default false
    */
   readonly providesNetwork?: boolean;
+
+  /**
+   * The Pod Security level the chart's pods need (its manifests are
+   * inspected as synthesized). Every chart cozynet installs runs host-network
+   * pods (Cilium agent, Kube-OVN, MetalLB speaker).
+   * @default - PodSecurityLevel.PRIVILEGED for a Helm release, otherwise PodSecurityLevel.BASELINE
+   */
+  readonly podSecurity?: PodSecurityLevel;
 }
 
 /**
@@ -130,6 +162,8 @@ export abstract class Component extends ManifestGroup {
   private readonly _layers: ValuesLayer[] = [];
   private readonly _tailLayers: ValuesLayer[] = [];
   private _namespaceObject?: ApiObject;
+  private readonly _namespaceMembers: Component[] = [];
+  private readonly _declaredPodSecurity: PodSecurityLevel;
 
   protected constructor(scope: Construct, id: string, defaults: ComponentDefaults, options: ComponentOptions = {}) {
     const releaseName = options.releaseName ?? defaults.releaseName;
@@ -139,6 +173,7 @@ export abstract class Component extends ManifestGroup {
     this.releaseNamespace = options.namespace ?? defaults.namespace;
     this.helmChart = defaults.chart;
     this.providesNetwork = defaults.providesNetwork ?? false;
+    this._declaredPodSecurity = defaults.podSecurity ?? (defaults.chart ? PodSecurityLevel.PRIVILEGED : PodSecurityLevel.BASELINE);
     for (const d of options.dependsOn ?? []) this.addDependencyName(d);
     // Every component's namespace exists before its objects and its release
     // (a stack emits each namespace once, from the first component in it).
@@ -200,6 +235,36 @@ export abstract class Component extends ManifestGroup {
   }
 
   /**
+   * The Pod Security level this component's pods need: the chart's level for
+   * a Helm release, raised by whatever its own manifests run (host network,
+   * host PID, privileged containers, hostPath volumes, … make it
+   * `privileged`).
+   */
+  public get podSecurityLevel(): PodSecurityLevel {
+    let level = this._declaredPodSecurity;
+    for (const c of this.node.findAll()) {
+      if (c === this._namespaceObject || !ApiObject.isApiObject(c) || !WORKLOAD_KINDS.has(c.kind)) continue;
+      if (baselineViolation(podSpecOf(c.toJson())) !== undefined) level = widerLevel(level, PodSecurityLevel.PRIVILEGED);
+    }
+    return level;
+  }
+
+  /**
+   * Host-network ports this component's pods listen on (reachable from
+   * outside the node unless the host firewall denies them). For a Helm
+   * release, read from the chart's templates as the merged values configure
+   * them.
+   */
+  public hostNetworkPorts(): FirewallPort[] {
+    return this.helmChart ? chartHostPorts(this.helmChart.name, this.values ?? {}) : [];
+  }
+
+  /** Whether this component emits its Namespace object. */
+  public get emitsNamespace(): boolean {
+    return this._namespaceObject !== undefined;
+  }
+
+  /**
    * Leaves the Namespace object out (another component of the same stack
    * emits it).
    * @internal
@@ -212,13 +277,28 @@ export abstract class Component extends ManifestGroup {
   }
 
   /**
-   * Emits this component's Namespace object (once).
+   * Another component runs in this component's namespace, whose Namespace
+   * object this one emits: the label carries the level both need.
+   * @internal
+   */
+  public _shareNamespaceWith(other: Component): void {
+    if (other !== this && !this._namespaceMembers.includes(other)) this._namespaceMembers.push(other);
+  }
+
+  /**
+   * Emits this component's Namespace object (once), first among its objects.
+   * Labels: `cozystack.io/system: "true"` and
+   * `pod-security.kubernetes.io/enforce` with the widest level its pods (and
+   * those of components sharing the namespace) need; annotation
+   * `helm.sh/resource-policy: keep` (a namespace outlives an uninstall).
    * @internal
    */
   protected _ensureNamespace(options: ComponentOptions): void {
     if (this._namespaceObject || options.createNamespace === false) return;
-    this._namespaceObject = new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: this.releaseNamespace, labels: { [SYSTEM_NAMESPACE_LABEL]: 'true' } },
+    this._namespaceObject = new ComponentNamespace(this, 'namespace', this.releaseNamespace, () => {
+      let level = this.podSecurityLevel;
+      for (const m of this._namespaceMembers) level = widerLevel(level, m.podSecurityLevel);
+      return level;
     });
   }
 
@@ -229,5 +309,27 @@ export abstract class Component extends ManifestGroup {
   private validateComponent(): string[] {
     if (!this.helmChart) return [];
     return this.checkValues().map((e) => `${this.releaseName} values: ${e}`);
+  }
+}
+
+const WORKLOAD_KINDS = new Set(['Pod', 'DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+/** Annotation that keeps an object when the Helm release that made it is uninstalled. */
+export const HELM_KEEP_ANNOTATION = 'helm.sh/resource-policy';
+
+/**
+ * A component's Namespace object, labelled at synthesis with the Pod Security
+ * level its pods need.
+ */
+class ComponentNamespace extends ApiObject {
+  constructor(scope: Construct, id: string, name: string, private readonly level: () => PodSecurityLevel) {
+    super(scope, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, annotations: { [HELM_KEEP_ANNOTATION]: 'keep' } } });
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    const { name, annotations } = json.metadata;
+    json.metadata = { name, labels: { [SYSTEM_NAMESPACE_LABEL]: 'true', [POD_SECURITY_ENFORCE_LABEL]: this.level() }, annotations };
+    return json;
   }
 }

@@ -160,8 +160,8 @@ export function checkPlatformValues(props: any): ValidationIssue[] {
   }
   if (components.multus && typeof components.multus === 'object' && components.multus.memoryLimitMiB !== undefined) {
     const m = components.multus.memoryLimitMiB;
-    if (typeof m !== 'number' || !Number.isInteger(m) || m < 50 || m > 65536) {
-      issues.push({ path: 'components.multus.memoryLimitMiB', value: show(m), message: 'must be a whole number of MiB from 50 to 65536' });
+    if (typeof m !== 'number' || !Number.isInteger(m) || m < 128 || m > 65536) {
+      issues.push({ path: 'components.multus.memoryLimitMiB', value: show(m), message: 'must be a whole number of MiB from 128 to 65536' });
     }
   }
   const images: Array<[string, string]> = [['multus', 'image'], ['multus', 'referencePluginsImage'], ['cozyProxy', 'image'], ['kilo', 'image'], ['kubeovnWebhook', 'image']];
@@ -172,8 +172,8 @@ export function checkPlatformValues(props: any): ValidationIssue[] {
     if (p) issues.push({ path: `components.${key}.${field}`, value: show(v), message: p });
   }
   const masterCni = components.multus?.masterCni;
-  if (masterCni !== undefined && (typeof masterCni !== 'string' || !/^[A-Za-z0-9][\w.-]{0,99}\.(conflist|conf)$/.test(masterCni))) {
-    issues.push({ path: 'components.multus.masterCni', value: show(masterCni), message: 'must be the file name of a CNI configuration in /etc/cni/net.d, such as 05-cilium.conflist (no "/")' });
+  if (masterCni !== undefined && (typeof masterCni !== 'string' || !/^([A-Za-z0-9][\w.-]{0,99}\.(conflist|conf|json))?$/.test(masterCni))) {
+    issues.push({ path: 'components.multus.masterCni', value: show(masterCni), message: 'must be the file name of a CNI configuration in /etc/cni/net.d ending in .conflist, .conf or .json, such as 05-cilium.conflist (no "/"), or "" to let Multus pick the first one' });
   }
   const metrics = props.hubble?.metrics ?? components.cilium?.hubble?.metrics;
   if (Array.isArray(metrics)) {

@@ -163,7 +163,11 @@ export class Platform extends Construct {
       }
     };
 
-    if (props.tenants !== undefined && props.tenants !== null) {
+    if (props.tenants !== undefined && props.tenants !== null && !this.stack.runsCilium) {
+      // Tenant isolation is Cilium policies: on noop, only if the user's CNI is Cilium.
+      const message = 'tenants need Cilium policies: on the noop variant set cni: cilium if the cluster runs Cilium (its CRDs must exist), or leave tenants out';
+      issues.push({ path: 'cni', value: CozynetValidationError.show(props.cni), message });
+    } else if (props.tenants !== undefined && props.tenants !== null) {
       this.tenantIsolation = attempt(() => new TenantIsolation(new ManifestGroup(this, 'tenants'), 'isolation', {
         ...props.isolation,
         allowFromIngress: props.isolation?.allowFromIngress ?? ciliumServesIngress(this.stack),

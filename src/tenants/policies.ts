@@ -38,6 +38,7 @@
  * (both halves: ingress on the serving pods, egress on each tenant peer).
  */
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, ROOT_TENANT, tenantLabel, namespaceOf } from './tree';
+import { POD_SECURITY_ENFORCE_LABEL, TENANT_POD_SECURITY_LEVEL } from '../constructs/pod-security';
 
 /** Cilium's label prefixes for namespace labels and the pod's namespace (facts §9). */
 export const CILIUM_NS_LABEL_PREFIX = 'k8s:io.cilium.k8s.namespace.labels.';
@@ -119,6 +120,8 @@ function serviceSelector(serviceLabel: string, kinds: string[], extra?: Record<s
 function tenantNamespaceObject(t: ResolvedTenant): any {
   const labels: Record<string, string> = {};
   for (let a: ResolvedTenant | undefined = t; a; a = a.parent) labels[tenantLabel(a.namespace)] = '';
+  // Pod Security of tenant namespaces (see TENANT_POD_SECURITY_LEVEL): baseline admits KubeVirt VMs.
+  labels[POD_SECURITY_ENFORCE_LABEL] = TENANT_POD_SECURITY_LEVEL;
   return k8sObject('v1', 'Namespace', { name: t.namespace, labels }, {});
 }
 

@@ -3,10 +3,26 @@ import { ComponentsProps, StackContext } from './layers';
 import { Variant, VariantName } from './variant';
 import { HubbleProps } from '../constructs/cilium';
 import { Component } from '../constructs/component';
-import { FirewallPort } from '../constructs/host-firewall';
+import { FirewallPort, HostFirewall } from '../constructs/host-firewall';
 import { AddressPlan } from '../model/address-plan';
 import { ClusterNetwork, ClusterNetworkProps } from '../model/cluster';
-import { withPathPrefix } from '../model/errors';
+import { fail, withPathPrefix } from '../model/errors';
+
+/**
+ * The CNI a `noop` cluster already runs (platform file key `cni`).
+ */
+export enum ExternalCni {
+  /**
+   * Cilium: its CRDs exist, so Cilium policies (tenant isolation) work, and
+   * Multus delegates to the conflist Cilium writes (`05-cilium.conflist`).
+   */
+  CILIUM = 'cilium',
+  /**
+   * Another CNI: no Cilium policies (no tenant isolation); Multus picks the
+   * first conflist in /etc/cni/net.d unless `components.multus.masterCni` names one.
+   */
+  OTHER = 'other',
+}
 
 /**
  * Host firewall settings (platform file key `firewall`).
@@ -19,10 +35,19 @@ export interface FirewallProps {
   readonly extraPorts?: FirewallPort[];
 
   /**
-   * Replaces the reference list of closed ports.
+   * Replaces the reference list of closed ports (the host-network ports of
+   * the platform's own components are still closed).
    * @default - the reference list (facts §8)
    */
   readonly ports?: FirewallPort[];
+
+  /**
+   * Ports to leave open to the world although the reference list or one of
+   * the platform's components names them (e.g. 9963 for a Prometheus
+   * outside the cluster); each must be a port the firewall closes.
+   * @default - none
+   */
+  readonly exemptPorts?: number[];
 }
 
 /**
@@ -54,6 +79,14 @@ export interface NetworkStackProps {
   readonly firewall?: FirewallProps;
 
   /**
+   * The CNI the cluster already runs, for the `noop` variant only (the other
+   * variants install Cilium). Tenant isolation (Cilium policies) on `noop`
+   * needs `cilium`.
+   * @default - unknown: no tenant isolation, Multus picks the first conflist
+   */
+  readonly cni?: ExternalCni;
+
+  /**
    * Per-component overrides (images, charts, values).
    * @default - reference platform settings
    */
@@ -71,21 +104,36 @@ export class NetworkStack extends Construct {
   public readonly cluster: ClusterNetwork;
   /** The components, in the order they were created (dependencies first). */
   public readonly components: Component[];
+  /** The CNI a `noop` cluster runs, as the user stated it. */
+  public readonly externalCni?: ExternalCni;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps = {}) {
     super(scope, id);
     this.variant = Variant.lookup(props.variant ?? VariantName.KUBEOVN_CILIUM);
     this.cluster = new ClusterNetwork(props.cluster ?? {});
     AddressPlan.of(this).reserveCluster(this.cluster);
+    const cni = props.cni;
+    if (cni !== undefined) {
+      if (!Object.values(ExternalCni).includes(cni)) fail('cni', cni, 'must be one of cilium, other');
+      if (this.variant.name !== VariantName.NOOP) fail('cni', cni, `is only for the noop variant (variant ${this.variant.name} installs Cilium itself)`);
+    }
+    this.externalCni = cni;
+    let components = props.components ?? {};
+    if (this.variant.name === VariantName.NOOP && cni !== ExternalCni.CILIUM && components.multus?.masterCni === undefined) {
+      // Not Cilium's conflist: let Multus pick the cluster CNI's own.
+      components = { ...components, multus: { ...components.multus, masterCni: '' } };
+    }
 
     const created = new Map<string, Component>();
-    const namespaces = new Set<string>();
+    // The component that emits each namespace's Namespace object.
+    const namespaceOwners = new Map<string, Component>();
+    const withoutOwner = new Map<string, Component[]>();
     const ctx: StackContext = {
       scope: this,
       cluster: this.cluster,
       hubble: props.hubble,
       firewall: props.firewall,
-      components: props.components ?? {},
+      components,
       created,
     };
     const layers = this.variant._layers();
@@ -94,9 +142,18 @@ export class NetworkStack extends Construct {
       const prefix = layer.name === 'cilium-networkpolicy' ? 'firewall' : `components.${camel(layer.name)}`;
       const component = withPathPrefix(prefix, () => layer.create!(ctx));
       if (!component) continue;
-      // Each namespace is emitted once, by the first component in it.
-      if (namespaces.has(component.releaseNamespace)) component._dropNamespace();
-      namespaces.add(component.releaseNamespace);
+      // Each namespace is emitted once, by the first component in it that
+      // emits one; its Pod Security label covers every component in it.
+      const owner = namespaceOwners.get(component.releaseNamespace);
+      if (owner) {
+        component._dropNamespace();
+        owner._shareNamespaceWith(component);
+      } else if (component.emitsNamespace) {
+        namespaceOwners.set(component.releaseNamespace, component);
+        for (const earlier of withoutOwner.get(component.releaseNamespace) ?? []) component._shareNamespaceWith(earlier);
+      } else {
+        withoutOwner.set(component.releaseNamespace, [...withoutOwner.get(component.releaseNamespace) ?? [], component]);
+      }
       created.set(layer.name, component);
     }
     for (const layer of layers) {
@@ -106,6 +163,19 @@ export class NetworkStack extends Construct {
       layer.configure?.(ctx);
     }
     this.components = [...created.values()];
+    // The host firewall also closes the host-network ports the other components open.
+    for (const fw of this.components.filter(HostFirewall.isHostFirewall)) {
+      fw.denyHostPortsOf(...this.components);
+      withPathPrefix('firewall', () => fw._checkExemptions());
+    }
+  }
+
+  /**
+   * Whether the cluster's CNI is Cilium (so that Cilium policies work): the
+   * variant installs it, or `cni` says the cluster runs it.
+   */
+  public get runsCilium(): boolean {
+    return this.components.some((c) => c.releaseName === 'cilium') || this.externalCni === ExternalCni.CILIUM;
   }
 
   /** The component with this release name, if the variant has it. */

@@ -44,10 +44,11 @@ describe('TenantIsolation', () => {
           'tenant.cozystack.io/tenant-root': '',
           'tenant.cozystack.io/tenant-acme': '',
           'tenant.cozystack.io/tenant-acme-dev': '',
+          'pod-security.kubernetes.io/enforce': 'baseline',
         },
       },
     });
-    expect(find(objs, 'Namespace', 'tenant-root').metadata.labels).toEqual({ 'tenant.cozystack.io/tenant-root': '' });
+    expect(find(objs, 'Namespace', 'tenant-root').metadata.labels).toEqual({ 'tenant.cozystack.io/tenant-root': '', 'pod-security.kubernetes.io/enforce': 'baseline' });
   });
 
   test('a constant number of objects per tenant, with explicit names, namespaced where needed', () => {
