@@ -34,7 +34,9 @@ describe('TenantIsolation construct', () => {
     new TenantIsolation(chart, 'isolation', PROPS);
     const objs = Testing.synth(chart);
     expect(objs.map((o) => o.metadata.labels?.team)).toEqual(Array(7).fill('net'));
-    expect(objs[1].metadata.labels).toEqual({ 'team': 'net', 'tenant.cozystack.io/tenant-acme': '', 'tenant.cozystack.io/tenant-root': '' });
+    expect(objs[1].metadata.labels).toEqual({
+      'team': 'net', 'pod-security.kubernetes.io/enforce': 'baseline', 'tenant.cozystack.io/tenant-acme': '', 'tenant.cozystack.io/tenant-root': '',
+    });
   });
 
   test('labels, annotations and JSON patches added through the ApiObject API still apply', () => {
@@ -46,7 +48,7 @@ describe('TenantIsolation construct', () => {
     const objs = Testing.synth(chart);
     expect(objs[1].metadata).toEqual({
       name: 'tenant-acme',
-      labels: { 'owner': 'acme', 'tenant.cozystack.io/tenant-acme': '', 'tenant.cozystack.io/tenant-root': '' },
+      labels: { 'owner': 'acme', 'pod-security.kubernetes.io/enforce': 'baseline', 'tenant.cozystack.io/tenant-acme': '', 'tenant.cozystack.io/tenant-root': '' },
       annotations: { note: 'x' },
     });
     expect(objs[6].metadata).toEqual({ name: 'cozynet-tenant', namespace: 'tenant-acme', labels: { patched: 'yes' } });

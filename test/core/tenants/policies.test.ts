@@ -83,7 +83,7 @@ describe('tenant isolation objects', () => {
     expect(objs).toHaveLength(1 + 3 * 4);
     for (const o of objs) expectKeyOrder(o);
     expect(JSON.stringify(byName(objs, 'Namespace', 'tenant-acme-dev'))).toBe(
-      '{"apiVersion":"v1","kind":"Namespace","metadata":{"labels":{"tenant.cozystack.io/tenant-acme":"","tenant.cozystack.io/tenant-acme-dev":"",' +
+      '{"apiVersion":"v1","kind":"Namespace","metadata":{"labels":{"pod-security.kubernetes.io/enforce":"baseline","tenant.cozystack.io/tenant-acme":"","tenant.cozystack.io/tenant-acme-dev":"",' +
       '"tenant.cozystack.io/tenant-root":""},"name":"tenant-acme-dev"}}');
     expect(JSON.stringify(byName(objs, 'CiliumClusterwideNetworkPolicy', 'cozynet-subtree-tenant-acme-dev'))).toBe(
       '{"apiVersion":"cilium.io/v2","kind":"CiliumClusterwideNetworkPolicy","metadata":{"name":"cozynet-subtree-tenant-acme-dev"},' +
