@@ -212,6 +212,7 @@ class PlainApiObject extends ApiObject {
     const metadata = this.metadataTouched ? this.metadata.toJson() : plainMetadata;
     const json = { apiVersion: this.apiVersion, kind: this.kind, metadata, ...rest };
     const patches: JsonPatch[] = (this as any).patches ?? [];
-    return patches.length > 0 ? JsonPatch.apply(json, ...patches) : json;
+    // JsonPatch.apply changes the document in place: patch a copy, the plain object is rendered again next time.
+    return patches.length > 0 ? JsonPatch.apply(JSON.parse(JSON.stringify(json)), ...patches) : json;
   }
 }
