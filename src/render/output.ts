@@ -110,35 +110,70 @@ function pidAlive(pid: number): boolean {
  */
 function lock(outdir: string, parent: string, base: string): () => void {
   const file = path.join(parent, `.${base}.cozynet-lock`);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, `${process.pid}\n`);
-      fs.closeSync(fd);
-      return () => fs.rmSync(file, { force: true });
-    } catch (e: any) {
-      if (e.code !== 'EEXIST') refuse(outdir, `cannot create the lock file ${path.basename(file)} beside it (${e.code ?? e.message})`);
-    }
-    let owner = NaN;
-    try {
-      owner = parseInt(fs.readFileSync(file, 'utf8'), 10);
-    } catch {
-      continue; // released meanwhile
-    }
-    if (pidAlive(owner) && owner !== process.pid) {
-      refuse(outdir, `another cozynet synth (pid ${owner}) is writing this folder; try again when it is done (lock ${path.basename(file)})`);
-    }
-    // Stale: its owner was killed. Take it over by renaming it away first,
-    // so that of two runs breaking it at once only one wins.
-    try {
+  const mine = `${process.pid}\n`;
+  // The lock file appears with its content in one step (a hard link of a
+  // file already written), so no other run ever reads it empty and takes a
+  // live lock for a dead one.
+  const draft = `${file}.new-${process.pid}`;
+  try {
+    fs.writeFileSync(draft, mine);
+  } catch (e: any) {
+    refuse(outdir, `cannot create the lock file ${path.basename(file)} beside it (${e.code ?? e.message})`);
+  }
+  const release = () => {
+    // only our own lock: never one another run took over meanwhile
+    if (readLock(file) === process.pid) fs.rmSync(file, { force: true });
+  };
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        fs.linkSync(draft, file);
+        return release;
+      } catch (e: any) {
+        if (e.code !== 'EEXIST') refuse(outdir, `cannot create the lock file ${path.basename(file)} beside it (${e.code ?? e.message})`);
+      }
+      const owner = readLock(file);
+      if (owner === undefined) continue; // released meanwhile
+      if (Number.isNaN(owner) || (pidAlive(owner) && owner !== process.pid)) {
+        const who = Number.isNaN(owner) ? 'holding a lock file that is not cozynet\'s' : `pid ${owner}`;
+        refuse(outdir, `another cozynet synth (${who}) is writing this folder; try again when it is done (lock ${path.basename(file)})`);
+      }
+      // Stale: its owner was killed. Take it over by renaming it away; if
+      // what was renamed is not the dead run's lock (another run took it
+      // over and locked first), put it back and give way.
       const stale = `${file}.stale-${process.pid}`;
-      fs.renameSync(file, stale);
+      try {
+        fs.renameSync(file, stale);
+      } catch {
+        continue; // another run took it over first; try again
+      }
+      const taken = readLock(stale);
+      if (taken !== owner) {
+        try {
+          fs.linkSync(stale, file);
+        } catch {
+          // a third run locked meanwhile: it holds the folder
+        }
+        fs.rmSync(stale, { force: true });
+        refuse(outdir, `another cozynet synth (pid ${taken}) is writing this folder; try again when it is done (lock ${path.basename(file)})`);
+      }
       fs.rmSync(stale, { force: true });
-    } catch {
-      // another run took it over first; try again
     }
+  } finally {
+    fs.rmSync(draft, { force: true });
   }
   refuse(outdir, `cannot take the lock ${path.basename(file)} beside it`);
+}
+
+/** The pid in a lock file; undefined when there is none, NaN when it holds no pid. */
+function readLock(file: string): number | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return /^\d+\n?$/.test(text) ? parseInt(text, 10) : NaN;
 }
 
 /**
@@ -168,6 +203,18 @@ function cleanLeftovers(parent: string, base: string): void {
       } catch {
         // leave it
       }
+    }
+  }
+  // Lock drafts and renamed stale locks of runs killed while locking: small
+  // files named with the pid of a run that is gone.
+  const lockScratch = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.cozynet-lock\\.(new|stale)-(\\d+)$`);
+  for (const e of entries) {
+    const m = lockScratch.exec(e);
+    if (!m || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) continue;
+    try {
+      if (fs.lstatSync(path.join(parent, e)).isFile()) fs.rmSync(path.join(parent, e), { force: true });
+    } catch {
+      // gone meanwhile
     }
   }
   for (const e of entries) {

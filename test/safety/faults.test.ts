@@ -14,12 +14,9 @@ function bigPlatform(dir: string): string {
   return file;
 }
 
-/**
- * Entries of a folder. (`cdktf.out` is left out: the Terraform rendering
- * still writes it into the working folder until issue 13 item 2 lands.)
- */
+/** Entries of a folder (nothing may appear beside --out: no cdktf.out either). */
 function entries(dir: string): string[] {
-  return fs.readdirSync(dir).filter((e) => e !== 'cdktf.out').sort();
+  return fs.readdirSync(dir).sort();
 }
 
 function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
@@ -89,13 +86,38 @@ test('a run killed between the two renames: the next run puts the earlier output
 test('concurrent synths on one --out: each ends 0 or 1 (the lock), never 2; the folder is whole', async () => {
   const dir = tmp();
   const out = path.join(dir, 'out');
-  const runs = [0, 1].map(() => exited(cliChildAsync(['synth', '--out', out], dir)));
+  const runs = [0, 1, 2].map(() => exited(cliChildAsync(['synth', '--out', out], dir)));
   const results = await Promise.all(runs);
   for (const r of results) {
+    if (r.code !== 0 && r.code !== 1) throw new Error(`exit ${r.code}: ${r.err}`);
     expect([0, 1]).toContain(r.code);
     if (r.code === 1) expect(r.err).toMatch(/^error: --out: another cozynet synth \(pid \d+\) is writing this folder/);
   }
   expect(results.some((r) => r.code === 0)).toBe(true);
   expect(entries(dir)).toEqual(['out']);
   expect(cli(['validate', out]).code).toBe(0);
+});
+
+test('a lock file that holds no pid is never taken for a dead run\'s: exit 1, the earlier output kept', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  expect(cli(['synth', '--out', out]).code).toBe(0);
+  const before = fs.readFileSync(path.join(out, 'index.json'), 'utf8');
+  // what another run's lock looked like, before it wrote its pid
+  fs.writeFileSync(path.join(dir, '.out.cozynet-lock'), '');
+  const r = cli(['synth', '--out', out]);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/^error: --out: another cozynet synth \(holding a lock file that is not cozynet's\) is writing this folder/);
+  expect(fs.readFileSync(path.join(out, 'index.json'), 'utf8')).toBe(before);
+  expect(fs.readFileSync(path.join(dir, '.out.cozynet-lock'), 'utf8')).toBe('');
+});
+
+test('lock drafts of a run killed while locking are removed by the next run; a live run\'s are kept', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  fs.writeFileSync(path.join(dir, '.out.cozynet-lock.new-2147483646'), '2147483646\n');
+  fs.writeFileSync(path.join(dir, '.out.cozynet-lock.stale-2147483645'), '2147483640\n');
+  fs.writeFileSync(path.join(dir, `.out.cozynet-lock.new-${process.ppid}`), `${process.ppid}\n`);
+  expect(cli(['synth', '--out', out]).code).toBe(0);
+  expect(entries(dir)).toEqual([`.out.cozynet-lock.new-${process.ppid}`, 'out']);
 });
