@@ -1,5 +1,5 @@
-import { FirewallProtocol } from '../../../src/constructs/host-firewall';
 import { firewall, issuesOf, PortsComponent } from './helpers';
+import { FirewallProtocol } from '../../../src/constructs/host-firewall';
 
 describe('host firewall input errors name the field', () => {
   test('ports and extraPorts must be lists', () => {
@@ -56,7 +56,9 @@ describe('host firewall input errors name the field', () => {
   });
 
   test('an exempt port the firewall does not close is an error listing the closed ports in numeric order', () => {
-    const { app, fw } = firewall({ ports: [{ port: 10250 }, { port: 9443 }], extraPorts: [{ port: 80, protocol: FirewallProtocol.TCP }], exemptPorts: [9443, 22, 9963] });
+    const { app, fw } = firewall({
+      ports: [{ port: 10250 }, { port: 9443 }], extraPorts: [{ port: 80, protocol: FirewallProtocol.TCP }], exemptPorts: [9443, 22, 9963],
+    });
     fw.denyHostPortsOf(new PortsComponent(app, 'op', [{ port: 9963 }]));
     expect(issuesOf(() => fw._checkExemptions())).toEqual([
       { path: 'exemptPorts[1]', value: '22', message: 'is not a port the host firewall closes (it closes 80, 9443, 9963, 10250)' },

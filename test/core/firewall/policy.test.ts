@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { DEFAULT_FIREWALL_PORTS, HOST_FIREWALL_POLICY_NAME, HostFirewall } from '../../../src/constructs/host-firewall';
 import { deniedPorts, firewall, manifests, PortsComponent } from './helpers';
+import { DEFAULT_FIREWALL_PORTS, HOST_FIREWALL_POLICY_NAME, HostFirewall } from '../../../src/constructs/host-firewall';
 
 const REFERENCE_PORTS = [2379, 2380, 3367, 7946, 8123, 9120, 9121, 9140, 9141, 9443, 10250, 10257, 10259, 19443];
 

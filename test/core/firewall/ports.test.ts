@@ -1,7 +1,7 @@
+import { deniedPorts, firewall, PortsComponent } from './helpers';
 import { CiliumChain } from '../../../src/constructs/cilium';
 import { FirewallProtocol } from '../../../src/constructs/host-firewall';
 import { KubeOvn } from '../../../src/constructs/kube-ovn';
-import { deniedPorts, firewall, PortsComponent } from './helpers';
 
 const { TCP, UDP, SCTP, ANY } = FirewallProtocol;
 
