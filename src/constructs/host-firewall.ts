@@ -62,6 +62,7 @@ export interface HostFirewallProps extends ComponentOptions {
   readonly exemptPorts?: number[];
 }
 
+// Stryker disable next-line StringLiteral: equivalent, the key is only compared with itself (no other code uses Symbol.for(''))
 const FIREWALL_SYMBOL = Symbol.for('cozynet.HostFirewall');
 
 /** One closed port and where it comes from. */
@@ -91,6 +92,7 @@ export class HostFirewall extends Component {
 
   constructor(scope: Construct, id: string, props: HostFirewallProps = {}) {
     super(scope, id, { releaseName: 'cilium-networkpolicy', namespace: 'cozy-cilium' }, props);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, isHostFirewall tests presence (`in`), never the value
     Object.defineProperty(this, FIREWALL_SYMBOL, { value: true });
     const issues = new IssueCollector();
     this.base = checkPorts(issues, 'ports', props.ports ?? DEFAULT_FIREWALL_PORTS);
@@ -98,6 +100,7 @@ export class HostFirewall extends Component {
     const exempt = props.exemptPorts ?? [];
     if (!Array.isArray(exempt)) {
       issues.add('exemptPorts', exempt, 'must be a list of port numbers');
+      // Stryker disable next-line ArrayDeclaration: equivalent, issues.throwIfAny() below throws before the list is read
       this.exempt = [];
     } else {
       exempt.forEach((p, i) => {
@@ -126,6 +129,7 @@ export class HostFirewall extends Component {
    * (`Component.hostNetworkPorts()`, read when the policy is synthesized).
    */
   public denyHostPortsOf(...components: Component[]): void {
+    // Stryker disable next-line LogicalOperator: equivalent, portList drops the repeated ports of a component listed twice
     for (const c of components) if (c !== this && !this.denied.includes(c)) this.denied.push(c);
   }
 
@@ -182,6 +186,7 @@ function checkPorts(issues: IssueCollector, field: string, ports: FirewallPort[]
   if (ports === undefined) return [];
   if (!Array.isArray(ports)) {
     issues.add(field, ports, 'must be a list of { port, protocol }');
+    // Stryker disable next-line ArrayDeclaration: equivalent, the constructor throws the issue before the list is read
     return [];
   }
   const out: ClosedPort[] = [];
@@ -191,11 +196,13 @@ function checkPorts(issues: IssueCollector, field: string, ports: FirewallPort[]
     let ok = true;
     if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
       at.add('port', p.port, 'must be a port number 1-65535');
+      // Stryker disable next-line BooleanLiteral: equivalent, the constructor throws the issue before the list is read
       ok = false;
     }
     const protocol = p.protocol ?? FirewallProtocol.ANY;
     if (!Object.values(FirewallProtocol).includes(protocol)) {
       at.add('protocol', p.protocol, 'must be one of ANY (every transport, the default), TCP, UDP, SCTP');
+      // Stryker disable next-line BooleanLiteral: equivalent, the constructor throws the issue before the list is read
       ok = false;
     }
     if (ok) out.push({ port: p.port, protocol, description: p.description });
