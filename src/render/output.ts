@@ -217,11 +217,18 @@ function cleanLeftovers(parent: string, base: string): void {
       // gone meanwhile
     }
   }
+  // A run killed right after `mkdir` of its scratch folder, before the marker
+  // was written, left an empty folder with exactly the name cozynet makes.
+  const scratchName = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-[0-9a-f]{12}$`);
   for (const e of entries) {
     if (!e.startsWith(`.${base}.tmp-`) && !e.startsWith(`.${base}.old-`)) continue;
     const p = path.join(parent, e);
     try {
       if (!fs.lstatSync(p).isDirectory()) continue;
+      if (scratchName.test(e) && fs.readdirSync(p).length === 0) {
+        fs.rmdirSync(p); // only ever removes an empty folder
+        continue;
+      }
       const ours = fs.existsSync(path.join(p, TMP_MARKER)) || writtenByCozynet(p)
         || (e.includes('.old-') && fs.readdirSync(p).every((x) => x === 'previous' || x === TMP_MARKER));
       if (ours) fs.rmSync(p, { recursive: true, force: true });

@@ -124,8 +124,14 @@ describe('the lock and what killed runs leave', () => {
     fs.mkdirSync(path.join(dir, '.dist.tmp-mine'));
     fs.writeFileSync(path.join(dir, '.dist.tmp-mine', 'notes.txt'), 'mine\n');
     fs.writeFileSync(path.join(dir, '.dist.tmp-file'), 'mine\n');
+    // killed right after mkdir, before the marker: empty, exactly the name cozynet makes
+    fs.mkdirSync(path.join(dir, '.dist.tmp-00112233aabb'));
+    fs.mkdirSync(path.join(dir, '.dist.old-00112233aabb'));
+    // empty, but not a name cozynet makes: the user's
+    fs.mkdirSync(path.join(dir, '.dist.tmp-empty'));
+    fs.mkdirSync(path.join(dir, '.dist.tmp-00112233AABB'));
     expect(cli(['synth', '--out', out]).code).toBe(0);
-    expect(fs.readdirSync(dir).sort()).toEqual(['.dist.tmp-file', '.dist.tmp-mine', 'dist']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.dist.tmp-00112233AABB', '.dist.tmp-empty', '.dist.tmp-file', '.dist.tmp-mine', 'dist']);
     expect(fs.readFileSync(path.join(dir, '.dist.tmp-mine', 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 });
