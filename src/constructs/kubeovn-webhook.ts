@@ -67,7 +67,8 @@ export interface KubeOvnWebhookProps extends ComponentOptions {
  *
  * `failurePolicy: Fail`: while the webhook is down, such pods are not created
  * rather than created unprotected. The webhook's own pods run in a system
- * namespace, so they are never waiting for themselves.
+ * namespace (or, with `createNamespace: false`, one left out by name), so
+ * they are never waiting for themselves.
  */
 export class KubeOvnWebhook extends Component {
   constructor(scope: Construct, id: string, props: KubeOvnWebhookProps = {}) {
@@ -77,7 +78,8 @@ export class KubeOvnWebhook extends Component {
     if (certManager && props.caBundle !== undefined) {
       fail('caBundle', props.caBundle, 'is injected by cert-manager; give it only with certManager: false');
     }
-    if (!certManager && (typeof props.caBundle !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(props.caBundle))) {
+    // The API server decodes caBundle as padded base64: a length not a multiple of 4 is refused at apply time.
+    if (!certManager && (typeof props.caBundle !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(props.caBundle) || props.caBundle.length % 4 !== 0)) {
       fail('caBundle', props.caBundle, 'is required with certManager: false: the base64-encoded PEM of the CA that signed the Secret kube-ovn-webhook-tls');
     }
     const replicas = props.replicas ?? 2;
@@ -86,6 +88,13 @@ export class KubeOvnWebhook extends Component {
     if (typeof image !== 'string' || image.length === 0) fail('image', props.image, 'must be an image reference');
 
     const namespace = this.releaseNamespace;
+    // The webhook's own pods must never wait for the webhook (failurePolicy
+    // Fail: they would never start, and with them no pod outside system
+    // namespaces). A namespace cozynet creates is a system namespace, left out
+    // by its label; one created elsewhere (createNamespace: false) may lack
+    // the label, so it is left out by name as well.
+    const excludedNamespaces = ['kube-system'];
+    if (props.createNamespace === false && namespace !== 'kube-system') excludedNamespaces.push(namespace);
     const labels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/instance': this.releaseName };
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: NAME, namespace, labels } });
@@ -204,7 +213,7 @@ export class KubeOvnWebhook extends Component {
         namespaceSelector: {
           matchExpressions: [
             { key: SYSTEM_NAMESPACE_LABEL, operator: 'NotIn', values: ['true'] },
-            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excludedNamespaces },
           ],
         },
       }],

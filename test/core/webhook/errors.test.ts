@@ -1,0 +1,58 @@
+/** Input errors name the field, the bad value and what is allowed. */
+import { CA_BUNDLE, docsOf, issuesOf, one } from './helpers';
+
+const CA_REQUIRED = 'is required with certManager: false: the base64-encoded PEM of the CA that signed the Secret kube-ovn-webhook-tls';
+
+describe('kube-ovn-webhook input errors name the field', () => {
+  test('certManager must be a boolean', () => {
+    expect(issuesOf(() => docsOf({ certManager: 'false' as any }))).toEqual([
+      { path: 'certManager', value: '"false"', message: 'must be true or false' },
+    ]);
+    expect(issuesOf(() => docsOf({ certManager: 0 as any }))).toEqual([
+      { path: 'certManager', value: '0', message: 'must be true or false' },
+    ]);
+  });
+
+  test('caBundle is not allowed with cert-manager (explicit or default)', () => {
+    const expected = [{ path: 'caBundle', value: `"${CA_BUNDLE}"`, message: 'is injected by cert-manager; give it only with certManager: false' }];
+    expect(issuesOf(() => docsOf({ caBundle: CA_BUNDLE }))).toEqual(expected);
+    expect(issuesOf(() => docsOf({ certManager: true, caBundle: CA_BUNDLE }))).toEqual(expected);
+    expect(issuesOf(() => docsOf({ certManager: true, caBundle: '' }))).toEqual([{ ...expected[0], value: '""' }]);
+  });
+
+  test('caBundle is required without cert-manager', () => {
+    expect(issuesOf(() => docsOf({ certManager: false }))).toEqual([{ path: 'caBundle', value: 'undefined', message: CA_REQUIRED }]);
+    expect(issuesOf(() => docsOf({ certManager: false, caBundle: 42 as any }))).toEqual([{ path: 'caBundle', value: '42', message: CA_REQUIRED }]);
+  });
+
+  test('caBundle must be base64', () => {
+    // Padded base64 only: the API server refuses a length that is not a multiple of 4 at apply time.
+    // Each bad character or padding is in a value of a valid length, so that it alone is what is refused.
+    for (const bad of ['', '-----BEGIN CERTIFICATE-----', '!QUJ', 'QUJ!', 'QU J', 'Q===', 'QUJDR===', '=QUJ', 'QUJ\n', 'QUJ', 'QUJDRA=', 'QUJDR']) {
+      expect([bad, issuesOf(() => docsOf({ certManager: false, caBundle: bad }))]).toEqual([bad, [{ path: 'caBundle', value: JSON.stringify(bad), message: CA_REQUIRED }]]);
+    }
+    // Every base64 character and up to two padding characters are accepted.
+    for (const good of ['AZaz09+/', 'QUJDRA==', 'QUJDREU=', CA_BUNDLE]) {
+      expect(one(docsOf({ certManager: false, caBundle: good }), 'MutatingWebhookConfiguration').webhooks[0].clientConfig.caBundle).toBe(good);
+    }
+  });
+
+  test('replicas must be a whole number of at least 1', () => {
+    for (const [bad, shown] of [[0, '0'], [-1, '-1'], [1.5, '1.5'], ['2', '"2"'], [NaN, 'null'], [Infinity, 'null']] as const) {
+      expect(issuesOf(() => docsOf({ replicas: bad as any }))).toEqual([
+        { path: 'replicas', value: shown, message: 'must be a whole number of at least 1' },
+      ]);
+    }
+  });
+
+  test('image must be a non-empty string', () => {
+    expect(issuesOf(() => docsOf({ image: '' }))).toEqual([{ path: 'image', value: '""', message: 'must be an image reference' }]);
+    expect(issuesOf(() => docsOf({ image: 7 as any }))).toEqual([{ path: 'image', value: '7', message: 'must be an image reference' }]);
+  });
+
+  test('the first error wins: certManager before caBundle before replicas before image', () => {
+    expect(issuesOf(() => docsOf({ certManager: 1 as any, caBundle: '!', replicas: 0, image: '' })).map((i) => i.path)).toEqual(['certManager']);
+    expect(issuesOf(() => docsOf({ certManager: false, caBundle: '!', replicas: 0, image: '' })).map((i) => i.path)).toEqual(['caBundle']);
+    expect(issuesOf(() => docsOf({ replicas: 0, image: '' })).map((i) => i.path)).toEqual(['replicas']);
+  });
+});
