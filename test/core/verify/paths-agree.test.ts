@@ -97,11 +97,11 @@ const networkPolicy = fc.record({
   policyTypes: fc.option(fc.subarray(['Ingress', 'Egress'], { minLength: 1 }), { nil: undefined }),
   ingress: fc.option(fc.array(k8sRule('from'), { maxLength: 2 }), { nil: undefined }),
   egress: fc.option(fc.array(k8sRule('to'), { maxLength: 2 }), { nil: undefined }),
-}).map(({ namespace, ...spec }) => ({
+}).map(({ namespace, ...npSpec }) => ({
   apiVersion: 'networking.k8s.io/v1',
   kind: 'NetworkPolicy',
   metadata: { name: 'p', namespace },
-  spec: Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)),
+  spec: Object.fromEntries(Object.entries(npSpec).filter(([, v]) => v !== undefined)),
 }));
 
 const world = fc.record({
