@@ -197,7 +197,9 @@ class PlainApiObject extends ApiObject {
     // The plain metadata stands for `this.metadata` until anyone reaches for
     // the latter (to add a label, say), or the chart adds labels or a namespace.
     const chart = Chart.of(this);
-    this.metadataTouched = chart.namespace !== undefined || Object.keys(chart.labels).length > 0;
+    // (A chart namespace changes nothing here: every namespaced object names
+    // its own, and cluster-scoped ones get none.)
+    this.metadataTouched = Object.keys(chart.labels).length > 0;
     const metadata = this.metadata;
     Object.defineProperty(this, 'metadata', {
       get: () => {
@@ -211,7 +213,7 @@ class PlainApiObject extends ApiObject {
     const { apiVersion: _a, kind: _k, metadata: plainMetadata, ...rest } = this.plain;
     const metadata = this.metadataTouched ? this.metadata.toJson() : plainMetadata;
     const json = { apiVersion: this.apiVersion, kind: this.kind, metadata, ...rest };
-    const patches: JsonPatch[] = (this as any).patches ?? [];
+    const patches: JsonPatch[] = (this as any).patches; // cdk8s ApiObject's own list, always there
     // JsonPatch.apply changes the document in place: patch a copy, the plain object is rendered again next time.
     return patches.length > 0 ? JsonPatch.apply(JSON.parse(JSON.stringify(json)), ...patches) : json;
   }

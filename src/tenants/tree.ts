@@ -138,7 +138,7 @@ export function tenantLabel(namespace: string): string {
 export function isLabelKey(key: unknown): boolean {
   if (typeof key !== 'string' || key.length === 0) return false;
   const slash = key.indexOf('/');
-  const name = slash < 0 ? key : key.slice(slash + 1);
+  const name = key.slice(slash + 1); // the whole key when there is no slash (-1 + 1)
   if (slash >= 0) {
     const prefix = key.slice(0, slash);
     if (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) return false;
@@ -160,8 +160,7 @@ function sortedUnique(values: string[]): string[] {
 }
 
 function parentPath(path: string): string {
-  const dot = path.lastIndexOf('.');
-  return dot < 0 ? '' : path.slice(0, dot);
+  return path.slice(0, Math.max(path.lastIndexOf('.'), 0));
 }
 
 function checkBoolean(issues: IssueCollector, field: string, value: unknown): boolean | undefined {
@@ -330,6 +329,7 @@ export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsola
         allowApiServer,
         allowFromApiServer,
         allowFromRemoteNode,
+        // Stryker disable next-line UnaryOperator: a placeholder, set once the subtree is walked
         subtreeEnd: -1,
       };
       tenants.push(tenant);
@@ -446,6 +446,7 @@ function checkPorts(issues: IssueCollector, field: string, value: unknown): Reso
     }
     const protocol = p.protocol ?? 'TCP';
     if (!PROTOCOLS.includes(protocol)) at.add('protocol', p.protocol, `must be one of ${PROTOCOLS.join(', ')}`);
+    // Stryker disable next-line ConditionalExpression: equivalent, a bad port is an issue, thrown before the list is read
     else if (portOk) out.push({ port: p.port, endPort, protocol });
   });
   return out;
@@ -460,6 +461,7 @@ const NAMESPACE_MAPS = new WeakMap<ResolvedTenantIsolation, Map<string, Resolved
 export function resolveExposureList(cfg: ResolvedTenantIsolation, list: ExposureProps[], path?: string): ResolvedExposure[] {
   const allIssues = new IssueCollector('');
   let byNamespace = NAMESPACE_MAPS.get(cfg);
+  // Stryker disable next-line ConditionalExpression: a cache; building the map again gives the same map
   if (!byNamespace) NAMESPACE_MAPS.set(cfg, (byNamespace = new Map(cfg.tenants.map((t) => [t.namespace, t]))));
   const out = resolveExposures(allIssues.at(parentPath(path ?? DEFAULTS.path)), list, byNamespace);
   allIssues.throwIfAny();
@@ -470,12 +472,13 @@ function resolveExposures(issues: IssueCollector, list: ExposureProps[] | undefi
   if (list === undefined) return [];
   if (!Array.isArray(list)) {
     issues.add('exposures', list, 'must be a list of exposures { name, namespace, selector, ports, from }');
+    // Stryker disable next-line ArrayDeclaration: equivalent, the issue is thrown before the list is read
     return [];
   }
   const out: ResolvedExposure[] = [];
   const seen = new Map<string, number>();
   const tenantOf = (at: IssueCollector, field: string, ns: unknown): ResolvedTenant | undefined => {
-    const t = typeof ns === 'string' ? tenants.get(ns) : undefined;
+    const t = tenants.get(ns as string); // a number or object is no key of the map
     if (!t) {
       const known = [...tenants.keys()];
       at.add(field, ns, `must be the namespace of a tenant (${known.length > 8 ? known.slice(0, 8).join(', ') + ', …' : known.join(', ')})`);
@@ -517,9 +520,11 @@ function resolveExposures(issues: IssueCollector, list: ExposureProps[] | undefi
           return;
         }
         const t = tenantOf(pat, 'namespace', p.namespace);
+        // Stryker disable next-line ConditionalExpression: equivalent, an unknown namespace is an issue, thrown before the list is read
         if (t) from.push({ tenant: t, subtree, selector: sel });
       });
     }
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a bad name or namespace is an issue, thrown before the list is read
     if (nameOk && tenant) out.push({ name: e.name, tenant, selector, ports, allowIcmp, from, index: i });
   });
   return out;
@@ -529,6 +534,7 @@ function resolvePlatformServices(issues: IssueCollector, list: PlatformServicePr
   if (list === undefined) return [];
   if (!Array.isArray(list)) {
     issues.add('platformServices', list, 'must be a list of { name, namespace or namespaceSelector, selector, ports }');
+    // Stryker disable next-line ArrayDeclaration: equivalent, the issue is thrown before the list is read
     return [];
   }
   const out: ResolvedPlatformService[] = [];
@@ -538,8 +544,10 @@ function resolvePlatformServices(issues: IssueCollector, list: PlatformServicePr
     if (!isPlainObject(s)) return at.add(undefined, s, 'must be an object { name, namespace or namespaceSelector, selector, ports }');
     checkKeys(at, s, PLATFORM_SERVICE_KEYS);
     const nameOk = checkDnsLabelName(at, 'name', s.name);
-    if (nameOk && names.has(s.name)) at.add('name', s.name, 'duplicate platform service name');
-    if (nameOk) names.add(s.name);
+    if (nameOk) {
+      if (names.has(s.name)) at.add('name', s.name, 'duplicate platform service name');
+      names.add(s.name);
+    }
     if ((s.namespace === undefined) === (s.namespaceSelector === undefined)) {
       at.add(undefined, s.name, 'must set exactly one of namespace and namespaceSelector');
     }
@@ -549,6 +557,7 @@ function resolvePlatformServices(issues: IssueCollector, list: PlatformServicePr
     if (nsSel !== undefined && Object.keys(nsSel).length === 0) at.add('namespaceSelector', s.namespaceSelector, 'must name at least one label (an empty selector would be every namespace, tenants included)');
     const selector = checkLabelMap(at, 'selector', s.selector);
     const ports = checkPorts(at, 'ports', s.ports);
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a bad name or namespace is an issue, thrown before the list is read
     if (nameOk && nsOk) out.push({ name: s.name, namespace: s.namespace, namespaceSelector: nsSel, selector, ports });
   });
   return out;

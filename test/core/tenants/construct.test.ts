@@ -123,6 +123,29 @@ describe('TenantIsolation construct', () => {
     expect(t.pods('tenant-acme').selector).toEqual({});
   });
 
+  test('generated exposure names count per namespace; options not given are not set', () => {
+    const props: TenantIsolationProps = { tenants: [{ name: 'root', children: [{ name: 'acme' }, { name: 'beta' }] }] };
+    const t = new TenantIsolation(new Chart(Testing.app(), 'tenants'), 'isolation', props);
+    t.pods('tenant-acme').allowFrom(ExposurePeer.world());
+    t.pods('tenant-acme').allowFrom(ExposurePeer.world(), { name: 'allow-2' });
+    t.pods('tenant-beta').allowFrom(ExposurePeer.world());
+    t.pods('tenant-acme').allowFrom(ExposurePeer.world());
+    // beta's first exposure is beta's allow-1, whatever acme has
+    expect(t._effectiveProps().exposures).toStrictEqual([
+      { name: 'allow-1', namespace: 'tenant-acme', from: [{ world: true }] },
+      { name: 'allow-2', namespace: 'tenant-acme', from: [{ world: true }] },
+      { name: 'allow-1', namespace: 'tenant-beta', from: [{ world: true }] },
+      { name: 'allow-3', namespace: 'tenant-acme', from: [{ world: true }] },
+    ]);
+    expect(props.exposures).toBeUndefined();
+    expect(t.apiObjects.map((o) => o.node.id).filter((id) => id.includes('expose'))).toEqual([
+      'CiliumClusterwideNetworkPolicy-cozynet-expose-tenant-acme-allow-1',
+      'CiliumClusterwideNetworkPolicy-cozynet-expose-tenant-acme-allow-2',
+      'CiliumClusterwideNetworkPolicy-cozynet-expose-tenant-beta-allow-1',
+      'CiliumClusterwideNetworkPolicy-cozynet-expose-tenant-acme-allow-3',
+    ]);
+  });
+
   test('the pure functions and the label constants', () => {
     expect(tenantIsolationManifests(PROPS)).toEqual(TenantIsolation.manifests(PROPS));
     expect(TenantIsolation.manifests(PROPS)).toHaveLength(7);

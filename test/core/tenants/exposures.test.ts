@@ -139,6 +139,42 @@ describe('exposures and platform services: validation', () => {
     ]);
   });
 
+  test('every bad field is named by its own path, once; bad names repeated are not also duplicates', () => {
+    expect(issues({
+      ...TREE,
+      exposures: [
+        { name: 'Bad', namespace: 'tenant-acme', from: [{ world: 'yes' }] },
+        { name: 'Bad', namespace: 'tenant-acme', from: [{ namespace: 'tenant-beta', subtree: 'no', selector: { 'z z': 'a', 'b b': 'a' } }] },
+        { name: 'a'.repeat(64), namespace: 'tenant-acme', from: [{ world: true }] },
+      ],
+      platformServices: [
+        { name: 'Bad_svc', namespace: 'a' },
+        { name: 'Bad_svc', namespaceSelector: { 'x y': 'v' } },
+      ],
+    })).toEqual([
+      { path: 'exposures[0].name', value: '"Bad"', message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+      { path: 'exposures[0].from[0].world', value: '"yes"', message: 'must be true or false' },
+      { path: 'exposures[0].from[0]', value: '{"world":"yes"}', message: 'must set exactly one of namespace (a tenant) and world: true' },
+      { path: 'exposures[1].name', value: '"Bad"', message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+      { path: 'exposures[1].from[0].subtree', value: '"no"', message: 'must be true or false' },
+      { path: 'exposures[1].from[0].selector.b b', value: '"b b"', message: 'must be a Kubernetes label key' },
+      { path: 'exposures[1].from[0].selector.z z', value: '"z z"', message: 'must be a Kubernetes label key' },
+      { path: 'exposures[2].name', value: `"${'a'.repeat(64)}"`, message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+      { path: 'platformServices[0].name', value: '"Bad_svc"', message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+      { path: 'platformServices[1].name', value: '"Bad_svc"', message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+      { path: 'platformServices[1].namespaceSelector.x y', value: '"x y"', message: 'must be a Kubernetes label key' },
+      { path: 'platformServices[1].namespaceSelector', value: '{"x y":"v"}', message: 'must name at least one label (an empty selector would be every namespace, tenants included)' },
+    ]);
+    // the longest name is fine
+    expect(resolveTenants({ ...TREE, exposures: [{ name: 'a'.repeat(63), namespace: 'tenant-acme', from: [{ world: true }] }] }).exposures[0].name).toHaveLength(63);
+  });
+
+  test('eight tenant namespaces are listed whole', () => {
+    const children = Array.from({ length: 7 }, (_, i) => ({ name: `t${i}` }));
+    const [issue] = issues({ tenants: [{ name: 'root', children }], exposures: [{ name: 'a', namespace: 'nope', from: [{ world: true }] }] });
+    expect(issue.message).toBe('must be the namespace of a tenant (tenant-root, tenant-t0, tenant-t1, tenant-t2, tenant-t3, tenant-t4, tenant-t5, tenant-t6)');
+  });
+
   test('the list of tenant namespaces in the message is cut after eight', () => {
     const children = Array.from({ length: 10 }, (_, i) => ({ name: `t${i}` }));
     const [issue] = issues({ tenants: [{ name: 'root', children }], exposures: [{ name: 'a', namespace: 'nope', from: [{ world: true }] }] });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import * as iv from '../../src/verify/intervals';
+import * as iv from '../../../src/verify/intervals';
 
 const set = fc.array(fc.nat(300), { maxLength: 120 });
 const toSet = (a: iv.Intervals) => new Set(iv.toList(a));

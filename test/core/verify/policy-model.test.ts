@@ -1,4 +1,4 @@
-import { CiliumPolicyModel, ModelEndpoint, Probe } from '../../src/verify/model';
+import { CiliumPolicyModel, ModelEndpoint, Probe } from '../../../src/verify/model';
 
 const NS = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
 const CNP = (namespace: string, name: string, spec: any) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace }, spec });
