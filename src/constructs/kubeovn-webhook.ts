@@ -1,3 +1,4 @@
+import { X509Certificate } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -8,6 +9,18 @@ import { fail } from '../model/errors';
 export const KUBEOVN_WEBHOOK_IMAGE = 'ghcr.io/cozystack/cozystack/kubeovn-webhook:v1.6.0@sha256:593c324a38db59495497c5b68b90cad25dfe6753c73b7a287b3280e26f70a15f';
 
 const NAME = 'kube-ovn-webhook';
+
+/** Whether base64 `b64` decodes to one or more PEM certificates, each of which parses as X.509. */
+function isPemCertificateBundle(b64: string): boolean {
+  const blocks = Buffer.from(b64, 'base64').toString('latin1').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return false;
+  try {
+    for (const block of blocks) new X509Certificate(block);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const TLS_SECRET = `${NAME}-tls`;
 const PORT = 8443;
 
@@ -81,6 +94,10 @@ export class KubeOvnWebhook extends Component {
     // The API server decodes caBundle as padded base64: a length not a multiple of 4 is refused at apply time.
     if (!certManager && (typeof props.caBundle !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(props.caBundle) || props.caBundle.length % 4 !== 0)) {
       fail('caBundle', props.caBundle, 'is required with certManager: false: the base64-encoded PEM of the CA that signed the Secret kube-ovn-webhook-tls');
+    }
+    if (!certManager && !isPemCertificateBundle(props.caBundle!)) {
+      // A wrong CA: the API server cannot call the webhook, and with failurePolicy Fail no pod outside system namespaces is created.
+      fail('caBundle', props.caBundle, 'must decode to PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----), each one readable: the CA that signed the Secret kube-ovn-webhook-tls');
     }
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) fail('replicas', props.replicas, 'must be a whole number of at least 1');

@@ -4,10 +4,15 @@
  * Cilium, LB-IPAM left to MetalLB, the distribution's control-plane label.
  * Table-driven over the six variants, on the synthesized output.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { _buildGatewayApiBundle } from '../../src/constructs/gateway-api-crds';
 import { validateObjects } from '../../src/validation/object-validator';
 import { API_SERVER, propsFor, synth } from '../helpers/synth';
+
+/** A test CA certificate, base64 (test/fixtures/webhook-ca/ca1.pem). */
+const TEST_CA = Buffer.from(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'webhook-ca', 'ca1.pem'))).toString('base64');
 
 const VARIANTS: Array<{ variant: string; kubeOvn: boolean; cilium: boolean; talos: boolean }> = [
   { variant: 'kubeovn-cilium', kubeOvn: true, cilium: true, talos: true },
@@ -121,12 +126,12 @@ describe('anti-spoofing settings', () => {
   });
 
   test('without cert-manager: the user gives the CA, no cert-manager objects', () => {
-    const out = synth({ components: { kubeovnWebhook: { certManager: false, caBundle: 'TFMwdExTMUNSVWRKVGlCRFJWSlVTVVpKUTBGVVJTMHRMUzB0Q2c9PQ==' } } });
+    const out = synth({ components: { kubeovnWebhook: { certManager: false, caBundle: TEST_CA } } });
     const docs = out.docs('manifests/kubeovn-webhook.yaml');
     expect(docs.some((o) => o.apiVersion === 'cert-manager.io/v1')).toBe(false);
     const mwc = docs.find((o) => o.kind === 'MutatingWebhookConfiguration');
     expect(mwc.metadata.annotations).toBeUndefined();
-    expect(mwc.webhooks[0].clientConfig.caBundle).toBe('TFMwdExTMUNSVWRKVGlCRFJWSlVTVVpKUTBGVVJTMHRMUzB0Q2c9PQ==');
+    expect(mwc.webhooks[0].clientConfig.caBundle).toBe(TEST_CA);
   });
 
   test('mistakes name the field', () => {

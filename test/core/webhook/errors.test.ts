@@ -1,6 +1,7 @@
 /** Input errors name the field, the bad value and what is allowed. */
-import { CA_BUNDLE, docsOf, issuesOf, one } from './helpers';
+import { CA_BUNDLE, caPem, docsOf, issuesOf, one } from './helpers';
 
+const NOT_CERTS = 'must decode to PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----), each one readable: the CA that signed the Secret kube-ovn-webhook-tls';
 const CA_REQUIRED = 'is required with certManager: false: the base64-encoded PEM of the CA that signed the Secret kube-ovn-webhook-tls';
 
 describe('kube-ovn-webhook input errors name the field', () => {
@@ -14,9 +15,11 @@ describe('kube-ovn-webhook input errors name the field', () => {
   });
 
   test('caBundle is not allowed with cert-manager (explicit or default)', () => {
-    const expected = [{ path: 'caBundle', value: `"${CA_BUNDLE}"`, message: 'is injected by cert-manager; give it only with certManager: false' }];
-    expect(issuesOf(() => docsOf({ caBundle: CA_BUNDLE }))).toEqual(expected);
-    expect(issuesOf(() => docsOf({ certManager: true, caBundle: CA_BUNDLE }))).toEqual(expected);
+    const expected = [{ path: 'caBundle', value: '"QUJD"', message: 'is injected by cert-manager; give it only with certManager: false' }];
+    expect(issuesOf(() => docsOf({ caBundle: 'QUJD' }))).toEqual(expected);
+    expect(issuesOf(() => docsOf({ certManager: true, caBundle: 'QUJD' }))).toEqual(expected);
+    // a real certificate too (the value is shown cut short)
+    expect(issuesOf(() => docsOf({ caBundle: CA_BUNDLE }))).toEqual([{ ...expected[0], value: `"${CA_BUNDLE.slice(0, 100)}"… (${CA_BUNDLE.length} characters)` }]);
     expect(issuesOf(() => docsOf({ certManager: true, caBundle: '' }))).toEqual([{ ...expected[0], value: '""' }]);
   });
 
@@ -31,9 +34,32 @@ describe('kube-ovn-webhook input errors name the field', () => {
     for (const bad of ['', '-----BEGIN CERTIFICATE-----', '!QUJ', 'QUJ!', 'QU J', 'Q===', 'QUJDR===', '=QUJ', 'QUJ\n', 'QUJ', 'QUJDRA=', 'QUJDR']) {
       expect([bad, issuesOf(() => docsOf({ certManager: false, caBundle: bad }))]).toEqual([bad, [{ path: 'caBundle', value: JSON.stringify(bad), message: CA_REQUIRED }]]);
     }
-    // Every base64 character and up to two padding characters are accepted.
-    for (const good of ['AZaz09+/', 'QUJDRA==', 'QUJDREU=', CA_BUNDLE]) {
+    // Every base64 character and up to two padding characters pass the syntax check (then they must be certificates).
+    for (const syntax of ['AZaz09+/', 'QUJDRA==', 'QUJDREU=']) {
+      expect([syntax, issuesOf(() => docsOf({ certManager: false, caBundle: syntax }))]).toEqual([syntax, [{ path: 'caBundle', value: JSON.stringify(syntax), message: NOT_CERTS }]]);
+    }
+    expect(one(docsOf({ certManager: false, caBundle: CA_BUNDLE }), 'MutatingWebhookConfiguration').webhooks[0].clientConfig.caBundle).toBe(CA_BUNDLE);
+  });
+
+  test('caBundle must hold readable PEM certificates: a wrong CA would stop every tenant pod from being created', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const [ca1, ca2] = [caPem(1), caPem(2)];
+    const body = (pem: string) => pem.slice(pem.indexOf('-----BEGIN'));
+    // a bundle of two CAs, with text around them, and a bare certificate are accepted
+    for (const good of [b64(ca1 + ca2), b64(body(ca2)), b64(body(ca1).replace(/\n/g, '\r\n'))]) {
       expect(one(docsOf({ certManager: false, caBundle: good }), 'MutatingWebhookConfiguration').webhooks[0].clientConfig.caBundle).toBe(good);
+    }
+    const bad = [
+      b64('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n'), // no body
+      b64('-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n'), // not DER
+      b64(body(ca1).replace('-----END CERTIFICATE-----', '')), // unterminated
+      b64(body(ca1).replace('CERTIFICATE', 'PRIVATE KEY')), // not a certificate block
+      b64(ca1 + '-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n'), // one good, one broken
+      b64(body(ca1).replace(/MII/, 'MIJ')), // a corrupted certificate
+      Buffer.from(b64(body(ca1))).toString('base64'), // encoded twice
+    ];
+    for (const value of bad) {
+      expect([value.slice(0, 40), issuesOf(() => docsOf({ certManager: false, caBundle: value }))]).toEqual([value.slice(0, 40), [{ path: 'caBundle', value: expect.any(String), message: NOT_CERTS }]]);
     }
   });
 

@@ -1,9 +1,16 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { KubeOvnWebhook, KubeOvnWebhookProps } from '../../../src/constructs/kubeovn-webhook';
 import { CozynetValidationError } from '../../../src/model/errors';
 
-/** A base64 CA bundle for `certManager: false` (content is not checked). */
-export const CA_BUNDLE = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==';
+/** A test CA certificate (PEM, test/fixtures/webhook-ca). */
+export function caPem(n: 1 | 2): string {
+  return fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'webhook-ca', `ca${n}.pem`), 'utf8');
+}
+
+/** A base64 CA bundle for `certManager: false`: one test CA certificate. */
+export const CA_BUNDLE = Buffer.from(caPem(1)).toString('base64');
 
 /** The synthesized objects of a webhook built with `props` in a fresh app. */
 export function docsOf(props?: KubeOvnWebhookProps): any[] {
