@@ -20,7 +20,7 @@ function pemBundleProblem(b64: string): string | undefined {
     try {
       new X509Certificate(blocks[i]);
     } catch (e: any) {
-      return `certificate ${i + 1} of ${blocks.length} is not readable X.509 (${e?.message ?? e})`;
+      return `certificate ${i + 1} of ${blocks.length} is not readable X.509 (${e.message})`;
     }
   }
   return undefined;
