@@ -126,6 +126,16 @@ describe('endpoints of the report', () => {
         egress: [{ toEndpoints: [{ matchLabels: { app: 'nons' } }] }], // no namespace: any, not one tenant's
       }),
       CNP('tenant-a', 'empty', { endpointSelector: { matchLabels: {} } }),
+      CNP('tenant-a', 'odd', {
+        endpointSelector: { matchLabels: null },
+        ingress: [null, { fromEndpoints: 'not a list' }, { fromEndpoints: [null, { matchLabels: { 'cozynet.io/probe': 'pod' } }] }], // the tenant pod itself
+        egress: [{ toEndpoints: [{ matchLabels: { 'k8s:zone': 'z1', 'app': 'api' } }] }], // keys sorted in the id
+        ingressDeny: [{ fromEndpoints: [{ matchLabels: { a: 'b'.repeat(54) + '._c' } }] }], // a long id: its probe label is cut
+      }),
+      CNP('tenant-a', 'not-rules', { endpointSelector: {}, egressDeny: 'not a list' }),
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'no-spec', namespace: 'tenant-a' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'tenant-a' }, spec: { endpointSelector: { matchLabels: { app: 'cm' } } } },
+      { ...CCNP('cc-ns', { endpointSelector: {}, egress: [{ toEndpoints: [{ matchLabels: { app: 'nons2' } }] }] }), metadata: { name: 'cc-ns', namespace: 'tenant-a' } },
       null,
       'not an object'] as any[]);
     expect(endpointLines(report).filter((l) => l.includes(' tenant-selected '))).toEqual([
@@ -134,11 +144,15 @@ describe('endpoints of the report', () => {
       'tenant-a/pods:app=db tenant-selected tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"app":"db","cozynet.io/probe":"pods-app-db"}',
       'tenant-a/pods:app=web tenant-selected tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"app":"web","cozynet.io/probe":"pods-app-web"}',
       'tenant-a/pods:tier=x tenant-selected tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"cozynet.io/probe":"pods-tier-x","tier":"x"}',
+      'tenant-a/pods:app=api,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"app":"api","cozynet.io/probe":"pods-app-api-zone-z1","zone":"z1"}',
+      // the probe label value: at most 63 characters, ending with a letter or digit
+      `tenant-a/pods:a=${'b'.repeat(54)}._c tenant-selected tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] ` +
+        `{"a":"${'b'.repeat(54)}._c","cozynet.io/probe":"pods-a-${'b'.repeat(54)}"}`,
     ]);
     // they sit inside their tenant's block of endpoints
     expect(report.sources.slice(5, 8)).toEqual(['tenant-root/pods:role=client', 'tenant-root/pods:app=ccw', 'tenant-a/pod']);
-    expect(report.summary.endpoints).toBe(23);
-    expect(report.warnings).toEqual([]);
+    expect(report.summary.endpoints).toBe(25);
+    expect(report.warnings).toEqual(['CiliumNetworkPolicy tenant-a/odd ingress[2]: malformed selector null matches nothing']);
   });
 });
 
