@@ -401,3 +401,83 @@ describe('formatVerifyReport text: without the matrix', () => {
     ].join('\n'));
   });
 });
+
+describe('formatVerifyReport text: grouped view of mixed groups', () => {
+  test('a group whose cells differ shows ◐, a group with an undetermined cell ?, with a difference !', () => {
+    // tenant-a shares etcd with tenant-a-x, tenant-root shares nothing: "an ancestor: svc:etcd" is mixed.
+    // tenant-b admits tenant-a to its etcd pods behind an L7 rule: "an unrelated tenant: svc:etcd" is undetermined.
+    // The world reaches tenant-a-x's monitoring pods: a difference (entities fill every relation column).
+    const tree: TenantIsolationProps = {
+      tenants: [{ name: 'root', sharedServices: [], children: [{ name: 'a', sharedServices: ['etcd'], children: [{ name: 'x' }] }, { name: 'b' }] }],
+    };
+    const report = verifyTenantIsolation(tree, [...TenantIsolation.manifests(tree),
+      CCNP('world-in', { endpointSelector: { matchLabels: { ...nsLabel('tenant-a-x'), 'cozystack.io/service': 'monitoring' } }, ingress: [{ fromEntities: ['world'] }] }),
+      CNP('tenant-a', 'to-b', { endpointSelector: {}, egress: [{ toEndpoints: [{ matchLabels: nsLabel('tenant-b') }] }] }),
+      CNP('tenant-b', 'from-a', {
+        endpointSelector: { matchLabels: { 'cozystack.io/service': 'etcd' } },
+        ingress: [{ fromEndpoints: [{ matchLabels: nsLabel('tenant-a') }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] }],
+      })], { tenantAuthored: false });
+    expect(formatVerifyReport(report, 'text', { maxColumns: 0, maxDifferences: 0 })).toBe([
+      'Tenant isolation: VIOLATED (4 tenants, 28 endpoints, 28 identities, 12 policies; 1860 checks, 1011 allowed, 3 differences, 5 undetermined)',
+      '',
+      'Reachability, grouped (28 x 28 cells; rows: kind of source, columns: kind of destination and how its tenant relates to the source\'s):',
+      '  ✓ allowed on every probed port   · denied   ◐ allowed on some probed ports only (e.g. DNS: port 53 only)   ! differs from the intended reachability   ? cannot be decided offline (rules the model cannot judge; see Undetermined)   (a group whose cells differ shows ◐)',
+      '',
+      'Destinations:',
+      '   1  same tenant: pod',
+      '   2  same tenant: svc:etcd',
+      '   3  same tenant: svc:ingress',
+      '   4  same tenant: svc:monitoring',
+      '   5  same tenant: api-client',
+      '   6  a descendant: pod',
+      '   7  a descendant: svc:etcd',
+      '   8  a descendant: svc:ingress',
+      '   9  a descendant: svc:monitoring',
+      '  10  a descendant: api-client',
+      '  11  an ancestor: pod',
+      '  12  an ancestor: svc:etcd',
+      '  13  an ancestor: svc:ingress',
+      '  14  an ancestor: svc:monitoring',
+      '  15  an ancestor: api-client',
+      '  16  an unrelated tenant: pod',
+      '  17  an unrelated tenant: svc:etcd',
+      '  18  an unrelated tenant: svc:ingress',
+      '  19  an unrelated tenant: svc:monitoring',
+      '  20  an unrelated tenant: api-client',
+      '  21  kube-system/kube-dns',
+      '  22  kube-system/pod',
+      '  23  cozy-system/pod',
+      '  24  world',
+      '  25  kube-apiserver',
+      '  26  host',
+      '  27  remote-node',
+      '',
+      '                         1  2  3  4  5  6  7  8  9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27',
+      '  tenant pod             ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ·  ◐  ·  ·  ·  ·  ?  ·  ·  ·  ◐  ·  ·  ✓  ·  ·  ·',
+      '  tenant svc:etcd        ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ·  ◐  ·  ·  ·  ·  ?  ·  ·  ·  ◐  ·  ·  ✓  ·  ·  ·',
+      '  tenant svc:ingress     ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ·  ◐  ·  ·  ·  ·  ?  ·  ·  ·  ◐  ·  ·  ✓  ·  ·  ·',
+      '  tenant svc:monitoring  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ·  ◐  ·  ·  ·  ·  ?  ·  ·  ·  ◐  ·  ·  ✓  ·  ·  ·',
+      '  tenant api-client      ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ·  ◐  ·  ·  ·  ·  ?  ·  ·  ·  ◐  ·  ·  ✓  ✓  ·  ·',
+      '  kube-system/kube-dns   ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓                     ',
+      '  kube-system/pod        ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓                     ',
+      '  cozy-system/pod        ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓                     ',
+      '  world                  ·  ·  ✓  !  ·  ·  ·  ✓  !  ·  ·  ·  ✓  !  ·  ·  ·  ✓  !  ·                     ',
+      '  kube-apiserver         ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓                     ',
+      '  host                   ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓                     ',
+      '  remote-node            ·  ·  ✓  ·  ·  ·  ·  ✓  ·  ·  ·  ·  ✓  ·  ·  ·  ·  ✓  ·  ·                     ',
+      '  ingress                ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·  ·                     ',
+      '',
+      'Differences (intended vs actual):',
+      '  ... and 3 more difference(s) (see --format json)',
+      '',
+      'Undetermined (rules the model cannot judge; never counted as allowed or denied):',
+      '  ... and 5 more undetermined cell(s) (see --format json)',
+      '',
+      'Rules the model cannot judge:',
+      '  - CiliumNetworkPolicy tenant-b/from-a ingress[0]: L7 rules (http) filter requests on the port (not modelled)',
+      '',
+      'VIOLATED: 3 of 1860 checks differ from the intended reachability.',
+      '',
+    ].join('\n'));
+  });
+});
