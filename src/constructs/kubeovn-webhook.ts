@@ -9,20 +9,25 @@ import { fail } from '../model/errors';
 export const KUBEOVN_WEBHOOK_IMAGE = 'ghcr.io/cozystack/cozystack/kubeovn-webhook:v1.6.0@sha256:593c324a38db59495497c5b68b90cad25dfe6753c73b7a287b3280e26f70a15f';
 
 const NAME = 'kube-ovn-webhook';
+const TLS_SECRET = `${NAME}-tls`;
+const PORT = 8443;
 
 /** Whether base64 `b64` decodes to one or more PEM certificates, each of which parses as X.509. */
 function isPemCertificateBundle(b64: string): boolean {
-  const blocks = Buffer.from(b64, 'base64').toString('latin1').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) return false;
+  const blocks = Buffer.from(b64, 'base64').toString('latin1').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g);
+  if (!blocks) return false;
+  return blocks.every(parsesAsX509);
+}
+
+function parsesAsX509(pem: string): boolean {
   try {
-    for (const block of blocks) new X509Certificate(block);
+    new X509Certificate(pem);
     return true;
+    // Stryker disable next-line BlockStatement: equivalent, undefined is as false to every()
   } catch {
     return false;
   }
 }
-const TLS_SECRET = `${NAME}-tls`;
-const PORT = 8443;
 
 /**
  * Properties of the anti-spoofing admission webhook (platform file:
