@@ -350,6 +350,27 @@ describe('the intended verdict of every kind of cell', () => {
       'tenant-root shares its etcd service with its subtree, which contains tenant-b',
       'world-facing pods accept load-balancer traffic forwarded by other nodes',
     ]);
+    expect(report.summary).toEqual({
+      tenants: 4,
+      endpoints: 34,
+      identities: 34,
+      policies: 1,
+      checks: 2974,
+      allowed: 0,
+      differences: 1805,
+      differencesListed: 1805,
+      matrixIncluded: true,
+      undetermined: 0,
+      openedByTenantPolicies: 0,
+    });
+    // exposures admit their peers on their ports (ICMP only when allowed), subtree peers include sub-tenants
+    const probes = (src: string, dst: string) => report.differences.filter((d) => d.source === src && d.destination === dst).map((d) => d.probe);
+    expect(probes('world', 'tenant-a/expose:api')).toEqual(['ICMP/type-8', 'TCP/8443', 'UDP/9000', 'UDP/9010']);
+    expect(probes('tenant-b/from:tenant-a/api', 'tenant-a/expose:api')).toEqual(['ICMP/type-8', 'TCP/8443', 'UDP/9000', 'UDP/9010']);
+    expect(probes('tenant-b/pod', 'tenant-a/expose:api')).toEqual([]);
+    expect(probes('world', 'tenant-a/expose:web')).toEqual(['TCP/80']);
+    expect(probes('tenant-a-x/pod', 'tenant-b/expose:all')).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'ICMP/type-8']);
+    expect(probes('tenant-root/pod', 'tenant-b/expose:all')).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'ICMP/type-8']); // an ancestor reaches every port
     // the platform service with ports: the listed port only
     expect(report.differences.filter((d) => d.source === 'tenant-b/pod' && d.destination === 'cozy-dash/svc:dash').map((d) => d.probe)).toEqual(['TCP/443']);
     expect(report.differences.filter((d) => d.source === 'tenant-b/pod' && d.destination === 'platform-idp/svc:idp').map((d) => d.probe)).toEqual(['TCP/8080']);
