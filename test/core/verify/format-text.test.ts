@@ -143,6 +143,11 @@ describe('formatVerifyReport text: matrix', () => {
     const tree: TenantIsolationProps = { tenants: [{ name: 'root', sharedServices: [], allowWorldEgress: false, children: [{ name: 'a' }] }] };
     const report = verifyTenantIsolation(tree, [...TenantIsolation.manifests(tree),
       CCNP('fqdn', { endpointSelector: { matchLabels: nsLabel('tenant-root') }, egress: [{ toFQDNs: [{ matchName: 'api.example.com' }] }] })]);
+    const all = formatVerifyReport(report, 'text').split('\n');
+    expect(all.filter((l) => l.startsWith('  ? '))).toEqual(['pod', 'svc:etcd', 'svc:ingress', 'svc:monitoring', 'api-client']
+      .map((k) => `  ? tenant-root/${k} -> world TCP/443: intended denied`)
+      .concat(['pod', 'svc:etcd', 'svc:ingress', 'svc:monitoring', 'api-client'].map((k) => `  ? tenant-a/${k} -> world TCP/443: intended denied`)));
+    expect(all.some((l) => l.startsWith('  ... and'))).toBe(false); // all 10 shown
     const text = formatVerifyReport(report, 'text', { maxDifferences: 1 });
     // The last line is left out on purpose: it prints "OK: the policies give
     // exactly the intended reachability" although 10 cells are undetermined
