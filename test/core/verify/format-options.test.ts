@@ -218,3 +218,82 @@ describe('formatVerifyReport text: which matrix view', () => {
     expect(formatVerifyReport(tall(20_001), 'text').split('\n')[3]).toBe('Reachability (rows: source, columns: destination):');
   });
 });
+
+describe('formatVerifyReport text: grouping and robustness', () => {
+  test('differences are grouped only while source, destination, verdicts and reasons all stay the same', () => {
+    const d = (source: string, destination: string, port: number, intended: boolean, actual: boolean, expectation: string, explanation: string) =>
+      ({ source, destination, probe: `TCP/${port}`, intended, actual, expectation, explanation });
+    const base = tinyReport();
+    const differences = [
+      d('world', 'p', 1, false, true, 'e', 'x'),
+      d('world', 'p', 2, false, true, 'e', 'x'), // same group
+      d('world', 'p', 3, true, true, 'e', 'x'), // intended differs
+      d('world', 'p', 4, true, false, 'e', 'x'), // actual differs
+      d('world', 'p', 5, true, false, 'e', 'y'), // explanation differs
+      d('world', 'p', 6, true, false, 'f', 'y'), // expectation differs
+      d('world', 'q', 7, true, false, 'f', 'y'), // destination differs
+      d('host', 'q', 8, true, false, 'f', 'y'), // source differs
+    ];
+    const report: VerifyReport = { ...base, summary: { ...base.summary, differences: 8, differencesListed: 8 }, differences, warnings: [] };
+    const text = formatVerifyReport(report, 'text');
+    expect(text.slice(text.indexOf('Differences'))).toBe([
+      'Differences (intended vs actual):',
+      '  ! world -> p TCP/1, TCP/2: intended denied, actual allowed',
+      '      intended because: e',
+      '      actual because:   x',
+      '  ! world -> p TCP/3: intended allowed, actual allowed',
+      '      intended because: e',
+      '      actual because:   x',
+      '  ! world -> p TCP/4: intended allowed, actual denied',
+      '      intended because: e',
+      '      actual because:   x',
+      '  ! world -> p TCP/5: intended allowed, actual denied',
+      '      intended because: e',
+      '      actual because:   y',
+      '  ! world -> p TCP/6: intended allowed, actual denied',
+      '      intended because: f',
+      '      actual because:   y',
+      '  ! world -> q TCP/7: intended allowed, actual denied',
+      '      intended because: f',
+      '      actual because:   y',
+      '  ! host -> q TCP/8: intended allowed, actual denied',
+      '      intended because: f',
+      '      actual because:   y',
+      '',
+      'VIOLATED: 8 of 3 checks differ from the intended reachability.',
+      '',
+    ].join('\n'));
+  });
+
+  test('ids that are not endpoints (a hand-edited or foreign report) print as their own rows and columns', () => {
+    const base = tinyReport();
+    const report: VerifyReport = { ...base, sources: [...base.sources, 'extra'], destinations: [...base.destinations, 'extra'], matrix: ['✓✓·', '!  ', '·· '] };
+    expect(formatVerifyReport(report, 'text').split('\n').slice(5, 13)).toEqual([
+      'Destinations:',
+      '  1  tenant-root/pod  TCP/8080',
+      '  2  world            TCP/443',
+      '  3  extra            ',
+      '',
+      '                  1 2 3',
+      '  tenant-root/pod ✓ ✓ ·',
+      '  world           !    ',
+    ]);
+    // a source that is not a tenant endpoint fills every relation column of a tenant destination
+    expect(formatVerifyReport(report, 'text', { maxColumns: 1 }).split('\n').slice(3, 17)).toEqual([
+      '  ✓ allowed   · denied   (a group whose cells differ shows ◐)',
+      '',
+      'Destinations:',
+      '  1  same tenant: pod',
+      '  2  a descendant: pod',
+      '  3  an ancestor: pod',
+      '  4  an unrelated tenant: pod',
+      '  5  world',
+      '  6  extra',
+      '',
+      '             1 2 3 4 5 6',
+      '  tenant pod ✓       ✓ ·',
+      '  world      ! ! ! !    ',
+      '  extra      · · · · ·  ',
+    ]);
+  });
+});

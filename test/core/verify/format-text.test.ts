@@ -486,3 +486,44 @@ describe('formatVerifyReport text: grouped view of mixed groups', () => {
     ].join('\n'));
   });
 });
+
+describe('formatVerifyReport text: more cases', () => {
+  test('undetermined cells that are intended allowed: a host policy on some nodes (node labels are not modelled)', () => {
+    const report = verifyTenantIsolation(PARENT_CHILD, [...TenantIsolation.manifests(PARENT_CHILD),
+      CCNP('some-nodes', { nodeSelector: { matchLabels: { role: 'edge' } }, egress: [{ toEntities: ['world'] }] })], { maxMatrixCells: 0 });
+    const lines = formatVerifyReport(report, 'text', { maxDifferences: 2 }).split('\n');
+    expect(lines[0]).toBe('Tenant isolation: OK (2 tenants, 18 endpoints, 18 identities, 6 policies; 630 checks, 419 allowed, 0 differences, 36 undetermined)');
+    expect(lines.filter((l) => l.startsWith('  ? ') || l.startsWith('  ... '))).toEqual([
+      '  ? host -> tenant-root/pod TCP/8080, UDP/8080, SCTP/8080: intended allowed',
+      '  ? host -> tenant-root/svc:etcd TCP/8080, UDP/8080, SCTP/8080: intended allowed',
+      '  ... and 30 more undetermined cell(s) (see --format json)',
+    ]);
+    // (the explanation lines are not pinned: they do not name the host policy that makes the cells undetermined; reported)
+    expect(lines.slice(lines.indexOf('Rules the model cannot judge:'), -3)).toEqual([
+      'Rules the model cannot judge:',
+      '  - CiliumClusterwideNetworkPolicy some-nodes: nodeSelector {"matchLabels":{"role":"edge"}} (node labels are not modelled)',
+    ]);
+  });
+
+  test('siblings whose names share a prefix (a, ab) are unrelated in the grouped view', () => {
+    const tree: TenantIsolationProps = { tenants: [{ name: 'root', children: [{ name: 'a' }, { name: 'ab' }] }] };
+    const lines = formatVerifyReport(verifyTenantIsolation(tree, undefined, { tenantAuthored: false }), 'text', { maxColumns: 0 }).split('\n');
+    expect(lines.filter((l) => l.startsWith('  tenant pod '))).toEqual([
+      //                       same tenant      descendant       ancestor         unrelated        dns sys sys world api host remote
+      '  tenant pod             ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ✓  ·  ✓  ✓  ✓  ·  ·  ·  ·  ·  ·  ◐  ·  ·  ✓  ·  ·  ·',
+    ]);
+  });
+
+  test('a breach counted but not listed (maxDifferences 0 in the report): no section, the counts say it', () => {
+    const report = verifyTenantIsolation(SIBLINGS, [...TenantIsolation.manifests(SIBLINGS), fromAIntoB()], { maxMatrixCells: 0, maxDifferences: 0 });
+    expect(formatVerifyReport(report, 'text')).toBe([
+      'Tenant isolation: VIOLATED (3 tenants, 23 endpoints, 23 identities, 8 policies; 1170 checks, 756 allowed, 0 differences)',
+      'Tenant-authored policies: BREACHED (a tenant alone can open 75 cell(s) to or from another tenant with a policy in its own namespace)',
+      '',
+      '(matrix of 23 x 23 cells not included; differences and summary are complete)',
+      '',
+      'VIOLATED: a tenant alone can open 75 cell(s) to or from another tenant.',
+      '',
+    ].join('\n'));
+  });
+});
