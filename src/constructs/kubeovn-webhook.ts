@@ -12,21 +12,18 @@ const NAME = 'kube-ovn-webhook';
 const TLS_SECRET = `${NAME}-tls`;
 const PORT = 8443;
 
-/** Whether base64 `b64` decodes to one or more PEM certificates, each of which parses as X.509. */
-function isPemCertificateBundle(b64: string): boolean {
+/** Why base64 `b64` is not a bundle of PEM certificates; undefined when it is one. */
+function pemBundleProblem(b64: string): string | undefined {
   const blocks = Buffer.from(b64, 'base64').toString('latin1').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g);
-  if (!blocks) return false;
-  return blocks.every(parsesAsX509);
-}
-
-function parsesAsX509(pem: string): boolean {
-  try {
-    new X509Certificate(pem);
-    return true;
-    // Stryker disable next-line BlockStatement: equivalent, undefined is as false to every()
-  } catch {
-    return false;
+  if (!blocks) return 'it holds no PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)';
+  for (let i = 0; i < blocks.length; i++) {
+    try {
+      new X509Certificate(blocks[i]);
+    } catch (e: any) {
+      return `certificate ${i + 1} of ${blocks.length} is not readable X.509 (${e.message})`;
+    }
   }
+  return undefined;
 }
 
 /**
@@ -100,9 +97,10 @@ export class KubeOvnWebhook extends Component {
     if (!certManager && (typeof props.caBundle !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(props.caBundle) || props.caBundle.length % 4 !== 0)) {
       fail('caBundle', props.caBundle, 'is required with certManager: false: the base64-encoded PEM of the CA that signed the Secret kube-ovn-webhook-tls');
     }
-    if (!certManager && !isPemCertificateBundle(props.caBundle!)) {
+    const pemProblem = certManager ? undefined : pemBundleProblem(props.caBundle!);
+    if (pemProblem !== undefined) {
       // A wrong CA: the API server cannot call the webhook, and with failurePolicy Fail no pod outside system namespaces is created.
-      fail('caBundle', props.caBundle, 'must decode to PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----), each one readable: the CA that signed the Secret kube-ovn-webhook-tls');
+      fail('caBundle', props.caBundle, `must be the base64-encoded PEM of the CA that signed the Secret kube-ovn-webhook-tls, but ${pemProblem}`);
     }
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) fail('replicas', props.replicas, 'must be a whole number of at least 1');
