@@ -73,6 +73,15 @@ export function forEach(a: Intervals, fn: (i: number) => void): void {
   for (let k = 0; k < a.length; k += 2) for (let i = a[k]; i < a[k + 1]; i++) fn(i);
 }
 
+/** The `n` smallest members, in increasing order. */
+export function first(a: Intervals, n: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < a.length && out.length < n; k += 2) {
+    for (let i = a[k]; i < a[k + 1] && out.length < n; i++) out.push(i);
+  }
+  return out;
+}
+
 /** Members as a list. */
 export function toList(a: Intervals): number[] {
   const out: number[] = [];

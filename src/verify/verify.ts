@@ -593,8 +593,12 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     probeList.forEach((p, i) => { rows[p] = parts[i].row; });
     const lowRows = lower ? actualRows(lower, s, P, only) : rows;
     if (src.tenant && authored) authored.add(s, probeList, parts);
+    // The listed cells are the first maxDiffs in (source, destination, probe)
+    // order: of each probe's cells, only the first `need` can be among them.
     const rowDiffs: Array<[number, number]> = [];
     const rowUnd: Array<[number, number]> = [];
+    const needDiffs = maxDiffs - differences.length;
+    const needUnd = maxDiffs - undetermined.length;
     const wanted = intendedRows(layout, s, src.tenant ? tenantProbes : otherProbes);
     const memo = new Map<Intervals, Map<Intervals, Map<Intervals, { got: Intervals; size: number; diff: Intervals }>>>();
     const rowDiffSets: Intervals[] = new Array(P).fill(iv.EMPTY);
@@ -623,13 +627,13 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
         diff = iv.intersect(diff, iv.xor(gotLow, want));
         if (und.length > 0) {
           undeterminedCount += iv.size(und);
-          if (undetermined.length < maxDiffs) iv.forEach(und, (d) => rowUnd.push([d, p]));
+          for (const d of iv.first(und, needUnd)) rowUnd.push([d, p]);
         }
       }
       rowDiffSets[p] = diff;
       if (diff.length > 0) {
         diffCount += iv.size(diff);
-        if (differences.length + rowDiffs.length < maxDiffs) iv.forEach(diff, (d) => rowDiffs.push([d, p]));
+        for (const d of iv.first(diff, needDiffs)) rowDiffs.push([d, p]);
       }
     }
     for (const [list, into] of [[rowDiffs, differences], [rowUnd, undetermined]] as const) {
@@ -740,6 +744,9 @@ class TenantAuthoredCheckBuilder {
     const own = iv.range(layout.first[x.index], layout.end[x.index]);
     // What each scenario adds to the row, outside the source's own tenant; shared by probes with the same parts.
     const added = new Map<RowParts, [Intervals, Intervals]>();
+    // Listed: the first maxDiffs cells in (source, destination, probe) order.
+    const need = this.maxDiffs - this.opened.length;
+    const candidates: Array<{ d: number; p: number; direction: 'egress' | 'ingress' }> = [];
     probes.forEach((p, i) => {
       const dest = this.tenantProbeDest[p];
       if (dest.length === 0) return;
@@ -758,11 +765,11 @@ class TenantAuthoredCheckBuilder {
         const cells = iv.intersect(open, dest);
         if (cells.length === 0) continue;
         this.count += iv.size(cells);
-        iv.forEach(cells, (d) => {
-          if (this.opened.length < this.maxDiffs) this.opened.push({ k: [s, d, p], d: this.describe(direction, s, d, p) });
-        });
+        for (const d of iv.first(cells, need)) candidates.push({ d, p, direction });
       }
     });
+    candidates.sort((a, b) => a.d - b.d || a.p - b.p);
+    for (const c of candidates.slice(0, Math.max(need, 0))) this.opened.push({ k: [s, c.d, c.p], d: this.describe(c.direction, s, c.d, c.p) });
   }
 
   public result(): TenantAuthoredCheck {
