@@ -150,6 +150,9 @@ export class Layout {
         if (e.ports !== undefined && !e.allowIcmp) probes.push(P_ICMP); // shows that ICMP stays closed
         pod(`expose:${e.name}`, 'tenant-exposure', { ...e.selector }, probes, e.selector[cfg.serviceLabel]);
       }
+      // One representative per set of pod labels (the probe label aside): a
+      // pod some policy selects, or an exposure peer, with the labels of an
+      // endpoint already laid out is that endpoint.
       const known = new Set(this.reps.slice(this.first[t.index]).map((r) => labelKey(r.labels)));
       for (const labels of selected.get(ns) ?? []) {
         if (known.has(labelKey(labels))) continue;
@@ -158,10 +161,9 @@ export class Layout {
         pod(id, 'tenant-selected', { ...labels }, P_POD, labels[cfg.serviceLabel]);
       }
       for (const { e, p } of peersIn[t.index]) {
-        if (Object.keys(p.selector).length === 0) continue;
-        const id = `from:${e.tenant.namespace}/${e.name}`;
-        if (this.reps.some((r, i) => i >= this.first[t.index] && r.id === `${ns}/${id}`)) continue;
-        pod(id, 'tenant-peer', { ...p.selector }, P_POD, p.selector[cfg.serviceLabel]);
+        if (Object.keys(p.selector).length === 0 || known.has(labelKey(p.selector))) continue;
+        known.add(labelKey(p.selector));
+        pod(`from:${e.tenant.namespace}/${e.name}`, 'tenant-peer', { ...p.selector }, P_POD, p.selector[cfg.serviceLabel]);
       }
       this.end[t.index] = this.reps.length;
     }
