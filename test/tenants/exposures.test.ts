@@ -146,7 +146,7 @@ describe('exposures declared by the user', () => {
     const objs = iso.apiObjects.map((o) => o.toJson());
     const r = verifyTenantIsolation(props, objs);
     expect(r.ok).toBe(true);
-    expect(cell(r, 'tenant-acme/from:tenant-beta/allow-1', 'tenant-beta/expose:allow-1')).toBe('✓'); // allow-3 opens every port to acme's subtree
+    expect(cell(r, 'tenant-acme/pods:role=client', 'tenant-beta/expose:allow-1')).toBe('✓'); // the peer (one endpoint with the pods its policy selects); allow-3 opens every port to acme's subtree
     expect(cell(r, 'tenant-root/pod', 'tenant-beta/expose:allow-1')).toBe('✓'); // the ancestor anyway
     expect(cell(r, 'world', 'tenant-beta/expose:allow-2')).toBe('◐');
     expect(cell(r, 'tenant-acme-dev/pod', 'tenant-beta/pod')).toBe('✓'); // subtree exposure
@@ -165,7 +165,7 @@ describe('exposures declared by the user', () => {
     });
     const r = p.verifyTenants()!;
     expect(r.ok).toBe(true);
-    expect(cell(r, 'tenant-beta/from:tenant-acme/db', 'tenant-acme/expose:db')).toBe('◐');
+    expect(cell(r, 'tenant-beta/pods:app=api', 'tenant-acme/expose:db')).toBe('◐'); // the peer's pods
     expect(cell(r, 'tenant-beta/pod', 'tenant-acme/expose:db')).toBe('·');
     expect(cell(r, 'tenant-acme-dev/pod', 'cozy-dashboard/svc:dashboard')).toBe('◐');
     const baseline = p.objects().find((o) => o.metadata.name === 'cozynet-tenant-baseline');
