@@ -207,7 +207,8 @@ function cleanLeftovers(parent: string, base: string): void {
   }
   // Lock drafts and renamed stale locks of runs killed while locking: small
   // files named with the pid of a run that is gone.
-  const lockScratch = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.cozynet-lock\\.(new|stale)-(\\d+)$`);
+  const escapedBase = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const lockScratch = new RegExp(`^\\.${escapedBase}\\.cozynet-lock\\.(new|stale)-(\\d+)$`);
   for (const e of entries) {
     const m = lockScratch.exec(e);
     if (!m || Number(m[2]) === process.pid || pidAlive(Number(m[2]))) continue;
@@ -219,7 +220,7 @@ function cleanLeftovers(parent: string, base: string): void {
   }
   // A run killed right after `mkdir` of its scratch folder, before the marker
   // was written, left an empty folder with exactly the name cozynet makes.
-  const scratchName = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-[0-9a-f]{12}$`);
+  const scratchName = new RegExp(`^\\.${escapedBase}\\.(tmp|old)-[0-9a-f]{12}$`);
   for (const e of entries) {
     if (!e.startsWith(`.${base}.tmp-`) && !e.startsWith(`.${base}.old-`)) continue;
     const p = path.join(parent, e);
