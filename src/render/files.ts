@@ -20,21 +20,13 @@ export interface RenderOptions {
   readonly cluster?: { podCidr: string; serviceCidr: string; joinCidr: string; clusterDomain: string };
 }
 
-/**
- * YAML text of each object serialized so far, by object: every object of the
- * layer is written twice (in `manifests/` and in its local chart's
- * templates), and serializing is most of the synthesis time. Objects are
- * not changed once collected.
- */
-const SERIALIZED = new WeakMap<object, string>();
-
 /** Multi-document YAML with stable formatting. @internal */
 export function toYaml(docs: any[]): string {
   return docs.map((d) => {
-    let text = PRERENDERED_YAML.get(d) ?? SERIALIZED.get(d);
+    let text = PRERENDERED_YAML.get(d);
     if (text === undefined) {
       text = stringify(d, { lineWidth: 0, aliasDuplicateObjects: false });
-      if (d !== null && typeof d === 'object') SERIALIZED.set(d, text);
+      if (d !== null && typeof d === 'object') PRERENDERED_YAML.set(d, text);
     }
     return text;
   }).join('---\n');
