@@ -225,14 +225,14 @@ function relationView(report: VerifyReport): string[] {
   const idWidth = Math.max(...rowKeys.map((k) => k.length));
   lines.push(' '.repeat(idWidth + 2) + shown.map((_, i) => String(i + 1).padStart(w + 1)).join(''));
   rowKeys.forEach((k, r) => {
-    // Stryker disable next-line MethodExpression: join('') renders undefined as '', so dropping the filter of undefined cells changes nothing
+    // A dropped (empty) column renders as '' (join treats undefined so).
     const text = columns.map((_, c) => {
       if (!keep[c]) return undefined;
       const set = cells[r][c];
       const sym = set.size === 0 ? CELL.notApplicable : set.has(CELL.difference) ? CELL.difference : set.has(CELL.undetermined) ? CELL.undetermined
         : set.size === 1 ? [...set][0] : CELL.partial;
       return sym.padStart(w + 1);
-    }).filter(/* Stryker disable next-line ConditionalExpression: join('') renders undefined as '' anyway */ (x) => x !== undefined).join('');
+    }).join('');
     lines.push(`  ${k.padEnd(idWidth)}${text}`);
   });
   return lines;
