@@ -54,7 +54,7 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   // Not needed by the tests: keep the sandbox copy small.
   ignorePatterns: [
-    '/lib', '/dist', '/dist-pkg', '/bench/out', '/examples', '/coverage', '/test-reports', '/reports', '/.tmp', '/API.md',
+    '/lib', '/dist', '/dist-pkg', '/bench/out', '/examples', '/coverage', '/test-reports', '/reports', '/.tmp', '/API.md', '/.stryker-tmp-*',
   ],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
