@@ -44,6 +44,7 @@ export function fromSorted(ids: ArrayLike<number>): Intervals {
 
 /** From any list of integers (unsorted, duplicates allowed). */
 export function fromList(ids: number[]): Intervals {
+  // Stryker disable next-line ConditionalExpression: fromSorted of an empty list returns EMPTY itself too
   if (ids.length === 0) return EMPTY;
   return fromSorted(Int32Array.from(ids).sort());
 }
@@ -70,12 +71,14 @@ export function has(a: Intervals, i: number): boolean {
 
 /** Calls `fn` for every member, in increasing order. */
 export function forEach(a: Intervals, fn: (i: number) => void): void {
+  // Stryker disable next-line EqualityOperator: k === length reads undefined bounds, the inner loop does not run
   for (let k = 0; k < a.length; k += 2) for (let i = a[k]; i < a[k + 1]; i++) fn(i);
 }
 
 /** The `n` smallest members, in increasing order. */
 export function first(a: Intervals, n: number): number[] {
   const out: number[] = [];
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: the inner loop re-checks out.length < n; k === length reads undefined bounds
   for (let k = 0; k < a.length && out.length < n; k += 2) {
     for (let i = a[k]; i < a[k + 1] && out.length < n; i++) out.push(i);
   }
@@ -91,13 +94,16 @@ export function toList(a: Intervals): number[] {
 
 export function equals(a: Intervals, b: Intervals): boolean {
   if (a.length !== b.length) return false;
+  // Stryker disable next-line EqualityOperator: at k === length (equal lengths) both read undefined, which compare equal
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
 }
 
 /** Union of two sets. */
 export function union(a: Intervals, b: Intervals): Intervals {
+  // Stryker disable next-line ConditionalExpression: unionMany also returns the only non-empty set itself
   if (a.length === 0) return b;
+  // Stryker disable next-line ConditionalExpression: unionMany also returns the only non-empty set itself
   if (b.length === 0) return a;
   return unionMany([a, b]);
 }
@@ -128,6 +134,7 @@ export function unionMany(sets: Intervals[]): Intervals {
     }
   }
   const order = new Int32Array(m);
+  // Stryker disable next-line EqualityOperator: a write at index m of an m-long typed array is ignored
   for (let i = 0; i < m; i++) order[i] = i;
   order.sort((x, y) => starts[x] - starts[y]);
   const out = new Int32Array(2 * m);
@@ -137,6 +144,7 @@ export function unionMany(sets: Intervals[]): Intervals {
   for (let k = 1; k < m; k++) {
     const i = order[k];
     if (starts[i] <= ce) {
+      // Stryker disable next-line EqualityOperator: on equal ends the assignment changes nothing
       if (ends[i] > ce) ce = ends[i];
     } else {
       out[o++] = cs;
@@ -154,8 +162,11 @@ export function unionMany(sets: Intervals[]): Intervals {
 function firstEndingAfter(b: Intervals, x: number): number {
   let lo = 0;
   let hi = b.length >> 1;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a smaller start index is harmless, the caller skips intervals ending at or before x
   while (lo < hi) {
+    // Stryker disable next-line ArithmeticOperator: a negative mid reads undefined and only lowers the index, harmless (see above)
     const mid = (lo + hi) >> 1;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: returning an earlier interval (or index 0) is harmless, the caller's s < e skips it
     if (b[2 * mid + 1] <= x) lo = mid + 1;
     else hi = mid;
   }
@@ -165,12 +176,15 @@ function firstEndingAfter(b: Intervals, x: number): number {
 /** Intersection of a small set with a large one: binary search per interval of the small one. */
 function intersectSkewed(small: Intervals, big: Intervals): Intervals {
   const out: number[] = [];
+  // Stryker disable next-line EqualityOperator: i <= length reads undefined bounds, which select nothing
   for (let i = 0; i < small.length; i += 2) {
     const s0 = small[i];
     const e0 = small[i + 1];
+    // Stryker disable next-line LogicalOperator,ConditionalExpression,EqualityOperator: intervals past the end or starting at/after e0 give s >= e and are skipped
     for (let j = firstEndingAfter(big, s0); j < big.length && big[j] < e0; j += 2) {
       const s = Math.max(s0, big[j]);
       const e = Math.min(e0, big[j + 1]);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: always true here (big[j] < e0 and big[j + 1] > s0), kept as a guard
       if (s < e) out.push(s, e);
     }
   }
@@ -181,11 +195,13 @@ function intersectSkewed(small: Intervals, big: Intervals): Intervals {
 export function intersect(a: Intervals, b: Intervals): Intervals {
   if (a.length === 0 || b.length === 0) return EMPTY;
   if (a.length * 8 < b.length) return intersectSkewed(a, b);
+  // Stryker disable next-line ConditionalExpression: the balanced path gives the same value and never returns `a` here (b is too small to cover it)
   if (b.length * 8 < a.length) return intersectSkewed(b, a);
   const out = new Int32Array(a.length + b.length);
   let o = 0;
   let i = 0;
   let j = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: one more step past either end reads undefined (NaN bounds) and adds nothing
   while (i < a.length && j < b.length) {
     const s = Math.max(a[i], b[j]);
     const e = Math.min(a[i + 1], b[j + 1]);
@@ -193,14 +209,17 @@ export function intersect(a: Intervals, b: Intervals): Intervals {
       out[o++] = s;
       out[o++] = e;
     }
+    // Stryker disable next-line EqualityOperator: on equal ends, advancing b first only adds a step that finds nothing (next b starts after the end)
     if (a[i + 1] < b[j + 1]) i += 2;
     else j += 2;
   }
+  // Stryker disable next-line ConditionalExpression: `equals` compares the lengths itself
   return o === a.length && equals(out.subarray(0, o), a) ? a : out.slice(0, o);
 }
 
 /** `a` without the members of `b`. */
 export function subtract(a: Intervals, b: Intervals): Intervals {
+  // Stryker disable next-line ConditionalExpression: with a empty, the skewed branch below also returns `a` (the EMPTY passed in)
   if (a.length === 0 || b.length === 0) return a;
   if (a.length * 8 < b.length) {
     // small minus big: only the part of b that overlaps a matters
@@ -209,17 +228,21 @@ export function subtract(a: Intervals, b: Intervals): Intervals {
   const out = new Int32Array(a.length + b.length);
   let o = 0;
   let j = 0;
+  // Stryker disable next-line EqualityOperator: an extra step with undefined bounds outputs nothing
   for (let i = 0; i < a.length; i += 2) {
     let s = a[i];
     const e = a[i + 1];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: skipping fewer b intervals is harmless, the inner loop passes over those ending at or before s
     while (j < b.length && b[j + 1] <= s) j += 2;
     let k = j;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: past the end b[k] is undefined (stops); b[k] === e cuts [s, e) then drops it via s >= e
     while (k < b.length && b[k] < e) {
       if (b[k] > s) {
         out[o++] = s;
         out[o++] = b[k];
       }
       s = Math.max(s, b[k + 1]);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: without the break the loop stops anyway, the next b starts after e
       if (b[k + 1] >= e) break;
       k += 2;
     }
@@ -241,10 +264,13 @@ export function intersectSize(a: Intervals, b: Intervals): number {
   let n = 0;
   let i = 0;
   let j = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: one more step past either end reads undefined (NaN bounds) and adds nothing
   while (i < a.length && j < b.length) {
     const s = Math.max(a[i], b[j]);
     const e = Math.min(a[i + 1], b[j + 1]);
+    // Stryker disable next-line EqualityOperator: s === e adds 0
     if (s < e) n += e - s;
+    // Stryker disable next-line EqualityOperator: on equal ends, advancing b first only adds a step that finds nothing
     if (a[i + 1] < b[j + 1]) i += 2;
     else j += 2;
   }
