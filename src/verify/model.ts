@@ -136,6 +136,8 @@ interface ParsedSpec {
   readonly spec: any;
   /** A translated Kubernetes NetworkPolicy. */
   readonly k8s?: boolean;
+  /** Translated NetworkPolicy: the original name of each rule, per direction (`ingress[1] from[0]`). */
+  readonly ruleNames?: Record<string, string[]>;
 }
 
 interface Requirement {
@@ -252,6 +254,15 @@ function isEmptySelector(sel: any): boolean {
  * @internal
  */
 export function translateNetworkPolicy(np: any, warn: (m: string) => void): any {
+  return translateNetworkPolicyNamed(np, warn).spec;
+}
+
+/**
+ * `translateNetworkPolicy`, with the name of each translated rule as the
+ * NetworkPolicy spells it: one Cilium rule per peer, so the Cilium rule
+ * `ingress[2]` can be the Kubernetes rule `ingress[1] from[0]`.
+ */
+function translateNetworkPolicyNamed(np: any, warn: (m: string) => void): { spec: any; ruleNames: Record<string, string[]> } {
   const ns = String(np.metadata?.namespace ?? 'default');
   const name = `NetworkPolicy ${ns}/${np.metadata?.name ?? '(unnamed)'}`;
   const spec = isObject(np.spec) ? np.spec : {};
@@ -277,32 +288,39 @@ export function translateNetworkPolicy(np: any, warn: (m: string) => void): any 
     }
     return { [`${dir}Endpoints`]: [{ matchLabels: { ...pods.matchLabels, [`k8s:${POD_NAMESPACE}`]: ns }, matchExpressions: pods.matchExpressions }] };
   };
+  const ruleNames: Record<string, string[]> = { ingress: [], egress: [] };
   const rules = (list: unknown, dir: 'from' | 'to'): any[] => {
     const out: any[] = [];
+    const key = dir === 'from' ? 'ingress' : 'egress';
+    const names = ruleNames[key];
     // Stryker disable next-line ArrayDeclaration: a non-object entry in the fallback list is skipped by the isObject check below
-    for (const r of Array.isArray(list) ? list : []) {
-      if (!isObject(r)) continue;
+    (Array.isArray(list) ? list : []).forEach((r: unknown, i: number) => {
+      if (!isObject(r)) return;
       const toPorts = nonEmptyArray(r.ports)
         ? [{ ports: r.ports.map((p: any) => ({ port: p?.port === undefined ? '0' : String(p.port), endPort: p?.endPort, protocol: p?.protocol ?? 'TCP' })) }]
         : undefined;
       const peers: any[] = r[dir];
       if (!nonEmptyArray(peers)) {
         out.push({ [`${dir}Entities`]: ['all'], ...(toPorts ? { toPorts } : {}) });
-        continue;
+        names.push(`${key}[${i}]`);
+        return;
       }
-      for (const p of peers) {
+      peers.forEach((p, j) => {
         const t = peer(p, dir);
-        if (t) out.push({ ...t, ...(toPorts ? { toPorts } : {}) });
-      }
-    }
+        if (!t) return;
+        out.push({ ...t, ...(toPorts ? { toPorts } : {}) });
+        names.push(`${key}[${i}] ${dir}[${j}]`);
+      });
+    });
     return out;
   };
-  return {
+  const translated = {
     endpointSelector: prefixSelector(spec.podSelector ?? {}, 'k8s:'),
     enableDefaultDeny: { ingress: ingressOn, egress: egressOn },
     ...(ingressOn ? { ingress: rules(spec.ingress, 'from') } : {}),
     ...(egressOn ? { egress: rules(spec.egress, 'to') } : {}),
   };
+  return { spec: translated, ruleNames };
 }
 
 /**
@@ -351,7 +369,8 @@ export class CiliumPolicyModel {
         this.count(kind);
         const namespace = String(obj.metadata?.namespace ?? 'default');
         const object = `NetworkPolicy ${namespace}/${name}`;
-        this.specs.push({ object, where: '', clusterwide: false, namespace, spec: translateNetworkPolicy(obj, (m) => this.warn(m)), k8s: true });
+        const { spec, ruleNames } = translateNetworkPolicyNamed(obj, (m) => this.warn(m));
+        this.specs.push({ object, where: '', clusterwide: false, namespace, spec, k8s: true, ruleNames });
       }
     }
     for (const [ns, labels] of Object.entries(options.namespaces ?? {})) {
@@ -776,7 +795,7 @@ export class Reachability {
         if (!nonEmptyArray(list)) continue;
         list.forEach((rule: any, index: number) => {
           if (rule === null || typeof rule !== 'object') return;
-          const ruleName = `${ps.where ? ps.where + ' ' : ''}${key}[${index}]`;
+          const ruleName = ps.ruleNames?.[key][index] ?? `${ps.where ? ps.where + ' ' : ''}${key}[${index}]`;
           const full = `${ps.object} ${ruleName}`;
           const why: string[] = [];
           const peers = this.rulePeers(rule, direction, deny, full, why, ps);

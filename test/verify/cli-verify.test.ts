@@ -95,7 +95,7 @@ describe('cozynet verify --manifests', () => {
     const explain = cli(['verify', '--manifests', HANDWRITTEN, '--explain', 'tenant-root', 'tenant-a']);
     expect(explain.out).toContain('INGRESS DENIED: default deny; tenant-a/pod is selected by NetworkPolicy tenant-a/same-namespace');
     const b = cli(['verify', '--manifests', HANDWRITTEN, '--explain', 'tenant-root', 'tenant-b', '--port', '8080/TCP']);
-    expect(b.out).toContain('INGRESS ALLOWED BY: NetworkPolicy tenant-b/from-root-and-system ingress[0]');
+    expect(b.out).toContain('INGRESS ALLOWED BY: NetworkPolicy tenant-b/from-root-and-system ingress[0] from[0]');
     // receiver-side isolation holds: a's widest policy opens nothing in b, except b's own choices
     expect(report.tenantAuthored.opened.every((d: any) => !(d.source.startsWith('tenant-a/') && d.destination.startsWith('tenant-b/')))).toBe(true);
   });

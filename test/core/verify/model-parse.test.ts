@@ -187,7 +187,7 @@ describe('Kubernetes NetworkPolicy translation', () => {
     expect(sourcesOf(reach, 'a/web')).toEqual(['a/db', 'b/web', 'world', 'host']);
     expect(sourcesOf(reach, 'b/web')).toEqual([]);
     expect(reach.explain(reach.identityOf('a/web'), reach.identityOf('a/db'), TCP80))
-      .toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[0]');
+      .toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[0] from[0]');
     expect(model.warnings).toEqual([]);
   });
 
@@ -197,7 +197,7 @@ describe('Kubernetes NetworkPolicy translation', () => {
       ingress: [{ from: [{ podSelector: { matchExpressions: [null] } }] }],
     }));
     expect(sourcesOf(reach, 'a/db')).toEqual([]);
-    expect(model.warnings).toEqual(['NetworkPolicy a/np ingress[0]: unknown selector operator undefined; the selector matches nothing']);
+    expect(model.warnings).toEqual(['NetworkPolicy a/np ingress[0] from[0]: unknown selector operator undefined; the selector matches nothing']);
   });
 
   test('a key-less expression names the empty label key', () => {
@@ -254,7 +254,7 @@ describe('Kubernetes NetworkPolicy translation', () => {
     }
   });
 
-  test("rules and peers that are not objects are skipped (and not counted in the translated rules' names)", () => {
+  test('rules and peers that are not objects are skipped (the rule keeps its NetworkPolicy name)', () => {
     const { reach, model } = k8sNet(NP('a', {
       podSelector: { matchLabels: { app: 'db' } },
       ingress: [null, 'junk', { from: [null, 7, { podSelector: { matchLabels: { app: 'web' } } }] }],
@@ -264,7 +264,7 @@ describe('Kubernetes NetworkPolicy translation', () => {
     expect(sourcesOf(reach, 'a/db')).toEqual(['a/web']);
     expect(IDS.filter((d) => d !== 'a/db' && reach.allowed('a/db', d, 80))).toEqual([]);
     expect(reach.explain(reach.identityOf('a/web'), reach.identityOf('a/db'), TCP80))
-      .toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[0]');
+      .toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[2] from[2]');
     expect(model.warnings).toEqual([]);
   });
 
@@ -289,7 +289,7 @@ describe('Kubernetes NetworkPolicy translation', () => {
     expect(ports([{ port: 9, protocol: 'SCTP' }])).toBe('SCTP/9');
   });
 
-  test('the ports of a rule apply to each of its peers; a peer that matches nothing adds no rule (and no rule name)', () => {
+  test('the ports of a rule apply to each of its peers; a peer that matches nothing adds no rule', () => {
     const { reach, model } = k8sNet(NP('a', {
       podSelector: { matchLabels: { app: 'db' } },
       ingress: [{ from: [{}], ports: [{ port: 80 }] }, { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 443 }] }],
@@ -298,7 +298,26 @@ describe('Kubernetes NetworkPolicy translation', () => {
     expect(sourcesOf(reach, 'a/db', 443)).toEqual(['a/web']);
     expect(sourcesOf(reach, 'a/db', 444)).toEqual([]);
     expect(reach.explain(reach.identityOf('a/web'), reach.identityOf('a/db'), { port: 443, protocol: 'TCP' }))
-      .toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[0]');
+      .toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[1] from[0]');
+    expect(model.warnings).toEqual(['NetworkPolicy a/np: a peer with neither podSelector, namespaceSelector nor ipBlock matches nothing']);
+  });
+
+  test('verdicts name NetworkPolicy rules as the NetworkPolicy spells them: rule, then peer', () => {
+    const { reach, model } = k8sNet(NP('a', {
+      podSelector: { matchLabels: { app: 'db' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: { app: 'none' } } }, { namespaceSelector: { matchLabels: { team: 'blue' } } }], ports: [{ port: 80 }] },
+        { ports: [{ port: 443 }] },
+        { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }] },
+      ],
+      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }, { to: [{}, { podSelector: { matchLabels: { app: 'web' } } }] }],
+    }));
+    const why = (src: string, dst: string, port: number) => reach.explain(reach.identityOf(src), reach.identityOf(dst), { port, protocol: 'TCP' });
+    expect(why('b/web', 'a/db', 80)).toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[0] from[1]');
+    expect(why('b/web', 'a/db', 443)).toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[1]');
+    expect(why('a/web', 'a/db', 8080)).toBe('egress unrestricted (no egress policy selects the source); ingress allowed by NetworkPolicy a/np ingress[2] from[0]');
+    expect(why('a/db', 'a/web', 80)).toBe('egress allowed by NetworkPolicy a/np egress[1] to[1]; ingress unrestricted (no ingress policy selects the destination)');
     expect(model.warnings).toEqual(['NetworkPolicy a/np: a peer with neither podSelector, namespaceSelector nor ipBlock matches nothing']);
   });
 
