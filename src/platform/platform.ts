@@ -186,6 +186,7 @@ export class Platform extends Construct {
         allowFromIngress: props.isolation?.allowFromIngress ?? ciliumServesIngress(this.stack),
         tenants: props.tenants!,
         path: 'tenants',
+        optionsPath: 'isolation',
       }));
     }
 

@@ -99,6 +99,15 @@ export interface TenantIsolationProps extends TenantIsolationOptions {
    * @default 'tenants'
    */
   readonly path?: string;
+
+  /**
+   * Field path of the options (everything but `tenants`) used as the prefix
+   * of their validation error paths (e.g. `isolation.exposures[0].name` with
+   * `isolation`).
+   *
+   * @default - the parent of `path` (the top level for `tenants`)
+   */
+  readonly optionsPath?: string;
 }
 
 /**
@@ -355,7 +364,8 @@ export interface PlatformServiceProps {
   readonly name: string;
 
   /**
-   * Its namespace.
+   * Its namespace: not a tenant's namespace (that tenant's baseline would
+   * keep every other tenant out; use an exposure there instead).
    * @default - none (then `namespaceSelector` is required)
    */
   readonly namespace?: string;

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ExposureOptions, ExposurePeer } from './exposures';
 import { renderExposures, renderTenantIsolation } from './policies';
 import { ExposureProps, TenantIsolationProps } from './props';
-import { namespaceOf, resolveExposureList, ResolvedTenantIsolation, resolveTenants } from './tree';
+import { namespaceOf, optionsPathOf, resolveExposureList, ResolvedTenantIsolation, resolveTenants } from './tree';
 
 /**
  * Label keys and values of the tenant isolation scheme (facts §9), for use
@@ -102,7 +102,7 @@ export class TenantIsolation extends Construct {
    */
   public addExposure(exposure: ExposureProps): void {
     const all = [...(this.props.exposures ?? []), ...this.added, exposure];
-    const resolved = resolveExposureList(this.cfg, all, this.props.path);
+    const resolved = resolveExposureList(this.cfg, all, optionsPathOf(this.props));
     this.added.push(exposure);
     for (const obj of renderExposures([resolved[resolved.length - 1]])) this.apiObjects.push(this.addObject(obj));
   }

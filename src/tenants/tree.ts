@@ -163,6 +163,11 @@ function parentPath(path: string): string {
   return path.slice(0, Math.max(path.lastIndexOf('.'), 0));
 }
 
+/** Field path of the isolation options (prefix of their error paths). */
+export function optionsPathOf(props: Pick<TenantIsolationProps, 'path' | 'optionsPath'>): string {
+  return props?.optionsPath ?? parentPath(props?.path ?? DEFAULTS.path);
+}
+
 function checkBoolean(issues: IssueCollector, field: string, value: unknown): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') {
@@ -207,7 +212,7 @@ export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsola
   const path = props?.path ?? DEFAULTS.path;
   const allIssues = new IssueCollector('');
   const issues = allIssues.at(path);
-  const optionIssues = allIssues.at(parentPath(path));
+  const optionIssues = allIssues.at(optionsPathOf(props));
   if (props === null || typeof props !== 'object') {
     issues.add(undefined, props, 'tenant isolation props must be an object with a "tenants" list');
     issues.throwIfAny();
@@ -358,7 +363,7 @@ export function resolveTenants(props: TenantIsolationProps): ResolvedTenantIsola
 
   const byNamespace = new Map(tenants.map((t) => [t.namespace, t]));
   const exposures = resolveExposures(optionIssues, props.exposures, byNamespace);
-  const platformServices = resolvePlatformServices(optionIssues, props.platformServices);
+  const platformServices = resolvePlatformServices(optionIssues, props.platformServices, byNamespace);
 
   allIssues.throwIfAny();
 
@@ -458,12 +463,12 @@ const NAMESPACE_MAPS = new WeakMap<ResolvedTenantIsolation, Map<string, Resolved
  * Resolves a list of exposures against an already resolved tree (for
  * exposures added after the tree). Throws like `resolveTenants`.
  */
-export function resolveExposureList(cfg: ResolvedTenantIsolation, list: ExposureProps[], path?: string): ResolvedExposure[] {
+export function resolveExposureList(cfg: ResolvedTenantIsolation, list: ExposureProps[], optionsPath = ''): ResolvedExposure[] {
   const allIssues = new IssueCollector('');
   let byNamespace = NAMESPACE_MAPS.get(cfg);
   // Stryker disable next-line ConditionalExpression: a cache; building the map again gives the same map
   if (!byNamespace) NAMESPACE_MAPS.set(cfg, (byNamespace = new Map(cfg.tenants.map((t) => [t.namespace, t]))));
-  const out = resolveExposures(allIssues.at(parentPath(path ?? DEFAULTS.path)), list, byNamespace);
+  const out = resolveExposures(allIssues.at(optionsPath), list, byNamespace);
   allIssues.throwIfAny();
   return out;
 }
@@ -530,7 +535,8 @@ function resolveExposures(issues: IssueCollector, list: ExposureProps[] | undefi
   return out;
 }
 
-function resolvePlatformServices(issues: IssueCollector, list: PlatformServiceProps[] | undefined): ResolvedPlatformService[] {
+function resolvePlatformServices(issues: IssueCollector, list: PlatformServiceProps[] | undefined,
+  tenants: Map<string, ResolvedTenant>): ResolvedPlatformService[] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) {
     issues.add('platformServices', list, 'must be a list of { name, namespace or namespaceSelector, selector, ports }');
@@ -553,6 +559,12 @@ function resolvePlatformServices(issues: IssueCollector, list: PlatformServicePr
     }
     let nsOk = true;
     if (s.namespace !== undefined) nsOk = checkDnsLabelName(at, 'namespace', s.namespace);
+    const owner = nsOk && s.namespace !== undefined ? tenants.get(s.namespace) : undefined;
+    if (owner) {
+      // Its pods would be behind that tenant's own baseline, which admits
+      // only the tenant's subtree: other tenants could never reach it.
+      at.add('namespace', s.namespace, `is the namespace of tenant ${owner.path.join('/')} (${owner.fieldPath}); a platform service must live outside the tenant namespaces (give its own namespace, or make it an exposure of that tenant)`);
+    }
     const nsSel = s.namespaceSelector !== undefined ? checkLabelMap(at, 'namespaceSelector', s.namespaceSelector) : undefined;
     if (nsSel !== undefined && Object.keys(nsSel).length === 0) at.add('namespaceSelector', s.namespaceSelector, 'must name at least one label (an empty selector would be every namespace, tenants included)');
     const selector = checkLabelMap(at, 'selector', s.selector);

@@ -204,7 +204,7 @@ describe('exposures and platform services: validation', () => {
     const cfg = resolveTenants(TREE);
     expect(resolveExposureList(cfg, [{ name: 'x', namespace: 'tenant-beta', from: [{ namespace: 'tenant-acme' }] }])[0].from[0].tenant?.namespace).toBe('tenant-acme');
     expect(resolveExposureList(cfg, [{ name: 'y', namespace: 'tenant-beta', from: [{ namespace: 'tenant-acme-dev' }] }])[0].from[0].tenant?.namespace).toBe('tenant-acme-dev');
-    expect(() => resolveExposureList(cfg, [{ name: 'x', namespace: 'tenant-zzz', from: [{ world: true }] }], 'platform.isolation.tenants'))
+    expect(() => resolveExposureList(cfg, [{ name: 'x', namespace: 'tenant-zzz', from: [{ world: true }] }], 'platform.isolation'))
       .toThrow('platform.isolation.exposures[0].namespace: must be the namespace of a tenant');
     expect(() => resolveExposureList(cfg, [{ name: 'x', namespace: 'tenant-zzz', from: [{ world: true }] }])).toThrow(/^exposures\[0\]\.namespace/);
   });
@@ -241,6 +241,36 @@ describe('exposures and platform services: validation', () => {
       { name: 'b', namespace: undefined, namespaceSelector: { k: 'v' }, selector: {}, ports: [{ port: 53, endPort: 53, protocol: 'UDP' }] },
     ]);
     expect(issues({ ...TREE, platformServices: [{ name: 'x', namespace: 'a'.repeat(64) }] })[0].path).toBe('platformServices[0].namespace');
+  });
+
+  test('a platform service in a tenant namespace is refused (that tenant\'s baseline would keep every other tenant out)', () => {
+    expect(issues({
+      ...TREE,
+      platformServices: [
+        { name: 'etcd', namespace: 'tenant-acme-dev', selector: { app: 'etcd' } },
+        { name: 'db', namespace: 'tenant-root' },
+        { name: 'ok', namespace: 'tenant-acme-prod' },
+        { name: 'bad', namespace: 'Tenant-acme' },
+      ],
+    })).toEqual([
+      {
+        path: 'platformServices[0].namespace',
+        value: '"tenant-acme-dev"',
+        message: 'is the namespace of tenant root/acme/dev (tenants[0].children[0].children[0]); a platform service must live outside the tenant namespaces (give its own namespace, or make it an exposure of that tenant)',
+      },
+      {
+        path: 'platformServices[1].namespace',
+        value: '"tenant-root"',
+        message: 'is the namespace of tenant root (tenants[0]); a platform service must live outside the tenant namespaces (give its own namespace, or make it an exposure of that tenant)',
+      },
+      { path: 'platformServices[3].namespace', value: '"Tenant-acme"', message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+    ]);
+    // The tree's own path prefix is in the field path of the tenant.
+    expect(issues({ path: 'isolation.tenants', ...TREE, platformServices: [{ name: 'x', namespace: 'tenant-beta' }] }).map((i) => [i.path, i.message.split(';')[0]]))
+      .toEqual([['isolation.platformServices[0].namespace', 'is the namespace of tenant root/beta (isolation.tenants[0].children[1])']]);
+    // A platform file: tenants at the top, the options under isolation.
+    expect(issues({ path: 'tenants', optionsPath: 'isolation', ...TREE, platformServices: [{ name: 'x', namespace: 'tenant-beta' }] }).map((i) => [i.path, i.message.split(';')[0]]))
+      .toEqual([['isolation.platformServices[0].namespace', 'is the namespace of tenant root/beta (tenants[0].children[1])']]);
   });
 
   test('tenant entity options: booleans, inherited like the world settings', () => {
