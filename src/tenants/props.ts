@@ -364,8 +364,8 @@ export interface PlatformServiceProps {
   readonly name: string;
 
   /**
-   * Its namespace: not a tenant's namespace (that tenant's baseline would
-   * keep every other tenant out; use an exposure there instead).
+   * Its namespace. Not a tenant's namespace: that tenant's baseline would
+   * keep every other tenant out (use an exposure there instead).
    * @default - none (then `namespaceSelector` is required)
    */
   readonly namespace?: string;
