@@ -250,18 +250,91 @@ function labelKey(labels: Record<string, string> | undefined): string {
 
 const POD_NS_KEY = 'io.kubernetes.pod.namespace';
 
-/** A Cilium selector's plain pod labels and the namespace it names (undefined when it uses other sources or expressions only). */
+const NS_NAME_KEY = 'io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name';
+
+/**
+ * The labels of a pod that a Cilium selector selects, and the namespace it
+ * names (`io.kubernetes.pod.namespace`, or the namespace-name label), or
+ * undefined when it names other label sources, is malformed, or can select
+ * no pod. `matchExpressions` count: `In` takes its first value that no
+ * `NotIn` excludes, `Exists` a value no `NotIn` excludes; `NotIn` and
+ * `DoesNotExist` only constrain.
+ */
 function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: string } | undefined {
-  if (sel === null || typeof sel !== 'object' || typeof sel.matchLabels !== 'object' || sel.matchLabels === null) return undefined;
+  if (sel === null || typeof sel !== 'object') return undefined;
+  const { matchLabels, matchExpressions } = sel;
+  const labelMap = matchLabels !== null && typeof matchLabels === 'object';
+  // a malformed part makes the policy invalid: it selects nothing
+  if ((matchLabels != null && !labelMap) || (matchExpressions != null && !Array.isArray(matchExpressions))) return undefined;
   const labels: Record<string, string> = {};
   let namespace: string | undefined;
-  for (const [k, v] of Object.entries(sel.matchLabels)) {
+  const setNamespace = (ns: string) => {
+    if (namespace !== undefined && namespace !== ns) return false;
+    namespace = ns;
+    return true;
+  };
+  /** The Kubernetes label key, '' for internal keys, undefined for other sources. */
+  const keyOf = (k: string): string | undefined => {
     const m = /^(?:(k8s|any):)?(.*)$/.exec(k)!;
     if (k.includes(':') && !m[1]) return undefined;
-    const key = m[2];
-    if (key === POD_NS_KEY) namespace = String(v);
-    else if (key.startsWith('io.cilium.k8s.')) continue;
-    else labels[key] = String(v ?? '');
+    return m[2];
+  };
+  for (const [k, v] of Object.entries(labelMap ? matchLabels : {})) {
+    const key = keyOf(k);
+    if (key === undefined) return undefined;
+    if (key === POD_NS_KEY || key === NS_NAME_KEY) {
+      if (!setNamespace(String(v))) return undefined;
+    } else if (!key.startsWith('io.cilium.k8s.')) {
+      labels[key] = String(v ?? '');
+    }
+  }
+  const wanted: Array<{ key: string; values?: string[] }> = [];
+  const excluded = new Map<string, Set<string>>();
+  const absent = new Set<string>();
+  for (const e of Array.isArray(matchExpressions) ? matchExpressions : []) {
+    // a key-less (or null) expression: Kubernetes refuses the selector
+    const key = keyOf(String(e?.key ?? ''));
+    if (key === undefined || key === '') return undefined;
+    const values: string[] = Array.isArray(e.values) ? e.values.map(String) : [];
+    if (key === POD_NS_KEY || key === NS_NAME_KEY) {
+      // one named namespace; other namespace expressions do not say where the pod is
+      if (e.operator === 'In' && values.length === 1 && !setNamespace(values[0])) return undefined;
+      continue;
+    }
+    if (key.startsWith('io.cilium.k8s.')) continue;
+    switch (e.operator) {
+      case 'In':
+        wanted.push({ key, values });
+        break;
+      case 'Exists':
+        wanted.push({ key });
+        break;
+      case 'NotIn':
+        for (const v of values) {
+          if (!excluded.has(key)) excluded.set(key, new Set());
+          excluded.get(key)!.add(v);
+        }
+        break;
+      case 'DoesNotExist':
+        absent.add(key);
+        break;
+      default:
+        return undefined; // an unknown operator: the selector matches nothing (as in the model)
+    }
+  }
+  const allowed = (key: string, v: string) => !absent.has(key) && !excluded.get(key)?.has(v);
+  for (const [key, v] of Object.entries(labels)) if (!allowed(key, v)) return undefined;
+  for (const w of wanted) {
+    const current = labels[w.key];
+    if (current !== undefined) {
+      if (w.values && !w.values.includes(current)) return undefined;
+      continue;
+    }
+    // Exists: one more candidate than there are excluded values
+    const choices = w.values ?? Array.from({ length: (excluded.get(w.key)?.size ?? 0) + 1 }, (_, i) => (i === 0 ? 'x' : `x${i}`));
+    const v = choices.find((c) => allowed(w.key, c));
+    if (v === undefined) return undefined;
+    labels[w.key] = v;
   }
   return { labels, namespace };
 }
@@ -300,6 +373,19 @@ export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>)
       const ns = o.metadata?.namespace;
       const x = podLabelsOf(o.spec?.podSelector);
       if (x) add(ns, x.labels);
+      for (const [dir, field] of [['ingress', 'from'], ['egress', 'to']]) {
+        // Stryker disable next-line ArrayDeclaration: equivalent, a rule that is not an object is skipped like no rule
+        for (const r of Array.isArray(o.spec?.[dir]) ? o.spec[dir] : []) {
+          // Stryker disable next-line ArrayDeclaration: equivalent, a peer that is not an object is skipped like no peer
+          for (const peer of Array.isArray(r?.[field]) ? r[field] : []) {
+            const pods = podLabelsOf(peer?.podSelector);
+            // the peer's namespace: the policy's own, or one namespaceSelector names
+            const nsSel = peer?.namespaceSelector;
+            const peerNs = nsSel == null ? ns : nsSel.matchLabels?.['kubernetes.io/metadata.name'];
+            if (pods) add(peerNs, pods.labels); // not a tenant namespace (or none named): no pod
+          }
+        }
+      }
       continue;
     }
     if (o.kind !== 'CiliumNetworkPolicy' && o.kind !== 'CiliumClusterwideNetworkPolicy') continue;
