@@ -559,7 +559,7 @@ function resolvePlatformServices(issues: IssueCollector, list: PlatformServicePr
     }
     let nsOk = true;
     if (s.namespace !== undefined) nsOk = checkDnsLabelName(at, 'namespace', s.namespace);
-    const owner = nsOk && s.namespace !== undefined ? tenants.get(s.namespace) : undefined;
+    const owner = tenants.get(s.namespace as string); // no tenant namespace is undefined or invalid
     if (owner) {
       // Its pods would be behind that tenant's own baseline, which admits
       // only the tenant's subtree: other tenants could never reach it.

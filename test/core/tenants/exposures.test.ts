@@ -243,6 +243,19 @@ describe('exposures and platform services: validation', () => {
     expect(issues({ ...TREE, platformServices: [{ name: 'x', namespace: 'a'.repeat(64) }] })[0].path).toBe('platformServices[0].namespace');
   });
 
+  test('a world peer takes no selector either; names and namespaces must be strings', () => {
+    expect(issues({
+      ...TREE,
+      exposures: [{ name: 'w', namespace: 'tenant-acme', from: [{ world: true, selector: { app: 'x' } }] }, { name: 7, namespace: 'tenant-acme', from: [{ world: true }] }],
+      platformServices: [{ name: 8, namespace: 9 }],
+    })).toEqual([
+      { path: 'exposures[0].from[0]', value: '{"world":true,"selector":{"app":"x"}}', message: 'subtree and selector apply to a tenant peer only' },
+      { path: 'exposures[1].name', value: '7', message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+      { path: 'platformServices[0].name', value: '8', message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+      { path: 'platformServices[0].namespace', value: '9', message: 'must be a DNS label: lowercase letters, digits and "-", at most 63 characters' },
+    ]);
+  });
+
   test('a platform service in a tenant namespace is refused (that tenant\'s baseline would keep every other tenant out)', () => {
     expect(issues({
       ...TREE,
