@@ -273,7 +273,7 @@ function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: st
     namespace = ns;
     return true;
   };
-  /** The Kubernetes label key, '' for internal keys, undefined for other sources. */
+  /** The Kubernetes label key (without a `k8s:` or `any:` source), or undefined for other sources. */
   const keyOf = (k: string): string | undefined => {
     const m = /^(?:(k8s|any):)?(.*)$/.exec(k)!;
     if (k.includes(':') && !m[1]) return undefined;
