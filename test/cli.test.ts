@@ -68,8 +68,10 @@ describe('cozynet synth', () => {
       'topology.mmd',
     ].sort());
     const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8'));
-    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'clusterSettings', 'apply', 'cluster', 'generator']);
+    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'clusterSettings', 'apply', 'cluster', 'files', 'generator']);
     expect(index.generator).toBe('cozynet');
+    // the ownership record: exactly the files of the folder
+    expect(index.files).toEqual(listFiles(out).sort());
     expect(index.cluster).toEqual({ podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/16', joinCidr: '100.64.0.0/16', clusterDomain: 'cozy.local' });
     expect(Object.keys(index.components[0])).toEqual(['name', 'namespace', 'dependsOn', 'chart', 'values', 'manifests']);
     expect(index.terraform).toEqual(['terraform/cdk.tf.json']);

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { diagramCommand } from './diagram-command';
@@ -11,6 +12,7 @@ import { MAX_PLATFORM_FILE_BYTES, platformSchema } from '../platform/file';
 import { disruptiveChanges } from '../platform/live-changes';
 import { PlatformProps, SynthesisSummary } from '../platform/platform';
 import { MAX_CLUSTER_CONFIG_BYTES, parseClusterConfig } from '../render/cluster-settings';
+import { WriteFolderOptions, WriteInterrupted } from '../render/output';
 import { validateObjects } from '../validation/object-validator';
 
 /** Streams and exit code of one CLI run (injectable for tests). @internal */
@@ -105,8 +107,34 @@ function formatSummary(s: SynthesisSummary, ms: number): string {
  * @internal
  */
 export function run(argv: string[], io: CliIo = defaultIo): number {
-  let code = 0;
-  const debug = argv.includes('--debug');
+  const state = { code: 0 };
+  const program = makeProgram(io, state, false);
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    state.code = handleError(e, io, argv.includes('--debug'));
+  }
+  return state.code;
+}
+
+/**
+ * `run` as the real command line runs it: `synth` stops cleanly at SIGINT,
+ * SIGTERM or SIGHUP while it writes (the earlier output is restored, the
+ * lock and temporary folders removed; exit 128 + the signal's number).
+ * @internal
+ */
+export async function runInterruptible(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const state = { code: 0 };
+  const program = makeProgram(io, state, true);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    state.code = handleError(e, io, argv.includes('--debug'));
+  }
+  return state.code;
+}
+
+function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean): Command {
   const program = new Command('cozynet')
     .description('Synthesize and check the networking layer of a bare-metal Kubernetes platform')
     .option('--debug', 'show stack traces of errors')
@@ -131,7 +159,7 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
       const progress = io.progress ?? terminalProgress();
       progress?.('cozynet: building the platform');
       const platform = buildPlatform(load(io, config, opts.variant));
-      const summary = platform._synthesize(opts.out, progress, {
+      const options: WriteFolderOptions = {
         config,
         beforeReplace: (previous, files) => {
           if (!previous) return;
@@ -149,8 +177,13 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
             message: 'holds an earlier output with the settings above; nothing was written. If no cluster runs that output (or you mean to migrate it), run again with --allow-disruptive',
           }]);
         },
-      });
-      io.err(formatSummary(summary, Date.now() - start));
+      };
+      if (interruptible) {
+        return platform._synthesizeInterruptibly(opts.out, progress, options)
+          .then((summary) => io.err(formatSummary(summary, Date.now() - start)));
+      }
+      io.err(formatSummary(platform._synthesize(opts.out, progress, options), Date.now() - start));
+      return undefined;
     });
 
   program.command('validate')
@@ -191,7 +224,7 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
         if (r.problems.length > 0) {
           io.err(r.problems.map((p) => `invalid: ${p}\n`).join(''));
           io.err(`cozynet: ${r.problems.length} problems in ${dir}/ (${r.objects} objects in ${r.files} files)\n`);
-          code = 1;
+          state.code = 1;
           return;
         }
         io.out(`cozynet: ${dir}/ is valid (${r.objects} objects in ${r.files} files)\n`);
@@ -206,7 +239,7 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
       const problems = validateObjects(objects);
       if (problems.length > 0) {
         io.err(problems.map((p) => `invalid: ${p}\n`).join(''));
-        code = 1;
+        state.code = 1;
         return;
       }
       io.out(`cozynet: ${config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length} objects checked)\n`);
@@ -239,20 +272,19 @@ export function run(argv: string[], io: CliIo = defaultIo): number {
     .option('--format <format>', 'text or json', 'text')
     .allowExcessArguments(false)
     .action((file: string | undefined, opts) => {
-      code = verifyCommand({ ...opts, config: configOf(file, opts) }, io, (config) => buildPlatform(load(io, config)));
+      state.code = verifyCommand({ ...opts, config: configOf(file, opts) }, io, (config) => buildPlatform(load(io, config)));
     });
 
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    code = handleError(e, io, debug);
-  }
-  return code;
+  return program;
 }
 
 function handleError(e: unknown, io: CliIo, debug: boolean): number {
   if (e instanceof CommanderError) {
     return e.exitCode === 0 ? 0 : 1;
+  }
+  if (e instanceof WriteInterrupted) {
+    io.err(`cozynet: ${e.message}\n`);
+    return 128 + (os.constants.signals[e.signal] ?? 0);
   }
   if (e instanceof CozynetValidationError) {
     io.err(`error: ${e.message}\n`);
@@ -267,5 +299,5 @@ function handleError(e: unknown, io: CliIo, debug: boolean): number {
 
 /** Entry point of bin/cozynet. @internal */
 export function main(): void {
-  process.exitCode = run(process.argv.slice(2));
+  void runInterruptible(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

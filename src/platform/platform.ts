@@ -15,9 +15,9 @@ import { planDelivery } from '../render/charts';
 import { clusterSettings, compareClusterConfig, renderClusterSettings } from '../render/cluster-settings';
 import { collect, Collected } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
-import { renderFiles } from '../render/files';
+import { recordOwnFiles, renderFiles } from '../render/files';
 import { checkFluxSource, FluxOptions, fluxObjects } from '../render/flux';
-import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically } from '../render/output';
+import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically, writeFolderInterruptibly } from '../render/output';
 import { renderTerraformOutput } from '../render/terraform';
 import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
 import { TenantIsolation } from '../tenants/tenant-isolation';
@@ -258,16 +258,38 @@ export class Platform extends Construct {
     progress?: (text: string) => void,
     options: WriteFolderOptions = {},
   ): SynthesisSummary {
+    const { files, notices } = this._prepare(outdir, progress, options);
+    writeFolderAtomically(outdir, files, options);
+    progress?.('');
+    return { ...summarize(outdir, files), notices };
+  }
+
+  /**
+   * `_synthesize`, stopping cleanly at SIGINT, SIGTERM or SIGHUP while the
+   * folder is written (the earlier output is restored; rejects with
+   * WriteInterrupted). The CLI's synth.
+   * @internal
+   */
+  public async _synthesizeInterruptibly(
+    outdir: string,
+    progress?: (text: string) => void,
+    options: WriteFolderOptions = {},
+  ): Promise<SynthesisSummary> {
+    const { files, notices } = this._prepare(outdir, progress, options);
+    await writeFolderInterruptibly(outdir, files, options);
+    progress?.('');
+    return { ...summarize(outdir, files), notices };
+  }
+
+  private _prepare(outdir: string, progress: ((text: string) => void) | undefined, options: WriteFolderOptions) {
     progress?.('cozynet: rendering');
     // the platform's own problems first, then an --out that is not ours,
     // both before any file is written
     const collected = collect(this);
     checkOutputTarget(outdir, options.config);
-    const { files, notices } = this._render(collected);
-    progress?.(`cozynet: writing ${files.size} files`);
-    writeFolderAtomically(outdir, files, options);
-    progress?.('');
-    return { ...summarize(outdir, files), notices };
+    const rendered = this._render(collected);
+    progress?.(`cozynet: writing ${rendered.files.size} files`);
+    return rendered;
   }
 
   /**
@@ -357,6 +379,7 @@ export class Platform extends Construct {
     });
     const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
     files.set('topology.mmd', renderDiagram(this, { objects }));
+    recordOwnFiles(files);
     return { files, notices: terraform.notice ? [terraform.notice] : [] };
   }
 }

@@ -103,3 +103,20 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
   files.set('index.json', JSON.stringify(index, undefined, 2) + '\n');
   return files;
 }
+
+/**
+ * Records in `index.json` (key `files`, sorted) exactly the paths of the
+ * output folder that cozynet writes, `index.json` included. The next synth
+ * replaces a folder only when every entry in it is one of these paths (or a
+ * folder holding them): the record, not strings that look like paths, says
+ * what is cozynet's. Call it once every file is in `files`.
+ * @internal
+ */
+export function recordOwnFiles(files: Map<string, string>): void {
+  const text = files.get('index.json');
+  if (text === undefined) return;
+  const index = JSON.parse(text);
+  const { generator, ...rest } = index;
+  const own = [...new Set([...files.keys(), 'index.json'])].sort();
+  files.set('index.json', JSON.stringify({ ...rest, files: own, generator }, undefined, 2) + '\n');
+}

@@ -6,9 +6,6 @@ import { CozynetValidationError } from '../model/errors';
 /** The value of `generator` in every `index.json` cozynet writes: how an earlier output is recognized. @internal */
 export const OUTPUT_GENERATOR = 'cozynet';
 
-/** Top-level entries cozynet writes into an output folder (more are read from index.json). */
-const OWN_TOP_LEVEL = ['index.json', 'manifests', 'helm', 'flux', 'terraform', 'topology.mmd'];
-
 /** File inside a temporary folder that marks it as cozynet's own scratch space. */
 const TMP_MARKER = '.cozynet-tmp';
 
@@ -51,47 +48,151 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** The largest `index.json` read from an earlier output (cozynet writes far less). */
+const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+
+/** How many entries of an earlier output are looked at before giving up (cozynet writes far fewer). */
+const MAX_OUTPUT_ENTRIES = 200_000;
+
+/** What kind of entry a file-system entry is, for messages. */
+function kindOf(st: fs.Stats): string {
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFile()) return 'a file';
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+/**
+ * `index.json` of a folder, read only when it is a regular file of a bounded
+ * size (never through a symbolic link, never a named pipe or device).
+ */
+function readIndex(dir: string): { index?: any; problem?: string } {
+  const file = path.join(dir, 'index.json');
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return { problem: 'missing' };
+  }
+  if (!st.isFile()) return { problem: `${kindOf(st)}, not written by cozynet` };
+  if (st.size > MAX_INDEX_BYTES) return { problem: `${st.size} bytes, larger than any cozynet writes` };
+  let text: string;
+  try {
+    // O_NONBLOCK: a file swapped for a named pipe after the lstat cannot block
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    try {
+      if (!fs.fstatSync(fd).isFile()) return { problem: 'not a regular file, not written by cozynet' };
+      const buf = Buffer.alloc(Math.min(st.size, MAX_INDEX_BYTES) + 1);
+      text = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return { problem: 'unreadable' };
+  }
+  try {
+    return { index: JSON.parse(text) };
+  } catch {
+    return { problem: 'not written by cozynet' };
+  }
+}
+
+/** A relative path cozynet may have written: plain segments, no `..`, no absolute path. */
+function isPlainRelative(p: unknown): p is string {
+  return typeof p === 'string' && p.length > 0 && p.length < 4096 && !p.startsWith('/')
+    && p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..' && !seg.includes('\\') && !seg.includes('\0'));
+}
+
+/**
+ * What an earlier output says is cozynet's: the exact paths of its record
+ * (`files` in index.json, written since cozynet 0.0.0 of issue 20). An output
+ * of an older cozynet has no record: then its own lists (`manifests`,
+ * `flux`, `terraform`, `clusterSettings`, `apply`, each component's values
+ * and manifests; every file below a listed `charts/<name>` folder) and the
+ * files the new synth writes count, path by path.
+ */
+function ownedPaths(index: any, next: Iterable<string>): { files: Set<string>; trees: string[] } {
+  const files = new Set<string>(['index.json']);
+  const trees: string[] = [];
+  if (Array.isArray(index.files)) {
+    for (const f of index.files.slice(0, MAX_OUTPUT_ENTRIES)) if (isPlainRelative(f)) files.add(f);
+    return { files, trees };
+  }
+  for (const f of next) if (isPlainRelative(f)) files.add(f);
+  files.add('topology.mmd');
+  files.add('apply/kubectl.sh');
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v.slice(0, MAX_OUTPUT_ENTRIES) : []);
+  for (const key of ['manifests', 'flux', 'terraform', 'clusterSettings', 'apply']) {
+    for (const f of list(index[key])) if (isPlainRelative(f)) files.add(f);
+  }
+  for (const c of list(index.components) as any[]) {
+    if (c === null || typeof c !== 'object') continue;
+    if (isPlainRelative(c.values)) files.add(c.values);
+    for (const f of list(c.manifests)) if (isPlainRelative(f)) files.add(f);
+  }
+  for (const folder of list(index.charts)) {
+    if (isPlainRelative(folder) && /^charts\/[^/]+$/.test(folder)) trees.push(`${folder}/`);
+  }
+  return { files, trees };
+}
+
 /**
  * Whether `dir` holds an earlier cozynet output, and if not, what is in the
  * way. A cozynet output has an `index.json` with `"generator": "cozynet"`
  * (or, from cozynet versions before the marker, the contract's `variant`,
- * `components` and `manifests` keys) and no top-level entry that cozynet
- * does not write.
+ * `components` and `manifests` keys), and every entry below it is a file
+ * its record lists or a folder holding such files (see `ownedPaths`):
+ * anything else, a symbolic link, a named pipe or a folder of the user's
+ * included, is in the way, and the first such entry (sorted) is named.
+ * `next` are the paths the new synth writes.
  * @internal
  */
-export function inspectOutputFolder(dir: string, ownTopLevel: Iterable<string> = []): { index?: any; foreign?: string } {
+export function inspectOutputFolder(dir: string, next: Iterable<string> = []): { index?: any; foreign?: string } {
   const entries = fs.readdirSync(dir);
   if (entries.length === 0) return {};
-  let index: any;
-  try {
-    const text = fs.readFileSync(path.join(dir, 'index.json'), 'utf8');
-    index = JSON.parse(text);
-  } catch {
-    return { foreign: entries.includes('index.json') ? 'index.json (not written by cozynet)' : entries.sort()[0] };
+  const read = readIndex(dir);
+  if (read.problem !== undefined) {
+    return { foreign: read.problem === 'missing' ? entries.sort()[0] : `index.json (${read.problem})` };
   }
-  const marked = index !== null && typeof index === 'object' && (index.generator === OUTPUT_GENERATOR
+  const index = read.index;
+  const marked = index !== null && typeof index === 'object' && !Array.isArray(index) && (index.generator === OUTPUT_GENERATOR
     || (typeof index.variant === 'string' && Array.isArray(index.components) && Array.isArray(index.manifests)));
   if (!marked) return { foreign: 'index.json (not written by cozynet)' };
-  const known = new Set([...OWN_TOP_LEVEL, ...ownTopLevel, ...listedTopLevel(index)]);
-  const foreign = entries.filter((e) => !known.has(e)).sort();
-  return foreign.length > 0 ? { index, foreign: foreign[0] } : { index };
+  const foreign = firstForeign(dir, ownedPaths(index, next));
+  return foreign !== undefined ? { index, foreign } : { index };
 }
 
-/** First path segments of every relative path that index.json lists. */
-function listedTopLevel(index: any): string[] {
-  const out: string[] = [];
-  const walk = (v: any, depth: number) => {
-    if (depth > 8) return;
-    if (typeof v === 'string') {
-      if (/^[a-zA-Z0-9][\w.-]*\/[\w./-]+$/.test(v) && !v.includes('..')) out.push(v.split('/')[0]);
-    } else if (Array.isArray(v)) {
-      for (const x of v.slice(0, 10000)) walk(x, depth + 1);
-    } else if (v && typeof v === 'object') {
-      for (const x of Object.values(v).slice(0, 10000)) walk(x, depth + 1);
+/** The first entry below `dir` (depth first, sorted) that is not cozynet's. */
+function firstForeign(dir: string, owned: { files: Set<string>; trees: string[] }): string | undefined {
+  const folders = new Set<string>();
+  for (const f of owned.files) {
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/') + '/');
+  }
+  for (const t of owned.trees) folders.add(t.split('/')[0] + '/');
+  const inTree = (rel: string) => owned.trees.some((t) => rel.startsWith(t));
+  let seen = 0;
+  const walk = (rel: string): string | undefined => {
+    const names = fs.readdirSync(path.join(dir, rel)).sort();
+    for (const name of names) {
+      if (++seen > MAX_OUTPUT_ENTRIES) return `${rel}${name} (more entries than cozynet writes)`;
+      const p = `${rel}${name}`;
+      const st = fs.lstatSync(path.join(dir, p));
+      if (st.isDirectory()) {
+        if (!folders.has(`${p}/`) && !inTree(`${p}/`)) return `${p}/ (a folder cozynet did not write)`;
+        const inner = walk(`${p}/`);
+        if (inner !== undefined) return inner;
+      } else if (!st.isFile()) {
+        return `${p} (${kindOf(st)})`;
+      } else if (!owned.files.has(p) && !inTree(p)) {
+        return p;
+      }
     }
+    return undefined;
   };
-  walk(index, 0);
-  return out;
+  return walk('');
 }
 
 function pidAlive(pid: number): boolean {
@@ -118,7 +219,7 @@ function lock(outdir: string, parent: string, base: string): () => void {
   try {
     fs.writeFileSync(draft, mine);
   } catch (e: any) {
-    refuse(outdir, `cannot create the lock file ${path.basename(file)} beside it (${e.code ?? e.message})`);
+    fault(outdir, `cannot create the lock file ${path.basename(file)} beside it`, e);
   }
   const release = () => {
     // only our own lock: never one another run took over meanwhile
@@ -130,7 +231,7 @@ function lock(outdir: string, parent: string, base: string): () => void {
         fs.linkSync(draft, file);
         return release;
       } catch (e: any) {
-        if (e.code !== 'EEXIST') refuse(outdir, `cannot create the lock file ${path.basename(file)} beside it (${e.code ?? e.message})`);
+        if (e.code !== 'EEXIST') fault(outdir, `cannot create the lock file ${path.basename(file)} beside it`, e);
       }
       const owner = readLock(file);
       if (owner === undefined) continue; // released meanwhile
@@ -260,14 +361,42 @@ function scratchDir(parent: string, base: string, kind: 'tmp' | 'old'): string {
   }
 }
 
+/** What a file-system error code means for the user, and what to do. */
+function fsAdvice(code: string | undefined): string {
+  switch (code) {
+    case 'EROFS': return 'the file system is read-only: name a folder on a writable one';
+    case 'EACCES': return 'permission denied: make the folder writable for this user, or name another folder';
+    case 'EPERM': return 'operation not permitted: an immutable or append-only attribute (see lsattr; chattr -i/-a clears it), or a sticky folder of another user';
+    case 'ENOSPC': return 'no space left on the device, or no free inodes (see df -h and df -i): free some, or name a folder on another file system';
+    case 'EDQUOT': return 'the disk quota is exceeded: free some space, or name a folder on another file system';
+    case 'EBUSY': return 'it is a mount point or in use: synth replaces --out as a whole by renaming, which a mount point does not allow; name a folder inside it';
+    case 'EXDEV': return 'it is on another file system than its parent (a mount point): name a folder inside it';
+    case 'EMFILE': case 'ENFILE': return 'too many open files: raise the limit (ulimit -n) or close other programs';
+    case 'ENAMETOOLONG': return 'a path is too long: name a shorter folder';
+    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
+    case 'ELOOP': return 'too many symbolic links in the path';
+    case 'EIO': return 'an input/output error of the device';
+    default: return code ?? 'unknown error';
+  }
+}
+
+/** Refuses with a file-system fault: what failed, why, and what the user can do (exit 1). */
+function fault(outdir: string, what: string, e: any, tail = ''): never {
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  refuse(outdir, `${what}: ${fsAdvice(code)}${code ? ` (${code})` : ''}${tail}`);
+}
+
 /**
  * Checks that `outdir` may be replaced by a synth: not empty text, not the
  * working folder or one of its parents, not holding the platform file, not a
- * file or symbolic link. Returns the absolute target.
+ * file, symbolic link or mount point, and absent, empty or an earlier
+ * cozynet output of nothing but what it recorded. `next` are the paths the
+ * new output has. Returns the absolute target.
  * @internal
  */
-export function checkOutputTarget(outdir: string, config?: string, ownTopLevel: Iterable<string> = []): string {
+export function checkOutputTarget(outdir: string, config?: string, next: Iterable<string> = []): string {
   if (typeof outdir !== 'string' || outdir.trim() === '') refuse(outdir, 'must name a folder');
+  if (outdir.includes('\0')) refuse(outdir, 'must not contain a NUL character');
   const target = path.resolve(outdir);
   const real = realpathOrSelf(target);
   const cwd = realpathOrSelf(process.cwd());
@@ -284,33 +413,67 @@ export function checkOutputTarget(outdir: string, config?: string, ownTopLevel: 
   try {
     st = fs.lstatSync(target);
   } catch (e: any) {
-    if (e.code !== 'ENOENT') refuse(outdir, `cannot be read (${e.code ?? e.message})`);
+    if (e.code !== 'ENOENT') fault(outdir, 'cannot be read', e);
   }
   if (st?.isSymbolicLink()) refuse(outdir, 'is a symbolic link: name the folder itself');
   if (st && !st.isDirectory()) refuse(outdir, 'is a file, not a folder: synth writes a folder and replaces nothing else');
-  if (st) refuseForeign(outdir, target, ownTopLevel);
+  if (st && isMountPoint(target, st)) {
+    refuse(outdir, `is a mount point: synth replaces --out as a whole by renaming, which a mount point does not allow; name a folder inside it, such as ${path.join(outdir, 'dist')}`);
+  }
+  if (st) refuseForeign(outdir, target, next);
   return target;
 }
 
-function refuseForeign(outdir: string, target: string, ownTopLevel: Iterable<string>): void {
-  let found;
+/** Whether a folder is the root of a mounted file system (another device than its parent). */
+function isMountPoint(dir: string, st: fs.Stats): boolean {
   try {
-    found = inspectOutputFolder(target, ownTopLevel);
-  } catch (e: any) {
-    refuse(outdir, `cannot be read (${e.code ?? e.message})`);
-  }
-  if (found.foreign) {
-    refuse(outdir, `is not empty and not an earlier cozynet output (${found.foreign} is in the way); synth replaces only folders it wrote: remove it or name another folder`);
+    return fs.statSync(path.dirname(dir)).dev !== st.dev;
+  } catch {
+    return false;
   }
 }
+
+function refuseForeign(outdir: string, target: string, next: Iterable<string>): void {
+  let found;
+  try {
+    found = inspectOutputFolder(target, next);
+  } catch (e: any) {
+    fault(outdir, 'cannot be read', e);
+  }
+  if (found.foreign) {
+    refuse(outdir, `is not empty and not an earlier cozynet output (${found.foreign} is in the way); synth replaces only what it wrote (index.json records it): move that out, or name another folder`);
+  }
+}
+
+/** A signal (SIGINT, SIGTERM, SIGHUP) that stopped an interruptible write. @internal */
+export class WriteInterrupted extends Error {
+  /**
+   * @param signal the signal
+   * @param outcome what `--out` holds now: `nothing` new (there was no
+   *   earlier output, or the new one was not in place yet), the earlier
+   *   output `restored`, or the new output `complete` (the signal came while
+   *   the earlier output was being removed, which is not stopped half-way)
+   */
+  constructor(public readonly signal: NodeJS.Signals, public readonly outcome: 'nothing' | 'restored' | 'complete') {
+    super(`interrupted by ${signal}: ${{
+      nothing: 'nothing was written',
+      restored: 'the earlier output is back as it was',
+      complete: 'the new output was already complete and is in place',
+    }[outcome]}; no lock or temporary folder is left`);
+    this.name = 'WriteInterrupted';
+  }
+}
+
+/** A pause point of the write: the driver may stop there (a signal), by throwing into the steps. */
+type Step = Generator<void, void, void>;
 
 /**
  * Writes `files` as the folder `outdir`, atomically:
  *
  * - `outdir` is replaced only when it is absent, empty or an earlier
- *   cozynet output; never the working folder, one of its parents, the folder
- *   holding the platform file, or a file (CozynetValidationError naming
- *   `--out`).
+ *   cozynet output holding only the files its index.json records; never the
+ *   working folder, one of its parents, the folder holding the platform
+ *   file, a mount point or a file (CozynetValidationError naming `--out`).
  * - One synth at a time per folder: a lock file beside it; a second run
  *   fails with a CozynetValidationError while the first is alive, and takes
  *   a dead run's lock over.
@@ -318,66 +481,205 @@ function refuseForeign(outdir: string, target: string, ownTopLevel: Iterable<str
  *   replaces it by two renames (old out of the way, new in place) once every
  *   file is written; a failure leaves an earlier `outdir` as it was. Between
  *   the two renames (two system calls) `outdir` is absent.
+ * - The earlier output is then taken apart by moving each entry into a
+ *   scratch folder; an entry that cannot be moved (immutable, append-only,
+ *   read-only, a mount point) puts everything back: the earlier output
+ *   returns whole to `outdir` and the run fails with exit 1 saying why.
+ * - File-system faults (no space, read-only, permissions) are
+ *   CozynetValidationErrors saying what the user can do; temporary folders
+ *   are removed.
  * - Temporary folders of killed runs are removed by the next run; only
  *   folders cozynet marked as its own.
  * @internal
  */
 export function writeFolderAtomically(outdir: string, files: Map<string, string>, options: WriteFolderOptions = {}): void {
-  const target = checkOutputTarget(outdir, options.config);
+  const steps = writeSteps(outdir, files, options);
+  while (!steps.next().done) {
+    // no pause points in a synchronous write
+  }
+}
+
+/** How many files are written between two pause points of an interruptible write. */
+const FILES_PER_STEP = 4;
+
+/**
+ * `writeFolderAtomically`, stopping at a SIGINT, SIGTERM or SIGHUP: a
+ * signal while the files are written, or between the swap and the removal
+ * of the earlier output, restores the earlier output (or leaves nothing when
+ * there was none), removes the lock and the temporary folders, and rejects
+ * with `WriteInterrupted`. The CLI's synth uses it.
+ * @internal
+ */
+export async function writeFolderInterruptibly(outdir: string, files: Map<string, string>, options: WriteFolderOptions = {}): Promise<void> {
+  let caught: NodeJS.Signals | undefined;
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handler = (signal: NodeJS.Signals) => { caught = caught ?? signal; };
+  // tests: a pause (ms) at every pause point, so that a signal reliably lands in the write phase
+  const pause = Number(process.env.COZYNET_TEST_WRITE_PAUSE_MS ?? 0);
+  for (const s of signals) process.on(s, handler);
+  try {
+    const steps = writeSteps(outdir, files, options);
+    let r = steps.next();
+    while (!r.done) {
+      await new Promise<void>((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
+      r = caught ? steps.throw(new WriteInterrupted(caught, 'nothing')) : steps.next();
+    }
+    if (caught) throw new WriteInterrupted(caught, 'complete');
+  } finally {
+    for (const s of signals) process.off(s, handler);
+  }
+}
+
+function* writeSteps(outdir: string, files: Map<string, string>, options: WriteFolderOptions): Step {
+  const next = [...files.keys()];
+  const target = checkOutputTarget(outdir, options.config, next);
   const parent = path.dirname(target);
   const base = path.basename(target);
   try {
     fs.mkdirSync(parent, { recursive: true });
   } catch (e: any) {
-    refuse(outdir, `its parent folder cannot be created (${e.code ?? e.message})`);
+    fault(outdir, 'its parent folder cannot be created', e);
   }
   const unlock = lock(outdir, parent, base);
   let tmp: string | undefined;
   try {
     cleanLeftovers(parent, base);
     // re-check under the lock: another run may have replaced it meanwhile
-    const own = new Set([...files.keys()].map((f) => f.split('/')[0]));
-    checkOutputTarget(outdir, options.config, own);
+    checkOutputTarget(outdir, options.config, next);
     const exists = fs.existsSync(target);
-    const previousIndex = exists ? inspectOutputFolder(target, own).index : undefined;
+    const previousIndex = exists ? inspectOutputFolder(target, next).index : undefined;
     options.beforeReplace?.(previousIndex, files);
 
     try {
       tmp = scratchDir(parent, base, 'tmp');
     } catch (e: any) {
-      refuse(outdir, `cannot create a temporary folder beside it (${e.code ?? e.message})`);
+      fault(outdir, 'a temporary folder cannot be created beside it', e);
     }
+    let n = 0;
     for (const rel of [...files.keys()].sort()) {
       const file = path.join(tmp, rel);
-      if (!isInside(file, tmp) || rel === TMP_MARKER) throw new Error(`output file name escapes the output folder: ${rel}`);
+      if (!isInside(file, tmp) || rel === TMP_MARKER || !isPlainRelative(rel)) throw new Error(`output file name escapes the output folder: ${rel}`);
       try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, files.get(rel)!);
       } catch (e: any) {
-        refuse(outdir, `cannot be written: ${rel} (${e.code ?? e.message})`);
+        fault(outdir, `cannot be written (${rel})`, e, '; the earlier output is unchanged');
       }
+      if (++n % FILES_PER_STEP === 0) yield;
     }
     options.afterWrite?.(tmp);
     fs.rmSync(path.join(tmp, TMP_MARKER));
+    yield;
 
     if (!exists) {
-      fs.renameSync(tmp, target);
+      try {
+        fs.renameSync(tmp, target);
+      } catch (e: any) {
+        fault(outdir, 'cannot be created', e);
+      }
       tmp = undefined;
       return;
     }
-    const old = scratchDir(parent, base, 'old');
-    fs.renameSync(target, path.join(old, 'previous'));
+    let old: string;
     try {
-      fs.renameSync(tmp, target);
-      tmp = undefined;
-    } catch (e) {
-      fs.renameSync(path.join(old, 'previous'), target);
-      throw e;
+      old = scratchDir(parent, base, 'old');
+    } catch (e: any) {
+      fault(outdir, 'a temporary folder cannot be created beside it', e, '; the earlier output is unchanged');
+    }
+    const previous = path.join(old, 'previous');
+    try {
+      try {
+        fs.renameSync(target, previous);
+      } catch (e: any) {
+        fault(outdir, 'cannot be moved aside to be replaced', e, '; the earlier output is unchanged');
+      }
+      try {
+        fs.renameSync(tmp, target);
+        tmp = undefined;
+      } catch (e: any) {
+        fs.renameSync(previous, target);
+        fault(outdir, 'cannot be replaced', e, '; the earlier output is unchanged');
+      }
+      // A signal here still finds the earlier output whole: put it back.
+      try {
+        yield;
+      } catch (e) {
+        tmp = unswap(target, previous, parent, base);
+        throw e instanceof WriteInterrupted ? new WriteInterrupted(e.signal, 'restored') : e;
+      }
+      const stuck = takeApart(previous, path.join(old, 'trash'));
+      if (stuck) {
+        tmp = unswap(target, previous, parent, base);
+        fault(outdir, `its earlier output cannot be removed (${stuck.rel})`, stuck.error,
+          '; the earlier output is back as it was and nothing was written');
+      }
     } finally {
-      fs.rmSync(old, { recursive: true, force: true });
+      try {
+        fs.rmSync(old, { recursive: true, force: true });
+      } catch {
+        // what is left is marked as cozynet's: the next run removes it
+      }
     }
   } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (tmp) {
+      try {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      } catch {
+        // marked as cozynet's: the next run removes it
+      }
+    }
     unlock();
   }
+}
+
+/**
+ * Puts the earlier output (`previous`) back in place of the new one; returns
+ * the scratch folder now holding the new output, to be removed.
+ */
+function unswap(target: string, previous: string, parent: string, base: string): string {
+  const back = scratchDir(parent, base, 'tmp');
+  fs.renameSync(target, path.join(back, 'new'));
+  fs.renameSync(previous, target);
+  return back;
+}
+
+/**
+ * Moves every entry below `dir` (children before their folder) into the
+ * flat folder `trash`, then removes `trash` and `dir`. An entry that cannot
+ * be moved (its folder or itself immutable or append-only, a read-only
+ * mount, a mount point) stops it: every entry moved so far goes back where
+ * it was, `dir` is whole again, and the entry and error are returned.
+ */
+function takeApart(dir: string, trash: string): { rel: string; error: any } | undefined {
+  const order: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
+      const p = rel ? `${rel}/${name}` : name;
+      if (fs.lstatSync(path.join(dir, p)).isDirectory()) walk(p);
+      order.push(p);
+    }
+  };
+  try {
+    walk('');
+    fs.mkdirSync(trash);
+  } catch (error: any) {
+    return { rel: '.', error };
+  }
+  const moved: string[] = [];
+  for (const rel of order) {
+    try {
+      fs.renameSync(path.join(dir, rel), path.join(trash, String(moved.length)));
+      moved.push(rel);
+    } catch (error: any) {
+      for (let i = moved.length - 1; i >= 0; i--) fs.renameSync(path.join(trash, String(i)), path.join(dir, moved[i]));
+      return { rel, error };
+    }
+  }
+  try {
+    fs.rmSync(trash, { recursive: true, force: true });
+    fs.rmdirSync(dir);
+  } catch {
+    // only cozynet's scratch folder is left: the next run removes it
+  }
+  return undefined;
 }

@@ -35,6 +35,8 @@ export function tree(dir: string): string[] {
         walk(p);
       } else if (e.isSymbolicLink()) {
         out.push(`${rel} -> ${fs.readlinkSync(p)}`);
+      } else if (!e.isFile()) {
+        out.push(`${rel} (not a regular file)`); // a named pipe would block a read
       } else {
         out.push(`${rel} (${fs.readFileSync(p).toString('base64').length})`);
       }
