@@ -5,10 +5,14 @@
  * objects are refused where Kube-OVN does not run; one timeout for every
  * path; the reference platform's patched images by digest, overridable.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { KubeOvnSubnet, NetworkStack, Platform, PlatformProps } from '../../src';
+import { run } from '../../src/cli/main';
 import { CozynetValidationError } from '../../src/model/errors';
 import { parsePlatformObject } from '../../src/platform/file';
 import { propsFor } from '../helpers/synth';
@@ -154,10 +158,22 @@ describe('finding 3: Kube-OVN objects only where Kube-OVN runs', () => {
     expect(first.message).toContain('variants that do: kubeovn-cilium, kubeovn-cilium-generic');
   });
 
-  test('the CLI path: the platform file is refused the same way (exit 1 comes from CozynetValidationError)', () => {
-    const props = parsePlatformObject({ variant: 'cilium', subnets: [subnet] });
-    expect(() => platform(props)).toThrow(CozynetValidationError);
-    expect(() => platform(props)).toThrow(/subnets\[0\]: is a Kube-OVN Subnet, and variant cilium does not run Kube-OVN/);
+  test('the CLI: synth and validate exit 1 naming subnets[0], and write nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-subnets-'));
+    try {
+      const cfg = path.join(dir, 'platform.yaml');
+      fs.writeFileSync(cfg, 'variant: cilium\nsubnets:\n  - name: acme-vms\n    cidr: 10.245.0.0/24\n');
+      for (const args of [['synth', '--config', cfg, '--out', path.join(dir, 'o')], ['validate', '--config', cfg]]) {
+        let err = '';
+        const code = run(args, { out: () => undefined, err: (t) => { err += t; } });
+        expect({ args: args[0], code }).toEqual({ args: args[0], code: 1 });
+        expect(err).toContain('subnets[0]: is a Kube-OVN Subnet, and variant cilium does not run Kube-OVN (variants that do: kubeovn-cilium, kubeovn-cilium-generic)');
+        expect(err).not.toMatch(/\n\s+at /); // no stack trace
+      }
+      expect(fs.existsSync(path.join(dir, 'o'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each(['kubeovn-cilium', 'kubeovn-cilium-generic'])('%s: subnets are synthesized', (variant) => {
@@ -260,8 +276,8 @@ describe('finding 6: the reference platform\'s patched images by digest, and an 
       [{ components: { cilium: { image: 'x' } } }, 'components.cilium.image'],
       [{ components: { kubeovn: { image: 'nohost:v1' } } }, 'components.kubeovn.image'],
     ];
-    for (const [props, path] of cases) {
-      expect({ props, paths: issuesOf(() => platform(props)).map((i) => i.path) }).toEqual({ props, paths: [path] });
+    for (const [props, field] of cases) {
+      expect({ props, paths: issuesOf(() => platform(props)).map((i) => i.path) }).toEqual({ props, paths: [field] });
     }
     // the same value in both places is fine
     expect(() => platform({ images: { multus: 'a/b:v1' }, components: { multus: { image: 'a/b:v1' } } })).not.toThrow();
