@@ -222,7 +222,10 @@ export class Platform extends Construct {
     const withoutKubeOvn = this.stack.runsKubeOvn ? [] : kubeOvnOnlyIssues(props, this.variantName);
     issues.push(...withoutKubeOvn);
     if (withoutKubeOvn.length === 0) each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
-    each(props.attachments, 'attachments', 'attachments', (group, p, i) => new MultusAttachment(group, `attachment-${i}`, p), this.attachments);
+    // (an attachment refused for calling Kube-OVN is not built: its subnet errors would only repeat it)
+    const refused = new Set(withoutKubeOvn.map((x) => /^attachments\[(\d+)\]/.exec(x.path)?.[1]).filter((x) => x !== undefined).map(Number));
+    each(props.attachments, 'attachments', 'attachments',
+      (group, p, i) => (refused.has(i) ? undefined : new MultusAttachment(group, `attachment-${i}`, p)) as MultusAttachment, this.attachments);
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
     if (this.tenantIsolation) {
       issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));
