@@ -129,6 +129,28 @@ describe('finding 1: Hubble Relay and UI are waited on only once the pod network
     ]);
   });
 
+  test('every variant × Hubble setting: the three paths agree, and a waiting Cilium release holds no pod that Kube-OVN must address', () => {
+    const settings = [
+      undefined,
+      { enabled: true, relay: false, ui: false },
+      { enabled: true, relay: true, ui: false },
+      { enabled: true, relay: false, ui: true },
+      HUBBLE,
+    ];
+    for (const variant of VARIANTS.filter((v) => v !== 'noop')) {
+      for (const hubble of settings) {
+        const p = render({ ...propsFor(variant), hubble });
+        const kubectlWaits = p.script.find((l) => l.startsWith("helm upgrade --install 'cilium'"))!.includes(' --wait ');
+        const fluxWaits = p.flux.find((o) => o.metadata.name === 'cilium').spec.install.disableWait !== true;
+        const terraformWaits = p.terraform.cilium.wait !== false;
+        const relayOrUi = hubble !== undefined && (hubble.relay || hubble.ui);
+        const expected = !(variant.startsWith('kubeovn-') && relayOrUi);
+        const seen = { variant, hubble, kubectlWaits, fluxWaits, terraformWaits };
+        expect(seen).toEqual({ variant, hubble, kubectlWaits: expected, fluxWaits: expected, terraformWaits: expected });
+      }
+    }
+  });
+
   test('the stock cdk8s path (FluxReleases in the construct tree) does not wait on Cilium either', () => {
     const p = new Platform(new App(), 'p', { hubble: HUBBLE, delivery: { terraform: false } });
     const flux = p.node.findAll().filter((c: any) => c.kind === 'HelmRelease' && c.metadata?.name === 'cilium');
