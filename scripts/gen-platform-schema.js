@@ -95,6 +95,12 @@ function generate() {
       'x-allowed': 'must be a duration such as 30s, 5m, 1h or 1h30m (units ms, s, m, h)',
     }),
     'cozynet.FluxOptions.retries': whole(0, 1000, 'of retries'),
+    'cozynet.DeliveryProps.timeout': () => ({
+      pattern: '^([0-9]+h)?([0-9]+m)?([0-9]+s)?$',
+      minLength: 2,
+      maxLength: 32,
+      'x-allowed': 'must be a duration in whole hours, minutes and seconds, such as 10m, 90s or 1h30m (units h, m, s; Terraform takes whole seconds)',
+    }),
     'cozynet.MultusProps.memoryLimitMiB': whole(128, 65536, 'of MiB'),
     'cozynet.KiloProps.wireguardPort': whole(1, 65535, '(a UDP port)'),
     'cozynet.HelmChartOverride.repository': () => ({

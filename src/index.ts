@@ -4,6 +4,10 @@ export * from './model/cluster';
 export * from './helm/release';
 export * from './constructs/component';
 export * from './constructs/cilium';
+export type { ImagesProps } from './constructs/images';
+export {
+  CILIUM_IMAGE, UPSTREAM_CILIUM_IMAGE, KUBE_OVN_IMAGE, UPSTREAM_KUBE_OVN_IMAGE, PATCHED_MULTUS_IMAGE, UPSTREAM_MULTUS_IMAGE,
+} from './constructs/images';
 export * from './constructs/kube-ovn';
 export * from './constructs/kubeovn-webhook';
 export * from './constructs/gateway-api-crds';

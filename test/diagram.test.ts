@@ -148,7 +148,7 @@ describe('renderDiagram of the contract example', () => {
 
 describe('the CNI node follows the variant', () => {
   test('cilium: Cilium is the CNI, no Kube-OVN', () => {
-    const text = diagram({ ...contract, variant: 'cilium' });
+    const text = diagram({ ...contract, subnets: undefined, variant: 'cilium' });
     checkMermaid(text);
     expect(labelOf(text, 'CNI')).toContain('Cilium as CNI');
     expect(labelOf(text, 'CIL')).not.toContain('chained');
@@ -157,7 +157,7 @@ describe('the CNI node follows the variant', () => {
   });
 
   test('cilium-kilo: Cilium as CNI plus the Kilo mesh', () => {
-    const text = diagram({ ...contract, variant: 'cilium-kilo' });
+    const text = diagram({ ...contract, subnets: undefined, variant: 'cilium-kilo' });
     checkMermaid(text);
     expect(labelOf(text, 'CNI')).toContain('Cilium as CNI');
     expect(labelOf(text, 'KILO')).toContain('Kilo WireGuard mesh');
@@ -167,7 +167,7 @@ describe('the CNI node follows the variant', () => {
   });
 
   test('noop: bring your own CNI, no Cilium', () => {
-    const text = diagram({ ...contract, variant: 'noop', cni: ExternalCni.CILIUM });
+    const text = diagram({ ...contract, subnets: undefined, variant: 'noop', cni: ExternalCni.CILIUM });
     checkMermaid(text);
     expect(labelOf(text, 'CNI')).toContain('Bring your own CNI');
     expect(text).not.toMatch(/^\s*CIL\[/m);
@@ -322,9 +322,9 @@ describe('diagramCommand', () => {
     fs.mkdirSync(path.dirname(file));
     fs.writeFileSync(file, 'old');
     let out = '';
-    diagramCommand({ ...contract, variant: 'noop', cni: ExternalCni.CILIUM }, file, { out: (t) => { out += t; } });
+    diagramCommand({ ...contract, subnets: undefined, variant: 'noop', cni: ExternalCni.CILIUM }, file, { out: (t) => { out += t; } });
     expect(out).toBe('');
-    expect(fs.readFileSync(file, 'utf8')).toBe(diagram({ ...contract, variant: 'noop', cni: ExternalCni.CILIUM }));
+    expect(fs.readFileSync(file, 'utf8')).toBe(diagram({ ...contract, subnets: undefined, variant: 'noop', cni: ExternalCni.CILIUM }));
     expect(fs.readdirSync(path.dirname(file))).toEqual(['topology.mmd']);
   });
 

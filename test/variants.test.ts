@@ -209,6 +209,11 @@ describe.each(CASES)('variant $variant', (c) => {
       OVN_DIR: '/var/lib/ovn',
       DISABLE_MODULES_MANAGEMENT: true,
       MASTER_NODES_LABEL: c.distribution === 'talos' ? 'node-role.kubernetes.io/control-plane' : 'node-role.kubernetes.io/control-plane=true',
+      // the reference platform's patched image, by digest (packages/system/kubeovn/values.yaml)
+      global: {
+        registry: { address: 'ghcr.io/cozystack/cozystack' },
+        images: { kubeovn: { repository: 'kubeovn', tag: 'v1.15.10@sha256:741299cbd0081a786a6b60c460fa3156b3a42a38141c559dd8ac031f50c5504f' } },
+      },
       ...KUBE_OVN_RESOURCES,
     });
   });

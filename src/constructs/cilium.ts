@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from './component';
+import { CILIUM_IMAGE, parseImage } from './images';
 import { checkChartValues } from '../helm/chart-schemas';
 import { HelmChart, HelmChartOverride, ValuesLayer } from '../helm/release';
 import { ApiServerEndpoint, CLUSTER_DEFAULTS } from '../model/cluster';
@@ -149,6 +150,25 @@ export class CiliumValues {
     return ValuesLayer.of('ipv6', { ipv4: { enabled: false }, ipv6: { enabled: true } });
   }
 
+  /**
+   * The agent image, as the chart reads it (`image.repository`, `image.tag`,
+   * `image.digest`, `image.useDigest`): a reference without a digest turns
+   * `useDigest` off, so the chart's own digest (of its stock tag) is not
+   * appended to another tag.
+   * @param image an image reference with a tag, a digest or both
+   * @default CILIUM_IMAGE
+   */
+  public static image(image: string = CILIUM_IMAGE): ValuesLayer {
+    const parts = parseImage(image, 'image');
+    return ValuesLayer.of('image', {
+      image: {
+        repository: parts.repository,
+        ...(parts.tag !== undefined ? { tag: parts.tag } : { tag: '' }),
+        ...(parts.digest !== undefined ? { digest: parts.digest, useDigest: true } : { useDigest: false }),
+      },
+    });
+  }
+
   /** Kilo runs the WireGuard mesh: Cilium's host firewall is turned off. */
   public static kilo(): ValuesLayer {
     return ValuesLayer.of('kilo', { hostFirewall: { enabled: false } });
@@ -196,6 +216,13 @@ export interface CiliumChainProps extends ComponentOptions {
   readonly gatewayApi?: boolean;
 
   /**
+   * The agent image (a tag, a digest or both). The platform file also takes
+   * it as `images.cilium`.
+   * @default CILIUM_IMAGE - the reference platform's patched build, pinned by digest
+   */
+  readonly image?: string;
+
+  /**
    * Extra Helm values merged over every layer.
    * @default - none
    */
@@ -234,6 +261,7 @@ export class CiliumChain extends Component {
     // Gateway API on or off, the user's values winning (ALPN is only read when on).
     const fromValues = props.values?.gatewayAPI?.enabled;
     this.addValuesLayer(CiliumValues.base(typeof fromValues === 'boolean' ? fromValues : props.gatewayApi ?? true));
+    this.addValuesLayer(CiliumValues.image(props.image ?? CILIUM_IMAGE));
     if (props.hubble) this._addTailLayer(CiliumValues.hubble(props.hubble));
     if (props.values) this._addTailLayer(ValuesLayer.of('user', props.values));
   }
@@ -255,6 +283,26 @@ export class CiliumChain extends Component {
       metadata: { name: CNI_CONFIGMAP_NAME, namespace: this.releaseNamespace },
       data: { 'cni-config': JSON.stringify(CiliumChain.chainedConflist(), undefined, 2) + '\n' },
     });
+  }
+
+  /**
+   * The chart's workloads as the merged values enable them: the agent and
+   * Envoy DaemonSets and the operator run on the host network (they start
+   * before any pod network); Hubble Relay and the Hubble UI do not (they get
+   * an address only once the pod network is complete: from Cilium itself,
+   * in the same release, or, chained, from Kube-OVN, a later release).
+   * @internal
+   */
+  public _releaseWorkloads(): { hostNetwork: string[]; podNetwork: string[]; addressesFromLaterRelease: boolean } {
+    const v = this.values ?? {};
+    const hostNetwork: string[] = [];
+    if (v.agent !== false) hostNetwork.push('daemonset/cilium');
+    if (v.envoy?.enabled !== false) hostNetwork.push('daemonset/cilium-envoy');
+    if (v.operator?.enabled !== false) hostNetwork.push('deployment/cilium-operator');
+    const podNetwork: string[] = [];
+    if (v.hubble?.enabled === true && v.hubble?.relay?.enabled === true) podNetwork.push('deployment/hubble-relay');
+    if (v.hubble?.enabled === true && v.hubble?.ui?.enabled === true) podNetwork.push('deployment/hubble-ui');
+    return { hostNetwork, podNetwork, addressesFromLaterRelease: this._chained };
   }
 
   public checkValues(): string[] {

@@ -259,6 +259,19 @@ export abstract class Component extends ManifestGroup {
     return this.helmChart ? chartHostPorts(this.helmChart.name, this.values ?? {}) : [];
   }
 
+  /**
+   * The Helm release's workloads (`kind/name`) by what they need to start:
+   * host-network ones, and those that need the pod network, and whether
+   * their addresses come from a network component installed after this one
+   * (a chained CNI). Undefined when
+   * the component does not know (the delivery then waits on the release as
+   * a whole).
+   * @internal
+   */
+  public _releaseWorkloads(): { hostNetwork: string[]; podNetwork: string[]; addressesFromLaterRelease: boolean } | undefined {
+    return undefined;
+  }
+
   /** Whether this component emits its Namespace object. */
   public get emitsNamespace(): boolean {
     return this._namespaceObject !== undefined;

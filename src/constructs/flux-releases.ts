@@ -23,6 +23,8 @@ export class FluxReleases extends ManifestGroup {
       dependsOn: c.dependsOn,
       chart: c.helmChart,
       values: c.values && sortKeys(c.values),
+      providesNetwork: c.providesNetwork,
+      workloads: c._releaseWorkloads(),
     }));
     const skeleton = fluxObjects(remoteReleases(info()), options);
     for (const o of skeleton) {

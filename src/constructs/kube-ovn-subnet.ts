@@ -228,6 +228,7 @@ export class KubeOvnSubnet extends Construct {
       },
     };
     plan.subnets.set(r.name, this.record);
+    this.node.addValidation({ validate: () => withoutKubeOvn(this) });
     plan.ranges.insert({ interval: r.cidr, kind: 'subnet', name: r.name, owner: `Kube-OVN subnet "${r.name}" (${r.cidr.text})` });
   }
 
@@ -408,4 +409,16 @@ function validateVlan(at: IssueCollector, v: KubeOvnSubnetVlanProps, plan: Addre
     return undefined;
   }
   return { id: v.id, providerNetwork, interface: v.interface, name, createNetwork, createVlan: claim.status === 'new' };
+}
+
+/**
+ * A subnet in a construct tree whose networking stacks run no Kube-OVN
+ * (`cilium`, `cilium-generic`, `cilium-kilo`, `noop`): the `Subnet` CRD never
+ * exists there. (A `Platform` refuses `subnets` itself, naming the field.)
+ */
+function withoutKubeOvn(subnet: KubeOvnSubnet): string[] {
+  const stacks = subnet.node.root.node.findAll().filter((c: any) => Symbol.for('cozynet.NetworkStack') in c);
+  if (stacks.length === 0 || stacks.some((s: any) => s.runsKubeOvn === true)) return [];
+  const variants = [...new Set(stacks.map((s: any) => String(s.variant?.name)))].join(', ');
+  return [`Kube-OVN subnet "${subnet.name}": the networking stack (variant ${variants}) does not run Kube-OVN, so the Subnet CRD never exists; variants that run it: kubeovn-cilium, kubeovn-cilium-generic`];
 }

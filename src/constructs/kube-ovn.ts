@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Component, ComponentOptions } from './component';
+import { KUBE_OVN_IMAGE, kubeOvnImage } from './images';
 import { checkChartValues } from '../helm/chart-schemas';
 import { HelmChart, HelmChartOverride, ValuesLayer } from '../helm/release';
 import { ClusterNetwork, KubernetesDistribution } from '../model/cluster';
@@ -68,6 +69,20 @@ export class KubeOvnValues {
   }
 
   /**
+   * The image of every Kube-OVN workload, as the chart composes it:
+   * `<global.registry.address>/<global.images.kubeovn.repository>:<global.images.kubeovn.tag>`
+   * (a digest follows the tag, as the reference platform writes it).
+   * @param image an image reference with a tag (and optionally a digest)
+   * @default KUBE_OVN_IMAGE
+   */
+  public static image(image: string = KUBE_OVN_IMAGE): ValuesLayer {
+    const parts = kubeOvnImage(image, 'image');
+    return ValuesLayer.of('image', {
+      global: { registry: { address: parts.registry }, images: { kubeovn: { repository: parts.repository, tag: parts.tag } } },
+    });
+  }
+
+  /**
    * Talos: control-plane nodes carry `node-role.kubernetes.io/control-plane`
    * with an empty value.
    */
@@ -108,6 +123,13 @@ export interface KubeOvnProps extends ComponentOptions {
   readonly masterNodes?: string[];
 
   /**
+   * The image of every Kube-OVN workload (with a tag, optionally a digest).
+   * The platform file also takes it as `images.kubeovn`.
+   * @default KUBE_OVN_IMAGE - the reference platform's patched build, pinned by digest
+   */
+  readonly image?: string;
+
+  /**
    * Chart source overrides.
    * @default - kubeovn.github.io kube-ovn v1.15.10
    */
@@ -137,6 +159,7 @@ export class KubeOvn extends Component {
     }
     this.addValuesLayer(KubeOvnValues.base(props.cluster ?? new ClusterNetwork(), this.releaseNamespace, props.masterNodes));
     this.addValuesLayer(KubeOvnValues.resources());
+    this.addValuesLayer(KubeOvnValues.image(props.image ?? KUBE_OVN_IMAGE));
     if (props.values) this._addTailLayer(ValuesLayer.of('user', props.values));
   }
 

@@ -3,10 +3,16 @@ import { Construct } from 'constructs';
 import { Component, ComponentOptions, ImagePullPolicy } from './component';
 import { includeCrds } from './crd-include';
 import { AgentContainer, checked, fieldEnv, hostAgent, hostPath, imageRef, PRIVILEGED, pullPolicy, resources } from './host-agent';
+import { PATCHED_MULTUS_IMAGE } from './images';
 import { IssueCollector } from '../model/errors';
 
-/** Upstream thick-plugin image of Multus v4.3.0 (facts §7). */
-export const MULTUS_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick';
+/**
+ * Default Multus image: the reference platform's build of the v4.3.0 thick
+ * plugin, pinned by digest (a CNI DEL whose ADD never finished returns
+ * success, so a pod recreated with the same name does not hang). The stock
+ * image is `UPSTREAM_MULTUS_IMAGE` (`ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick`).
+ */
+export const MULTUS_IMAGE = PATCHED_MULTUS_IMAGE;
 
 /**
  * Image whose `/cni-plugins` holds the reference CNI plugins
@@ -14,7 +20,7 @@ export const MULTUS_IMAGE = 'ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thic
  * ipvlan, vlan, tuning, portmap, firewall, bandwidth, host-device, ptp, sbr,
  * vrf): the reference platform's Multus image, pinned by digest, with `sh`.
  */
-export const REFERENCE_PLUGINS_IMAGE = 'ghcr.io/cozystack/cozystack/multus-cni:v1.6.0@sha256:0a92e861ead179dd6b46f475fd8878d44b3cfa40ce4d7a8ff92f790d54250d25';
+export const REFERENCE_PLUGINS_IMAGE = PATCHED_MULTUS_IMAGE;
 
 /** The conflist Cilium writes (chained or not), Multus's master CNI by default. */
 export const CILIUM_CONFLIST = '05-cilium.conflist';
@@ -28,8 +34,9 @@ const MULTUS_BIN = '/usr/src/multus-cni/bin';
 export interface MultusProps extends ComponentOptions {
   /**
    * Multus image (thick plugin, with `/usr/src/multus-cni/bin/install_multus`
-   * and `/usr/src/multus-cni/bin/multus-daemon`).
-   * @default MULTUS_IMAGE
+   * and `/usr/src/multus-cni/bin/multus-daemon`). The platform file also
+   * takes it as `images.multus`.
+   * @default MULTUS_IMAGE - the reference platform's patched build, pinned by digest
    */
   readonly image?: string;
 

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { BuiltComponent, checkComponents, checkPlatformValues, plainData } from './checks';
 import { parsePlatformObject } from './file';
+import { kubeOvnOnlyIssues } from './kube-ovn-only';
 import { ManifestGroup } from '../constructs/component';
 import { FluxReleases } from '../constructs/flux-releases';
 import { KubeOvnSubnet, KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
@@ -19,6 +20,7 @@ import { recordOwnFiles, renderFiles } from '../render/files';
 import { checkFluxSource, FluxOptions, fluxObjects } from '../render/flux';
 import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically, writeFolderInterruptibly } from '../render/output';
 import { renderTerraformOutput } from '../render/terraform';
+import { checkDeliveryTimeout, DeliveryTimeout, deliveryTimeout } from '../render/timeout';
 import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
 import { TenantIsolation } from '../tenants/tenant-isolation';
 import { NetworkStack, NetworkStackProps } from '../variants/stack';
@@ -43,6 +45,16 @@ export interface DeliveryProps {
    * @default - rendered when the packages are installed; otherwise skipped with a one-line notice
    */
   readonly terraform?: boolean;
+
+  /**
+   * How long one release may take on every delivery path, as a duration in
+   * whole hours, minutes and seconds (`10m`, `90s`, `1h30m`; 1m to 24h):
+   * Helm's `--timeout`, the retry window of local charts and
+   * `kubectl wait`/`rollout status` in `apply/kubectl.sh`, the HelmReleases'
+   * `spec.timeout`, the `helm_release` resources' `timeout` (seconds).
+   * @default '10m' - a first install pulls the Cilium and Kube-OVN images on every node and waits for OVN's databases; Flux's and Terraform's 5 minutes are tight for that
+   */
+  readonly timeout?: string;
 }
 
 /**
@@ -206,8 +218,14 @@ export class Platform extends Construct {
     };
     each(props.loadBalancer?.pools, 'loadBalancer.pools', 'load-balancer',
       (group, p, i) => new MetalLbPool(group, `pool-${i}`, { namespace: metallbNamespace, ...p }), this.pools);
-    each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
-    each(props.attachments, 'attachments', 'attachments', (group, p, i) => new MultusAttachment(group, `attachment-${i}`, p), this.attachments);
+    // Kube-OVN objects only where Kube-OVN runs (src/platform/kube-ovn-only.ts).
+    const withoutKubeOvn = this.stack.runsKubeOvn ? [] : kubeOvnOnlyIssues(props, this.variantName);
+    issues.push(...withoutKubeOvn);
+    if (withoutKubeOvn.length === 0) each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
+    // (an attachment refused for calling Kube-OVN is not built: its subnet errors would only repeat it)
+    const refused = new Set(withoutKubeOvn.map((x) => /^attachments\[(\d+)\]/.exec(x.path)?.[1]).filter((x) => x !== undefined).map(Number));
+    each(props.attachments, 'attachments', 'attachments',
+      (group, p, i) => (refused.has(i) ? undefined : new MultusAttachment(group, `attachment-${i}`, p)) as MultusAttachment, this.attachments);
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
     if (this.tenantIsolation) {
       issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));
@@ -236,7 +254,16 @@ export class Platform extends Construct {
     const helm = this.stack.components.filter((c) => c.helmChart);
     if (helm.length > 0) new FluxReleases(this, 'flux', helm, this.delivery.flux);
     issues.push(...checkFluxSource(this.delivery.flux));
+    issues.push(...checkDeliveryTimeout(this.delivery.timeout));
     if (issues.length > 0) throw new CozynetValidationError(issues);
+  }
+
+  /**
+   * The delivery timeout every path applies (`delivery.timeout`).
+   * @internal
+   */
+  public _deliveryTimeout(): DeliveryTimeout {
+    return deliveryTimeout(this.delivery.timeout);
   }
 
   /**
@@ -299,7 +326,7 @@ export class Platform extends Construct {
    */
   public _outputObjects(collected: Collected = collect(this)): any[] {
     const manifests = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
-    return [...manifests, ...fluxObjects(planDelivery(collected).releases, this.delivery.flux)];
+    return [...manifests, ...fluxObjects(planDelivery(collected).releases, this.delivery.flux, this._deliveryTimeout())];
   }
 
   /**
@@ -358,13 +385,14 @@ export class Platform extends Construct {
    */
   public _render(collected: Collected = collect(this)): { files: Map<string, string>; notices: string[] } {
     const plan = planDelivery(collected);
-    const terraform = this.delivery.terraform === false ? {} : renderTerraformOutput(plan.releases, this.delivery.terraform);
+    const timeout = this._deliveryTimeout();
+    const terraform = this.delivery.terraform === false ? {} : renderTerraformOutput(plan.releases, this.delivery.terraform, undefined, timeout);
     const files = renderFiles(collected, {
       variant: this.variantName,
       terraform: terraform.files,
       charts: plan.files,
-      flux: fluxObjects(plan.releases, this.delivery.flux),
-      apply: new Map([['apply/kubectl.sh', renderApplyScript(plan.releases)]]),
+      flux: fluxObjects(plan.releases, this.delivery.flux, timeout),
+      apply: new Map([['apply/kubectl.sh', renderApplyScript(plan.releases, timeout)]]),
       clusterSettings: renderClusterSettings({
         distribution: this.stack.variant.distribution,
         cluster: this.stack.cluster,

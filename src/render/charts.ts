@@ -39,6 +39,97 @@ export interface DeliveryRelease {
   readonly component?: string;
   /** Names of the CustomResourceDefinitions a local chart applies. */
   readonly crds?: string[];
+  /**
+   * `false`: Helm does not wait for the release's workloads, because some of
+   * them need a pod network that a later release completes (Hubble Relay and
+   * UI in the Cilium release, with Kube-OVN after it). Its host-network
+   * workloads are waited for right after it instead, and the others after
+   * that later release (`rollouts`).
+   * @default true
+   */
+  readonly wait?: boolean;
+  /** Workloads the kubectl path waits for (`kubectl rollout status`) right after this release. */
+  readonly rollouts?: Rollout[];
+}
+
+/** A workload a delivery path waits for by itself. @internal */
+export interface Rollout {
+  readonly namespace: string;
+  /** `kind/name`, e.g. `deployment/hubble-relay`. */
+  readonly workload: string;
+}
+
+/**
+ * Releases whose Helm wait would wait on pods that cannot get an address
+ * yet: a component with workloads that need the pod network, while another
+ * part of the pod network (Kube-OVN behind a chained Cilium) depends on it.
+ * Such a release does not wait; its host-network workloads are waited for
+ * right after it, its pod-network workloads after the release that
+ * completes the pod network; and every other release that waited for it
+ * also waits for that one (e.g. the host firewall, whose
+ * CiliumClusterwideNetworkPolicy CRD the Cilium operator registers).
+ */
+interface DeferredWait {
+  /** The release that completes the pod network. */
+  readonly after: string;
+  readonly hostNetwork: Rollout[];
+  readonly podNetwork: Rollout[];
+}
+
+/** @internal */
+export function deferredWaits(components: CollectedComponent[]): { deferred: Map<string, DeferredWait>; extraDeps: Map<string, string[]> } {
+  const byName = new Map(components.map((c) => [c.name, c]));
+  const dependsOn = (c: CollectedComponent, target: string, seen = new Set<string>()): boolean => {
+    for (const d of c.dependsOn) {
+      if (d === target) return true;
+      const dc = byName.get(d);
+      if (dc && !seen.has(d)) {
+        seen.add(d);
+        if (dependsOn(dc, target, seen)) return true;
+      }
+    }
+    return false;
+  };
+  const out = new Map<string, DeferredWait>();
+  for (const c of components) {
+    const w = c.workloads;
+    if (!c.chart || !w || w.podNetwork.length === 0 || !w.addressesFromLaterRelease) continue;
+    const completing = components.filter((o) => o !== c && o.providesNetwork && dependsOn(o, c.name));
+    if (completing.length === 0) continue;
+    const after = completing[completing.length - 1].name;
+    out.set(c.name, {
+      after,
+      hostNetwork: w.hostNetwork.map((workload) => ({ namespace: c.namespace, workload })),
+      podNetwork: w.podNetwork.map((workload) => ({ namespace: c.namespace, workload })),
+    });
+  }
+  // every other component that waited for a deferred one also waits for the release completing the network
+  const extraDeps = new Map<string, string[]>();
+  for (const [name, d] of out) {
+    const after = byName.get(d.after)!;
+    for (const c of components) {
+      if (c.name === d.after || !c.dependsOn.includes(name) || c.dependsOn.includes(d.after)) continue;
+      if (dependsOn(after, c.name)) continue; // would make a cycle: keep the user's order
+      extraDeps.set(c.name, [...extraDeps.get(c.name) ?? [], d.after]);
+    }
+  }
+  return { deferred: out, extraDeps };
+}
+
+/** Components ordered so that every one comes after those it (now) depends on; otherwise as given. */
+function dependencyOrder(components: CollectedComponent[], deps: (c: CollectedComponent) => string[]): CollectedComponent[] {
+  const names = new Set(components.map((c) => c.name));
+  const placed = new Set<string>();
+  const out: CollectedComponent[] = [];
+  const left = [...components];
+  while (left.length > 0) {
+    let i = left.findIndex((c) => deps(c).every((d) => !names.has(d) || placed.has(d)));
+    if (i < 0) i = 0; // a cycle (refused before): keep the given order
+    const [c] = left.splice(i, 1);
+    placed.add(c.name);
+    out.push(c);
+  }
+  return out;
 }
 
 /** @internal */
@@ -94,9 +185,14 @@ export function planDelivery(collected: Collected): DeliveryPlan {
   const finalRelease = new Map<string, string>();
   const inherited = new Map<string, string[]>();
   const componentNames = new Set(collected.components.map((c) => c.name));
+  const { deferred, extraDeps } = deferredWaits(collected.components);
+  const depsOf = (c: CollectedComponent): string[] => [...c.dependsOn, ...extraDeps.get(c.name) ?? []];
+  // rollouts waited for after the release that completes the pod network
+  const laterRollouts = new Map<string, Rollout[]>();
+  for (const d of deferred.values()) laterRollouts.set(d.after, [...laterRollouts.get(d.after) ?? [], ...d.podNetwork]);
   const waitsFor = (c: CollectedComponent): string[] => {
     const out: string[] = [];
-    for (const d of c.dependsOn) {
+    for (const d of depsOf(c)) {
       if (!componentNames.has(d)) continue;
       const r = finalRelease.get(d);
       if (r !== undefined && !out.includes(r)) out.push(r);
@@ -104,7 +200,7 @@ export function planDelivery(collected: Collected): DeliveryPlan {
     }
     return out;
   };
-  for (const c of collected.components) {
+  for (const c of dependencyOrder(collected.components, depsOf)) {
     const owner = c.id === 'cilium-networkpolicy' ? 'firewall' : `components.${camel(c.id ?? c.name)}.releaseName`;
     const objects = (c.manifestFile ? byFile.get(c.manifestFile) ?? [] : []).filter((o) => !isNamespace(o));
     const deps = [...first, ...waitsFor(c)];
@@ -118,16 +214,23 @@ export function planDelivery(collected: Collected): DeliveryPlan {
       claim(c.name, owner);
       // (the component's own objects already wait for the namespaces)
       const remoteDeps = before.length > 0 ? [...deps.filter((d) => d !== NAMESPACES_RELEASE), ...before] : deps;
+      const d = deferred.get(c.name);
+      const rollouts = [...d?.hostNetwork ?? [], ...laterRollouts.get(c.name) ?? []];
       releases.push({
         name: c.name,
         namespace: c.namespace,
         dependsOn: remoteDeps,
         remote: { chart: c.chart, values: sortKeys(c.values ?? {}) },
         component: c.name,
+        ...(d ? { wait: false } : {}),
+        ...(rollouts.length > 0 ? { rollouts } : {}),
       });
       finalRelease.set(c.name, c.name);
     } else if (objects.length > 0) {
-      addLocal(c.name, `${c.name}, a component of the networking layer`, objects, owner, { namespace: c.namespace, dependsOn: deps, component: c.name });
+      const rollouts = laterRollouts.get(c.name) ?? [];
+      addLocal(c.name, `${c.name}, a component of the networking layer`, objects, owner, {
+        namespace: c.namespace, dependsOn: deps, component: c.name, ...(rollouts.length > 0 ? { rollouts } : {}),
+      });
       finalRelease.set(c.name, c.name);
     } else {
       inherited.set(c.name, waitsFor(c));

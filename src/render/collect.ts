@@ -18,6 +18,16 @@ export interface CollectedComponent {
   readonly manifestFile?: string;
   /** Construct id (in a stack: the layer name, e.g. `cozy-proxy`). */
   readonly id?: string;
+  /** Whether the component is part of the pod network (Cilium, Kube-OVN, Kilo). */
+  readonly providesNetwork?: boolean;
+  /**
+   * The release's workloads by what they need to start: host-network ones
+   * start as soon as they are scheduled, the others need a pod network
+   * (`kind/name`, e.g. `deployment/hubble-relay`); and whether those pods
+   * get their addresses from a network component installed after this one
+   * (Kube-OVN behind a chained Cilium). Undefined when unknown.
+   */
+  readonly workloads?: { readonly hostNetwork: string[]; readonly podNetwork: string[]; readonly addressesFromLaterRelease: boolean };
 }
 
 /** @internal */
@@ -100,6 +110,8 @@ function render(all: IConstruct[]): Collected {
         values: c.values,
         manifestFile: groupFile(c),
         id: c.node.id,
+        providesNetwork: c.providesNetwork,
+        workloads: c._releaseWorkloads(),
       });
       continue;
     }

@@ -1,5 +1,6 @@
-import { DeliveryRelease } from './charts';
+import { deferredWaits, DeliveryRelease } from './charts';
 import { CollectedComponent } from './collect';
+import { DeliveryTimeout, deliveryTimeout } from './timeout';
 import {
   HelmRelease, HelmReleaseSpecChartSpecReconcileStrategy, HelmReleaseSpecChartSpecSourceRefKind,
   HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds,
@@ -97,12 +98,14 @@ function sourceName(chartName: string): string {
 export function remoteReleases(components: CollectedComponent[]): DeliveryRelease[] {
   const helm = components.filter((c) => c.chart);
   const names = new Set(helm.map((c) => c.name));
+  const { deferred } = deferredWaits(components);
   return helm.map((c) => ({
     name: c.name,
     namespace: c.namespace,
     dependsOn: c.dependsOn.filter((d) => names.has(d)),
     remote: { chart: c.chart!, values: c.values ?? {} },
     component: c.name,
+    ...(deferred.has(c.name) ? { wait: false } : {}),
   }));
 }
 
@@ -112,10 +115,13 @@ export function remoteReleases(components: CollectedComponent[]): DeliveryReleas
  * HelmRelease per release with `dependsOn` on the releases it waits for.
  * Local charts come from the GitRepository that holds the output folder.
  * Namespaces are never created by Flux: the `namespaces` release applies
- * them, labelled, first.
+ * them, labelled, first. Every HelmRelease takes the delivery timeout
+ * (`spec.timeout`); a release that must not wait (`wait: false`: pods that
+ * need a pod network a later release completes) has `disableWait` on
+ * install and upgrade.
  * @internal
  */
-export function fluxObjects(list: DeliveryRelease[], options: FluxOptions = {}): any[] {
+export function fluxObjects(list: DeliveryRelease[], options: FluxOptions = {}, timeout: DeliveryTimeout = deliveryTimeout(undefined)): any[] {
   const namespace = options.namespace ?? DEFAULT_FLUX_NAMESPACE;
   const interval = options.interval ?? '5m';
   const retries = options.retries ?? 3;
@@ -161,14 +167,25 @@ export function fluxObjects(list: DeliveryRelease[], options: FluxOptions = {}):
         interval,
       };
     }
+    const noWait = r.wait === false ? { disableWait: true } : {};
     const spec: Record<string, any> = {
       ...(chartRef ? { chartRef } : { chart: { spec: chartSpec } }),
       releaseName: r.name,
       ...(r.namespace !== undefined ? { targetNamespace: r.namespace } : {}),
       interval,
+      timeout: timeout.text,
       ...(r.dependsOn.length > 0 ? { dependsOn: r.dependsOn.map((d) => ({ name: d, namespace })) } : {}),
-      install: { createNamespace: false, ...(r.remote ? { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE } : {}), remediation: { retries } },
-      upgrade: { ...(r.remote ? { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE } : {}), remediation: { retries, remediateLastFailure: true } },
+      install: {
+        createNamespace: false,
+        ...(r.remote ? { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE } : {}),
+        ...noWait,
+        remediation: { retries },
+      },
+      upgrade: {
+        ...(r.remote ? { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE } : {}),
+        ...noWait,
+        remediation: { retries, remediateLastFailure: true },
+      },
       ...(r.remote ? { values: r.remote.values } : {}),
     };
     releases.push(HelmRelease.manifest({ metadata: { name: r.name, namespace }, spec: spec as any }));

@@ -1,5 +1,6 @@
 import { DeliveryRelease } from './charts';
 import { toYaml } from './files';
+import { DeliveryTimeout, deliveryTimeout } from './timeout';
 import { sortKeys } from '../helm/values';
 import { CozynetValidationError } from '../model/errors';
 
@@ -21,6 +22,10 @@ export interface TerraformReleaseSpec {
   readonly version?: string;
   readonly values?: string;
   readonly dependsOn: string[];
+  /** Seconds each Helm operation may take (the delivery timeout). */
+  readonly timeout?: number;
+  /** false: do not wait for the release's workloads (see `DeliveryRelease.wait`). */
+  readonly wait?: boolean;
 }
 
 /**
@@ -29,11 +34,17 @@ export interface TerraformReleaseSpec {
  * `terraform/cdk.tf.json`).
  * @internal
  */
-export function deliveryToTerraform(releases: DeliveryRelease[], chartsDir: string): TerraformReleaseSpec[] {
+export function deliveryToTerraform(
+  releases: DeliveryRelease[],
+  chartsDir: string,
+  timeout: DeliveryTimeout = deliveryTimeout(undefined),
+): TerraformReleaseSpec[] {
   return releases.map((r) => ({
     name: r.name,
     namespace: r.namespace ?? TERRAFORM_DEFAULT_NAMESPACE,
     dependsOn: r.dependsOn,
+    timeout: timeout.seconds,
+    ...(r.wait === false ? { wait: false } : {}),
     ...(r.remote
       ? {
         repository: r.remote.chart.repository,
@@ -89,7 +100,12 @@ export function loadTerraformModule(): { module?: TerraformModule; missing: stri
  * undefined: rendered when available, else one notice line.
  * @internal
  */
-export function renderTerraformOutput(releases: DeliveryRelease[], requested: boolean | undefined, load = loadTerraformModule): TerraformOutput {
+export function renderTerraformOutput(
+  releases: DeliveryRelease[],
+  requested: boolean | undefined,
+  load = loadTerraformModule,
+  timeout: DeliveryTimeout = deliveryTimeout(undefined),
+): TerraformOutput {
   const { module, missing } = load();
   if (!module) {
     const install = `npm install ${TERRAFORM_PACKAGES.filter((p) => missing.some((m) => p.startsWith(`${m}@`))).join(' ')}`;
@@ -102,5 +118,5 @@ export function renderTerraformOutput(releases: DeliveryRelease[], requested: bo
     }
     return { notice: `cozynet: terraform/ not written: ${missing.join(' and ')} not installed (to enable the Terraform output: ${install})` };
   }
-  return { files: module.renderTerraform(deliveryToTerraform(releases, '${path.module}/../charts')) };
+  return { files: module.renderTerraform(deliveryToTerraform(releases, '${path.module}/../charts', timeout)) };
 }

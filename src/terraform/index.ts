@@ -43,6 +43,20 @@ export interface TerraformRelease {
   readonly values?: string;
   /** Release names this one waits for (must be in the same set to be wired). */
   readonly dependsOn: string[];
+
+  /**
+   * Seconds each Helm operation may take (`timeout` of the `helm_release`).
+   * @default - the provider's default (300)
+   */
+  readonly timeout?: number;
+
+  /**
+   * Whether Terraform waits for the release's workloads to be ready. Off for
+   * a release holding pods that need a pod network a later release
+   * completes (Hubble Relay and UI in the Cilium release before Kube-OVN).
+   * @default true
+   */
+  readonly wait?: boolean;
 }
 
 /**
@@ -89,6 +103,8 @@ export class HelmReleases extends Construct {
         chart: r.chart,
         version: r.version,
         values: r.values !== undefined ? [r.values] : undefined,
+        timeout: r.timeout,
+        wait: r.wait === false ? false : undefined,
         dependsOn: deps.length > 0 ? deps : undefined,
       });
       res.overrideLogicalId(r.name.replace(/[^A-Za-z0-9_]/g, '_'));
@@ -107,7 +123,7 @@ export class HelmReleases extends Construct {
  * @param chartsDir path of the output folder's `charts` folder, as Terraform sees it
  */
 export function platformReleases(platform: Platform, chartsDir: string): TerraformRelease[] {
-  return deliveryToTerraform(planDelivery(collect(platform)).releases, chartsDir);
+  return deliveryToTerraform(planDelivery(collect(platform)).releases, chartsDir, platform._deliveryTimeout());
 }
 
 /**

@@ -4,6 +4,8 @@ import { Variant, VariantName } from './variant';
 import { HubbleProps } from '../constructs/cilium';
 import { Component } from '../constructs/component';
 import { FirewallPort, HostFirewall } from '../constructs/host-firewall';
+import { ImagesProps, kubeOvnImage, parseImage } from '../constructs/images';
+import { KubeOvn } from '../constructs/kube-ovn';
 import { AddressPlan } from '../model/address-plan';
 import { ClusterNetwork, ClusterNetworkProps } from '../model/cluster';
 import { fail, withPathPrefix } from '../model/errors';
@@ -91,6 +93,35 @@ export interface NetworkStackProps {
    * @default - reference platform settings
    */
   readonly components?: ComponentsProps;
+
+  /**
+   * Images of Cilium, Kube-OVN and Multus. The defaults are the reference
+   * platform's patched builds pinned by digest (each fixes a failure of the
+   * stock image); name stock upstream images here to run those instead.
+   * @default - the reference platform's patched images (CILIUM_IMAGE, KUBE_OVN_IMAGE, MULTUS_IMAGE)
+   */
+  readonly images?: ImagesProps;
+}
+
+const NETWORK_STACK_SYMBOL = Symbol.for('cozynet.NetworkStack');
+
+/** `components` with the images of `images` filled in; both set for one component is an error. */
+function withImages(components: ComponentsProps, images: ImagesProps | undefined): ComponentsProps {
+  if (images === undefined || images === null) return components;
+  if (typeof images !== 'object' || Array.isArray(images)) fail('images', images, 'must be a mapping of cilium, kubeovn and multus to image references');
+  let out = components;
+  for (const key of ['cilium', 'kubeovn', 'multus'] as const) {
+    const image = images[key];
+    if (image === undefined) continue;
+    if (key === 'kubeovn') kubeOvnImage(image, `images.${key}`);
+    else parseImage(image, `images.${key}`);
+    const own = (components[key] as any)?.image;
+    if (own !== undefined && own !== image) {
+      fail(`images.${key}`, image, `components.${key}.image names another image (${String(own).slice(0, 100)}): set one of the two`);
+    }
+    out = { ...out, [key]: { ...out[key], image } };
+  }
+  return out;
 }
 
 /**
@@ -98,6 +129,11 @@ export interface NetworkStackProps {
  * (one manifest file under the stock `cdk8s synth`), in dependency order.
  */
 export class NetworkStack extends Construct {
+  /** Whether `x` is a `NetworkStack`. */
+  public static isNetworkStack(x: any): x is NetworkStack {
+    return x !== null && typeof x === 'object' && NETWORK_STACK_SYMBOL in x;
+  }
+
   /** The variant. */
   public readonly variant: Variant;
   /** The validated cluster network. */
@@ -118,7 +154,8 @@ export class NetworkStack extends Construct {
       if (this.variant.name !== VariantName.NOOP) fail('cni', cni, `is only for the noop variant (variant ${this.variant.name} installs Cilium itself)`);
     }
     this.externalCni = cni;
-    let components = props.components ?? {};
+    Object.defineProperty(this, NETWORK_STACK_SYMBOL, { value: true });
+    let components = withImages(props.components ?? {}, props.images);
     if (this.variant.name === VariantName.NOOP && cni !== ExternalCni.CILIUM && components.multus?.masterCni === undefined) {
       // Not Cilium's conflist: let Multus pick the cluster CNI's own.
       components = { ...components, multus: { ...components.multus, masterCni: '' } };
@@ -176,6 +213,15 @@ export class NetworkStack extends Construct {
    */
   public get runsCilium(): boolean {
     return this.components.some((c) => c.releaseName === 'cilium') || this.externalCni === ExternalCni.CILIUM;
+  }
+
+  /**
+   * Whether the variant runs Kube-OVN (so that Kube-OVN's CRDs, CNI plugin
+   * and IPAM exist: `Subnet` objects and `kube-ovn` attachments work).
+   */
+  public get runsKubeOvn(): boolean {
+    // (not instanceof: cdk8s' Chart answers instanceof for every chart)
+    return this.components.some((c) => Object.prototype.isPrototypeOf.call(KubeOvn.prototype, c));
   }
 
   /** The component with this release name, if the variant has it. */

@@ -66,11 +66,26 @@ const CONFIGS: Array<{ name: string; props: any; talos: boolean; chained: boolea
     gatewayApi: false,
     masterLabel: '',
   },
+  {
+    name: 'kubeovn-cilium with Hubble Relay and UI and stock upstream images (images:)',
+    props: {
+      variant: 'kubeovn-cilium',
+      hubble: { enabled: true, relay: true, ui: true, metrics: ['dns', 'drop', 'flow'] },
+      images: { cilium: 'quay.io/cilium/cilium:v1.19.5', kubeovn: 'docker.io/kubeovn/kube-ovn:v1.15.10' },
+    },
+    talos: true,
+    chained: true,
+    kilo: false,
+    gatewayApi: true,
+    masterLabel: '',
+  },
 ];
 
 interface Case {
   readonly config: (typeof CONFIGS)[number];
   readonly values: Record<string, any>;
+  /** apply/kubectl.sh, by line. */
+  readonly script: string[];
   rendered?: Record<string, Rendered>;
 }
 
@@ -78,7 +93,7 @@ const CASES: Case[] = CONFIGS.map((config) => {
   const out = synth(config.props);
   const values: Record<string, any> = {};
   for (const r of RELEASES) if (out.files.has(`helm/${r.release}.values.yaml`)) values[r.release] = out.values(r.release);
-  return { config, values };
+  return { config, values, script: out.files.get('apply/kubectl.sh')!.split('\n') };
 });
 
 beforeAll(async () => {
@@ -169,6 +184,46 @@ describe.each(CASES)('$config.name', (c) => {
     expect(config['enable-hubble']).toBe(String(hubble));
     expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === 'hubble-relay')).toBe(hubble);
     if (hubble) expect(config['hubble-metrics']).toBe('dns drop flow');
+  });
+
+  test('images: the reference platform\'s patched builds by digest, or the images: override, in every workload', () => {
+    const stock = c.config.props.images ?? {};
+    if (c.values.cilium) {
+      const agent = find(rendered('cilium').objects, 'DaemonSet', 'cilium');
+      const images = [...agent.spec.template.spec.containers, ...agent.spec.template.spec.initContainers].map((x: any) => x.image);
+      expect(new Set(images)).toEqual(new Set([stock.cilium ?? 'ghcr.io/cozystack/cozystack/cilium:v1.6.0@sha256:136a7dfff4d6adcd448424c2354144160028a8e96eb6558b917fd3ee6d7b39fe']));
+    }
+    if (c.values.kubeovn) {
+      const workloads = rendered('kubeovn').objects.filter((o) => o.kind === 'DaemonSet' || o.kind === 'Deployment');
+      const containers = workloads.flatMap((w) => [...w.spec.template.spec.containers, ...w.spec.template.spec.initContainers ?? []]);
+      const images = new Set(containers.map((x: any) => x.image));
+      expect(images).toEqual(new Set([stock.kubeovn ?? 'ghcr.io/cozystack/cozystack/kubeovn:v1.15.10@sha256:741299cbd0081a786a6b60c460fa3156b3a42a38141c559dd8ac031f50c5504f']));
+    }
+  });
+
+  test('delivery waits (issue 21): what a non-waiting Cilium release holds is waited for where it can start', () => {
+    if (!c.values.cilium) return;
+    const workloads = rendered('cilium').objects.filter((o) => o.kind === 'DaemonSet' || o.kind === 'Deployment');
+    const name = (w: any) => `${w.kind.toLowerCase()}/${w.metadata.name}`;
+    const host = workloads.filter((w) => w.spec.template.spec.hostNetwork === true).map(name).sort();
+    const pod = workloads.filter((w) => w.spec.template.spec.hostNetwork !== true).map(name).sort();
+    const ciliumLine = c.script.findIndex((l) => l.startsWith("helm upgrade --install 'cilium'"));
+    const kubeovnLine = c.script.findIndex((l) => l.startsWith("helm upgrade --install 'kubeovn'"));
+    const rollouts = c.script
+      .map((l, i) => [/rollout status '([^']+)'/.exec(l)?.[1], i] as const)
+      .filter(([w]) => w !== undefined);
+    if (pod.length === 0 || !c.config.chained) {
+      // nothing needs a pod network that a later release completes: Helm waits for the whole release
+      expect(c.script[ciliumLine]).toContain(' --wait ');
+      expect(rollouts).toEqual([]);
+      return;
+    }
+    // Hubble Relay and UI: pods without host network, which Kube-OVN addresses after Cilium
+    expect(pod).toEqual(['deployment/hubble-relay', 'deployment/hubble-ui']);
+    expect(c.script[ciliumLine]).not.toContain('--wait');
+    // every host-network workload of the chart is waited for before Kube-OVN, every other one after it
+    expect(rollouts.filter(([, i]) => i > ciliumLine && i < kubeovnLine).map(([w]) => w).sort()).toEqual(host);
+    expect(rollouts.filter(([, i]) => i > kubeovnLine).map(([w]) => w).sort()).toEqual(pod);
   });
 
   test('Kube-OVN: controller and central mean what facts §5 says', () => {

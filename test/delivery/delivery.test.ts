@@ -57,8 +57,15 @@ function ancestors(deps: Map<string, string[]>, name: string): Set<string> {
 }
 
 describe.each(Variant.names())('variant %s', (variant) => {
-  // (tenants on noop are Cilium policies: the cluster's own CNI must be Cilium)
-  const props = { ...readPlatformFile(CONTRACT), variant, ...(variant === 'noop' ? { cni: 'cilium' } : {}) } as any;
+  // (tenants on noop are Cilium policies: the cluster's own CNI must be Cilium; Kube-OVN
+  // subnets only on the variants that run Kube-OVN, issue 21)
+  const contract = readPlatformFile(CONTRACT);
+  const props = {
+    ...contract,
+    variant,
+    ...(variant === 'noop' ? { cni: 'cilium' } : {}),
+    ...(variant.startsWith('kubeovn-') ? {} : { subnets: undefined }),
+  } as any;
   const platform = new Platform(new Construct(undefined as any, ''), 'p', props);
   const files = platform._renderFiles();
   const index = JSON.parse(files.get('index.json')!);
@@ -250,12 +257,25 @@ describe('the kubectl path (apply/kubectl.sh)', () => {
       expect(order).toEqual(flux);
       const calls = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l);
       expect(calls.filter((l) => l.startsWith('helm upgrade')).map((l) => l.split(' ')[3])).toEqual(['cilium', 'kubeovn', 'metallb']);
-      expect(calls).toContain('helm upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace cozy-cilium -f helm/cilium.values.yaml --wait --timeout 10m');
-      expect(calls).toContain('kubectl wait --for=condition=Established --timeout=120s crd/network-attachment-definitions.k8s.cni.cncf.io');
+      // Hubble Relay and UI are on and Kube-OVN comes after Cilium (issue 21, finding 1): the Cilium
+      // release does not wait; its host-network workloads are waited for before Kube-OVN, the
+      // Hubble pods (which get addresses from Kube-OVN) after it. Every wait takes delivery.timeout.
+      const at = (l: string) => {
+        expect(calls).toContain(l);
+        return calls.indexOf(l);
+      };
+      const cilium = at('helm upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace cozy-cilium -f helm/cilium.values.yaml --timeout 10m');
+      const agent = at('kubectl --namespace cozy-cilium rollout status daemonset/cilium --timeout=10m');
+      const operator = at('kubectl --namespace cozy-cilium rollout status deployment/cilium-operator --timeout=10m');
+      const kubeovn = at('helm upgrade --install kubeovn kube-ovn --repo https://kubeovn.github.io/kube-ovn/ --version v1.15.10 --namespace cozy-kubeovn -f helm/kubeovn.values.yaml --wait --timeout 10m');
+      const relay = at('kubectl --namespace cozy-cilium rollout status deployment/hubble-relay --timeout=10m');
+      const ui = at('kubectl --namespace cozy-cilium rollout status deployment/hubble-ui --timeout=10m');
+      expect(cilium < agent && agent < operator && operator < kubeovn && kubeovn < relay && relay < ui).toBe(true);
+      expect(calls).toContain('kubectl wait --for=condition=Established --timeout=10m crd/network-attachment-definitions.k8s.cni.cncf.io');
       // the CRD is established before the attachments (NetworkAttachmentDefinitions) are applied
       const local = order.filter((n) => !['cilium', 'kubeovn', 'metallb'].includes(n));
       const applies = calls.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith('kubectl apply')).map(([, i]) => i);
-      const wait = calls.indexOf('kubectl wait --for=condition=Established --timeout=120s crd/network-attachment-definitions.k8s.cni.cncf.io');
+      const wait = calls.indexOf('kubectl wait --for=condition=Established --timeout=10m crd/network-attachment-definitions.k8s.cni.cncf.io');
       expect(wait).toBeGreaterThan(applies[local.indexOf('multus')]);
       expect(wait).toBeLessThan(applies[local.indexOf('attachments')]);
     } finally {

@@ -131,7 +131,10 @@ describe.each(VARIANTS)('variant %s on a real cluster', (variant) => {
     expect(pod.tolerations).toEqual([{ operator: 'Exists', effect: 'NoSchedule' }, { operator: 'Exists', effect: 'NoExecute' }]);
     const [install, stage] = pod.initContainers;
     expect(install.name).toBe('install-multus-binary');
-    expect(install.image).toBe('ghcr.io/k8snetworkplumbingwg/multus-cni:v4.3.0-thick');
+    // the reference platform's patched build of the v4.3.0 thick plugin, by digest; same
+    // installer and daemon paths (packages/system/multus/templates/multus-daemonset-thick.yml)
+    expect(install.image).toBe('ghcr.io/cozystack/cozystack/multus-cni:v1.6.0@sha256:0a92e861ead179dd6b46f475fd8878d44b3cfa40ce4d7a8ff92f790d54250d25');
+    expect(pod.containers[0].image).toBe(install.image);
     expect(install.command).toEqual(['/usr/src/multus-cni/bin/install_multus', '-d', '/host/opt/cni/bin', '-t', 'thick']);
     expect(install.securityContext).toEqual({ privileged: true });
     expect(install.resources).toEqual({ requests: { cpu: '10m', memory: '15Mi' }, limits: { memory: '128Mi' } });
