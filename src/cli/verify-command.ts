@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CozynetValidationError } from '../model/errors';
 import { Platform } from '../platform/platform';
+import { readUserFile } from '../platform/safe-read';
 import { sortKeysDeep } from '../tenants/policies';
 import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
 import { ResolvedTenantIsolation, resolveTenants, TENANT_LABEL_PREFIX } from '../tenants/tree';
@@ -125,11 +126,10 @@ export function loadManifests(paths: string[], option: string = '--manifests'): 
   const objects: any[] = [];
   let total = 0;
   for (const file of files) {
-    const size = fs.statSync(file).size;
-    if (size > MANIFEST_LIMITS.fileBytes) fail(option, file, `is ${size} bytes; at most ${MANIFEST_LIMITS.fileBytes} are read`);
-    total += size;
+    const text = readUserFile(file, { field: option, limit: MANIFEST_LIMITS.fileBytes, what: 'a manifest file' });
+    total += Buffer.byteLength(text);
     if (total > MANIFEST_LIMITS.totalBytes) fail(option, file, `the files add up to more than ${MANIFEST_LIMITS.totalBytes} bytes`);
-    for (const doc of parseFile(file, fs.readFileSync(file, 'utf8'))) expand(doc, objects);
+    for (const doc of parseFile(file, text)) expand(doc, objects);
   }
   return { objects, files };
 }
@@ -138,8 +138,9 @@ export function loadManifests(paths: string[], option: string = '--manifests'): 
 function cozynetManifests(index: string, option: string): string[] {
   let parsed: any;
   try {
-    parsed = JSON.parse(fs.readFileSync(index, 'utf8'));
+    parsed = JSON.parse(readUserFile(index, { field: option, limit: MANIFEST_LIMITS.fileBytes, what: 'index.json' }));
   } catch (e) {
+    if (e instanceof CozynetValidationError) throw e;
     fail(option, index, `is not valid JSON: ${(e as Error).message}`);
   }
   const list = parsed?.manifests;
