@@ -10,8 +10,8 @@ import { MAX_TENANTS } from '../platform/checks';
 import { MAX_PLATFORM_FILE_BYTES, platformSchema } from '../platform/file';
 import { disruptiveChanges } from '../platform/live-changes';
 import { PlatformProps, SynthesisSummary } from '../platform/platform';
-import { MAX_CLUSTER_CONFIG_BYTES, parseClusterConfig } from '../render/cluster-settings';
 import { readUserFile } from '../platform/safe-read';
+import { MAX_CLUSTER_CONFIG_BYTES, parseClusterConfig } from '../render/cluster-settings';
 import { validateObjects } from '../validation/object-validator';
 
 /** Streams and exit code of one CLI run (injectable for tests). @internal */

@@ -31,7 +31,7 @@ function tooLong(path: string, length: number): ValidationIssue {
   return { path: path || '(root)', value: `a list of ${length} items`, message: `lists at most ${MAX_LIST_LENGTH} items (the limit of a list)` };
 }
 
-function tooBig(at: string, nodes: number, text: number): ValidationIssue {
+function tooBig(at: string, nodes: number): ValidationIssue {
   const what = nodes > MAX_EXPANDED_NODES
     ? `more than ${MAX_EXPANDED_NODES} values`
     : `more than ${MAX_EXPANDED_TEXT / 1024 / 1024} MiB of text`;
@@ -106,7 +106,7 @@ export function yamlBudgetIssues(doc: Document, fileName: string): ValidationIss
   // alias finds its target measured. Stops at the first budget exceeded.
   const top = doc.contents as YamlNode | null;
   if (top) [nodes, text] = size(top, '');
-  if (nodes > MAX_EXPANDED_NODES || text > MAX_EXPANDED_TEXT) issues.unshift(tooBig(fileName, nodes, text));
+  if (nodes > MAX_EXPANDED_NODES || text > MAX_EXPANDED_TEXT) issues.unshift(tooBig(fileName, nodes));
   return issues;
 }
 
@@ -126,7 +126,7 @@ export function valueBudgetIssues(value: unknown, maxDepth: number, root: string
     const [v, at, depth] = stack.pop()!;
     nodes++;
     if (typeof v === 'string') text += v.length;
-    if (nodes > MAX_EXPANDED_NODES || text > MAX_EXPANDED_TEXT) return [tooBig(root || '(props)', nodes, text)];
+    if (nodes > MAX_EXPANDED_NODES || text > MAX_EXPANDED_TEXT) return [tooBig(root || '(props)', nodes)];
     if (v === null || typeof v !== 'object' || depth > maxDepth) continue;
     if (Array.isArray(v)) {
       if (v.length > MAX_LIST_LENGTH) return [tooLong(at, v.length)];

@@ -34,6 +34,29 @@ export const COMPONENT_KEYS: Record<string, string> = {
 
 const show = CozynetValidationError.show;
 
+/**
+ * Files and local charts of the platform's sections (`manifests/<name>.yaml`,
+ * `charts/<name>`): a release of the same name would be merged with them.
+ * Names ending in `-manifests` are the local charts of a chart's own objects.
+ * @internal
+ */
+export const SECTION_RELEASES: Record<string, string> = {
+  'namespaces': 'the Namespaces of the networking layer',
+  'tenants': 'the tenants section',
+  'load-balancer': 'the loadBalancer section',
+  'subnets': 'the subnets section',
+  'attachments': 'the attachments section',
+  'passthrough': 'the passthrough section',
+};
+
+/**
+ * Namespaces Kubernetes itself owns: a component there would label them
+ * `privileged` and `cozystack.io/system`, which the tenant baseline admits
+ * into every tenant.
+ * @internal
+ */
+export const KUBERNETES_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
 /** A DNS-1123 label check; undefined when fine, else what is allowed. @internal */
 export function dnsLabelProblem(value: unknown, max: number = 63): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
@@ -144,11 +167,24 @@ export function checkPlatformValues(props: any): ValidationIssue[] {
     const at = `components.${key}`;
     if (c.releaseName !== undefined) {
       const p = dnsLabelProblem(c.releaseName, MAX_RELEASE_NAME);
-      if (p) issues.push({ path: `${at}.releaseName`, value: show(c.releaseName), message: `${p.replace('63', String(MAX_RELEASE_NAME))} (a Helm release name and a file name; default ${name})` });
+      if (p) {issues.push({ path: `${at}.releaseName`, value: show(c.releaseName), message: `${p.replace('63', String(MAX_RELEASE_NAME))} (a Helm release name and a file name; default ${name})` });} else if (Object.prototype.hasOwnProperty.call(SECTION_RELEASES, c.releaseName) || /-manifests$/.test(c.releaseName)) {
+        const what = SECTION_RELEASES[c.releaseName] ?? 'the local chart of a component\'s own objects';
+        issues.push({
+          path: `${at}.releaseName`,
+          value: show(c.releaseName),
+          message: `is the name of ${what} (manifests/${c.releaseName}.yaml, charts/${c.releaseName}): they would be merged into one release; choose another release name (reserved: ${Object.keys(SECTION_RELEASES).join(', ')} and names ending in -manifests)`,
+        });
+      }
     }
     if (c.namespace !== undefined) {
       const p = dnsLabelProblem(c.namespace);
-      if (p) issues.push({ path: `${at}.namespace`, value: show(c.namespace), message: `${p} (a Kubernetes namespace)` });
+      if (p) {issues.push({ path: `${at}.namespace`, value: show(c.namespace), message: `${p} (a Kubernetes namespace)` });} else if (KUBERNETES_NAMESPACES.includes(c.namespace)) {
+        issues.push({
+          path: `${at}.namespace`,
+          value: show(c.namespace),
+          message: `is a namespace of Kubernetes itself: cozynet labels a component's namespace privileged and cozystack.io/system (admitted into every tenant), which ${c.namespace} must not be; use a namespace of its own such as cozy-${name}`,
+        });
+      }
     }
     if (c.dependsOn !== undefined && Array.isArray(c.dependsOn)) {
       c.dependsOn.forEach((d: unknown, i: number) => {
@@ -373,7 +409,9 @@ export function plainData(value: any, depth: number = 0): any {
     for (const [k, v] of Object.entries(value)) {
       const p = plainData(v, depth + 1);
       if (p !== undefined || v === undefined) {
-        if (v !== undefined) out[k] = p;
+        // an own `__proto__` key (JSON.parse makes them) stays a key, so the
+        // schema names it, as it does in the file; `out[k] =` would set the prototype
+        if (v !== undefined) Object.defineProperty(out, k, { value: p, enumerable: true, writable: true, configurable: true });
       }
     }
     return out;

@@ -2,11 +2,11 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
 import { valueBudgetIssues, yamlBudgetIssues } from './budgets';
 import { PlatformProps } from './platform';
 import { readUserFile } from './safe-read';
-import { CozynetValidationError, fail, ValidationIssue } from '../model/errors';
+import { CozynetValidationError, excerpt, fail, ValidationIssue } from '../model/errors';
 import { closeMatches } from '../model/suggest';
 
 const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schemas', 'platform.schema.json');
@@ -203,6 +203,11 @@ export function parsePlatformText(text: string, fileName: string): any {
   // Aliases: each must name an anchor set before it, outside itself.
   const issues: ValidationIssue[] = [];
   let aliases = 0;
+  const tooDeep = (node: YamlNode, depth: number): symbol | undefined => {
+    if (depth <= MAX_NESTING * 2 + 4) return undefined;
+    issues.push({ path: where(node.range?.[0]), value: '', message: `nested too deeply (at most ${MAX_NESTING} levels)` });
+    return visit.BREAK;
+  };
   visit(doc, {
     Alias: (_key, node, ancestors) => {
       aliases++;
@@ -213,14 +218,40 @@ export function parsePlatformText(text: string, fileName: string): any {
         issues.push({ path: where(node.range?.[0]), value: `*${node.source}`, message: 'YAML alias inside the node it names (a cycle)' });
       }
     },
-    Node: (_key, node, ancestors) => {
-      if (ancestors.length > MAX_NESTING * 2 + 4) {
-        issues.push({ path: where((node as YamlNode).range?.[0]), value: '', message: `nested too deeply (at most ${MAX_NESTING} levels)` });
-        return visit.BREAK;
+    Seq: (_key, node, ancestors) => tooDeep(node, ancestors.length),
+    Map: (_key, node, ancestors) => {
+      if (tooDeep(node, ancestors.length) === visit.BREAK) return visit.BREAK;
+      // Keys: plain scalars only (a collection key would be stringified, with
+      // a warning on stderr), unique also when one is written as an alias.
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+        const at = where((pair.key as YamlNode | null)?.range?.[0] ?? node.range?.[0]);
+        if (key !== null && key !== undefined && !isScalar(key)) {
+          issues.push({ path: at, value: isSeq(key) ? 'a list' : 'a mapping', message: 'a key must be a plain string, not a list or mapping (a YAML complex key)' });
+          continue;
+        }
+        // (two plain keys alike are a YAML error already)
+        const name = String(key?.value ?? null);
+        const alias = isAlias(pair.key);
+        if (seen.has(name) && (alias || seen.get(name) === 1)) {
+          issues.push({ path: at, value: alias ? `*${(pair.key as any).source}` : JSON.stringify(excerpt(name, 100)), message: `duplicate key ${JSON.stringify(excerpt(name, 100))}${alias ? ': the alias names a key this mapping already has' : ': an alias before it names the same key'}` });
+        }
+        if (!seen.has(name) || alias) seen.set(name, alias ? 1 : 0);
       }
       return undefined;
     },
   });
+  // Tags the yaml package does not know are dropped with a warning: refused.
+  for (const w of doc.warnings) {
+    if (w.code !== 'TAG_RESOLVE_FAILED') continue;
+    const pos = w.linePos?.[0];
+    issues.push({
+      path: pos ? `${fileName}:${pos.line}:${pos.col}` : fileName,
+      value: '',
+      message: `${w.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}: cozynet reads no custom YAML tags (remove the tag; standard tags such as !!str are fine)`,
+    });
+  }
   if (aliases > MAX_ALIASES) issues.push({ path: fileName, value: `${aliases} aliases`, message: `uses more than ${MAX_ALIASES} YAML aliases` });
   if (issues.length > 0) throw new CozynetValidationError(issues.slice(0, 20));
   // What the document expands to (aliases as copies), before it is expanded.

@@ -60,6 +60,7 @@ export function readUserFile(file: string, opts: ReadUserFileOptions): string {
   };
   let fd: number;
   try {
+    // eslint-disable-next-line no-bitwise
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (fs.constants.O_NOCTTY ?? 0));
   } catch (e: any) {
     return refuse(`cannot read ${opts.what} (${readError(e)})`);
