@@ -393,21 +393,73 @@ function findCycle(components: BuiltComponent[]): string[] | undefined {
   return undefined;
 }
 
+/** What an object that is not plain data is, in words, or undefined for class instances cozynet accepts (left out). */
+function exoticObject(value: object): string | undefined {
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  const boxed: Record<string, string> = { Number: 'number', String: 'string', Boolean: 'boolean', BigInt: 'bigint', Symbol: 'symbol' };
+  if (Object.prototype.hasOwnProperty.call(boxed, tag) && !(value instanceof Array)) {
+    return `is a ${tag} object (${describeBoxed(value, tag)}), not a ${boxed[tag]}: use the plain value ${primitiveOf(value)}`;
+  }
+  if (['Date', 'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'Promise', 'Error', 'ArrayBuffer', 'DataView'].includes(tag) || ArrayBuffer.isView(value)) {
+    return `is a ${tag}${tag === 'Map' ? ` (${(value as Map<unknown, unknown>).size} entries)` : ''}: props hold plain data only (objects, arrays, strings, numbers, booleans)${tag === 'Map' ? '; use a plain object' : ''}`;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (!Object.prototype.hasOwnProperty.call(proto, 'constructor')) {
+    const inherited: string[] = [];
+    // eslint-disable-next-line guard-for-in
+    for (const k in value) if (inherited.length < 5) inherited.push(k);
+    return `is an object made with Object.create: its keys${inherited.length ? ` (${inherited.join(', ')})` : ''} are inherited, not its own, and would be ignored; use a plain object`;
+  }
+  return undefined;
+}
+
+function primitiveOf(value: object): string {
+  try {
+    return CozynetValidationError.show((value as any).valueOf());
+  } catch {
+    return '';
+  }
+}
+
+function describeBoxed(value: object, tag: string): string {
+  return `new ${tag}(${primitiveOf(value)})`;
+}
+
+function plainJoin(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  if (!/^[A-Za-z_$][\w$-]{0,99}$/.test(key)) return `${path}[${JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key)}]`;
+  return path ? `${path}.${key}` : key;
+}
+
 /**
  * A copy of the props holding only plain data (objects, arrays, scalars):
  * instances of classes (a `ClusterNetwork` handed to a pool) are TypeScript
- * conveniences outside the platform file's schema and are left out.
+ * conveniences outside the platform file's schema and are left out. Objects
+ * that only look like data (a Date, a Map, a boxed `new Number(6443)`, an
+ * object made with `Object.create` whose keys are inherited) are refused
+ * with their field path.
  * @internal
  */
-export function plainData(value: any, depth: number = 0): any {
+export function plainData(value: any): any {
+  const issues: ValidationIssue[] = [];
+  const out = plainCopy(value, 0, '', issues);
+  if (issues.length > 0) throw new CozynetValidationError(issues);
+  return out;
+}
+
+function plainCopy(value: any, depth: number, at: string, issues: ValidationIssue[]): any {
   if (depth > 300) throw new CozynetValidationError([{ path: '(props)', value: '', message: 'nested too deeply, or refers to itself' }]);
-  if (Array.isArray(value)) return value.map((v) => plainData(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v, i) => plainCopy(v, depth + 1, plainJoin(at, i), issues));
   if (value !== null && typeof value === 'object') {
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return undefined;
+    if (proto !== Object.prototype && proto !== null) {
+      const exotic = exoticObject(value);
+      if (exotic && issues.length < 50) issues.push({ path: at || '(props)', value: '', message: exotic });
+      return undefined;
+    }
     const out: any = {};
     for (const [k, v] of Object.entries(value)) {
-      const p = plainData(v, depth + 1);
+      const p = plainCopy(v, depth + 1, plainJoin(at, k), issues);
       if (p !== undefined || v === undefined) {
         // an own `__proto__` key (JSON.parse makes them) stays a key, so the
         // schema names it, as it does in the file; `out[k] =` would set the prototype

@@ -192,12 +192,17 @@ export function parsePlatformText(text: string, fileName: string): any {
         value: '',
         message: /Maximum call stack/.test(e.message)
           ? `nested too deeply (at most ${MAX_NESTING} levels)`
-          : `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+          : e.code === 'MULTIPLE_DOCS'
+            ? 'a second YAML document starts here (after "---"): a platform file is one document; remove the "---" line or split the file'
+            : `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       };
     }));
   }
+  // An empty document (nothing, only comments, only "---", or null / ~)
+  // means the default platform; any other scalar or a list is an error.
+  if (isScalar(doc.contents) && doc.contents.value === null) return {};
   if (doc.contents && !isMap(doc.contents) && !(doc.contents === null)) {
-    const what = isSeq(doc.contents) ? 'a list' : 'a scalar';
+    const what = isSeq(doc.contents) ? 'a list' : isScalar(doc.contents) ? `the value ${CozynetValidationError.show(doc.contents.value)}` : 'a scalar';
     throw new CozynetValidationError([{ path: '(root)', value: what, message: 'the platform file must be a mapping with keys such as variant and cluster' }]);
   }
   // Aliases: each must name an anchor set before it, outside itself.

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { CozynetValidationError } from '../model/errors';
 
 /**
@@ -115,6 +116,32 @@ export function readError(e: any): string {
     case 'ELOOP': return 'ELOOP: too many symbolic links';
     case 'ENOTDIR': return 'ENOTDIR: a part of the path is not a folder';
     case 'EIO': return 'EIO: input/output error of the device';
+    case 'EROFS': return 'EROFS: the file system is read-only';
+    case 'ENOSPC': return 'ENOSPC: no space left on the device';
+    case 'EDQUOT': return 'EDQUOT: disk quota exceeded';
+    case 'EPERM': return 'EPERM: operation not permitted (an immutable file or folder?)';
+    case 'EBUSY': return 'EBUSY: busy (a mount point?)';
     default: return String(code ?? e?.message ?? e);
   }
+}
+
+/**
+ * The real reason `fs.mkdirSync(dir, { recursive: true })` failed: Node
+ * reports ENOENT when a missing folder cannot be made on a read-only file
+ * system; making the first missing folder alone gives the real code
+ * (EROFS, EACCES). Returns the error in words (see `readError`).
+ * @internal
+ */
+export function mkdirError(dir: string, e: any): string {
+  if (e?.code !== 'ENOENT') return readError(e);
+  let missing = path.resolve(dir);
+  // the first missing folder below an existing one
+  for (let parent = path.dirname(missing); parent !== missing && !fs.existsSync(parent); parent = path.dirname(parent)) missing = parent;
+  try {
+    fs.mkdirSync(missing);
+    fs.rmdirSync(missing);
+  } catch (inner: any) {
+    if (inner?.code && inner.code !== 'EEXIST') return readError(inner);
+  }
+  return readError(e);
 }

@@ -26,6 +26,7 @@ describe('special-purpose blocks by their registry name', () => {
       'fe80::/10 link-local unicast (RFC 4291) false',
       'ff00::/8 multicast (RFC 4291) true',
     ]);
+    for (const b of SPECIAL_BLOCKS) expect(b.interval.text).toBe(b.cidr);
     expect(SPECIAL_BLOCKS[4].interval).toEqual({ family: 4, start: 0xe0000000n, end: 0xefffffffn, text: '224.0.0.0/4', prefix: 4 });
   });
 
