@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CozynetValidationError, excerpt } from '../model/errors';
+import { yamlBudgetIssues } from '../platform/budgets';
 import { readUserFile } from '../platform/safe-read';
 import { validateObjects } from '../validation/object-validator';
 
@@ -100,6 +101,11 @@ function objectsOf(file: string, rel: string, problems: string[]): any[] {
   for (const d of docs) {
     if (d.errors.length > 0) {
       problems.push(`${rel}: YAML syntax error: ${excerpt(d.errors[0].message.split('\n')[0], 200)}`);
+      return [];
+    }
+    const budget = yamlBudgetIssues(d, rel, false);
+    if (budget.length > 0) {
+      problems.push(CozynetValidationError.formatIssue(budget[0]));
       return [];
     }
     let v: any;

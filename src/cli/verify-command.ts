@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CozynetValidationError } from '../model/errors';
+import { yamlBudgetIssues } from '../platform/budgets';
 import { Platform } from '../platform/platform';
 import { readUserFile } from '../platform/safe-read';
 import { sortKeysDeep } from '../tenants/policies';
@@ -166,6 +167,8 @@ function parseFile(file: string, text: string): any[] {
   for (const d of list) {
     const err = d.errors[0];
     if (err) fail(`${file}:${err.linePos?.[0]?.line ?? '?'}`, '', `is not valid YAML: ${err.message.split('\n')[0]}`);
+    const budget = yamlBudgetIssues(d, file, false);
+    if (budget.length > 0) throw new CozynetValidationError(budget);
     try {
       out.push(d.toJS({ maxAliasCount: MANIFEST_LIMITS.aliases }));
     } catch (e) {

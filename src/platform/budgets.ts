@@ -59,11 +59,12 @@ function join(path: string, key: string | number): string {
  * anchor's node) and the length of every list. The `yaml` package's own
  * `maxAliasCount` weighs an alias by the aliases inside what it names, not
  * by its size: 100 aliases of one large mapping pass it. Aliases must be
- * resolved and acyclic (checked before). `fileName` names the file in
- * messages.
+ * resolved (an alias inside what it names counts as endless). `fileName`
+ * names the file in messages; `listLimit` false for manifests (only the
+ * expansion is bounded there).
  * @internal
  */
-export function yamlBudgetIssues(doc: Document, fileName: string): ValidationIssue[] {
+export function yamlBudgetIssues(doc: Document, fileName: string, listLimit: boolean = true): ValidationIssue[] {
   const sizes = new Map<unknown, [number, number]>();
   let nodes = 0;
   let text = 0;
@@ -77,13 +78,15 @@ export function yamlBudgetIssues(doc: Document, fileName: string): ValidationIss
     }
     const known = sizes.get(node);
     if (known && path === undefined) return known;
+    // (in progress: an alias inside what it names expands without end)
+    sizes.set(node, [Infinity, Infinity]);
     let n = 1;
     let t = 0;
     if (isScalar(node)) {
       const v = node.value;
       t = typeof v === 'string' ? v.length : String(v).length;
     } else if (isSeq(node)) {
-      if (path !== undefined && node.items.length > MAX_LIST_LENGTH && issues.length < 20) issues.push(tooLong(path, node.items.length));
+      if (listLimit && path !== undefined && node.items.length > MAX_LIST_LENGTH && issues.length < 20) issues.push(tooLong(path, node.items.length));
       node.items.forEach((item, i) => {
         const [a, b] = size(item, path === undefined ? undefined : join(path, i));
         n += a;

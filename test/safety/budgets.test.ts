@@ -60,6 +60,32 @@ describe('YAML aliases count as copies', () => {
   });
 });
 
+describe('manifests read by validate DIR and verify --manifests: aliases count as copies too', () => {
+  const bomb = () => {
+    const items = Array.from({ length: 20000 }, () => '"abcdefghij"').join(', ');
+    const aliases = Array.from({ length: 99 }, (_, i) => `  b${i}: *a\n`).join('');
+    return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: y\nlist: &a [${items}]\ndata:\n${aliases}`;
+  };
+
+  test('validate DIR', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'x.yaml'), bomb());
+    const start = Date.now();
+    const r = cli(['validate', dir]);
+    expect(r.err).toMatch(/^invalid: x\.yaml: expands to more than 1000000 values/m);
+    expect(r.code).toBe(1);
+    expect(Date.now() - start).toBeLessThan(10000);
+  });
+
+  test('verify --manifests', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'x.yaml'), bomb());
+    const r = cli(['verify', '--manifests', path.join(dir, 'x.yaml')]);
+    expect(r.err).toMatch(/^error: .*x\.yaml: expands to more than 1000000 values/);
+    expect(r.code).toBe(1);
+  });
+});
+
 describe('long lists', () => {
   test('100,000 nulls under loadBalancer.pools are refused by the list limit, quickly', () => {
     const f = file(`loadBalancer:\n  pools:\n${'    - null\n'.repeat(100000)}`);
