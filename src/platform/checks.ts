@@ -172,7 +172,7 @@ export function checkPlatformValues(props: any): ValidationIssue[] {
         issues.push({
           path: `${at}.releaseName`,
           value: show(c.releaseName),
-          message: `is the name of ${what} (manifests/${c.releaseName}.yaml, charts/${c.releaseName}): they would be merged into one release; choose another release name (reserved: ${Object.keys(SECTION_RELEASES).join(', ')} and names ending in -manifests)`,
+          message: `is the name of ${what} (its manifest file, local chart and Helm release): the two would be merged into one release; choose another release name (reserved: ${Object.keys(SECTION_RELEASES).join(', ')} and names ending in -manifests)`,
         });
       }
     }

@@ -19,9 +19,9 @@ const pool = (addresses: string[], extra: any = {}) => ({ loadBalancer: { pools:
 describe('new Platform refuses values no cluster can take', () => {
   const cases: Array<[string, any, string]> = [
     ['a release named like the loadBalancer section', { components: { metallb: { releaseName: 'load-balancer' } } },
-      'components.metallb.releaseName: is the name of the loadBalancer section (manifests/load-balancer.yaml, charts/load-balancer): they would be merged into one release; choose another release name (reserved: namespaces, tenants, load-balancer, subnets, attachments, passthrough and names ending in -manifests) (got "load-balancer")'],
+      'components.metallb.releaseName: is the name of the loadBalancer section (its manifest file, local chart and Helm release): the two would be merged into one release; choose another release name (reserved: namespaces, tenants, load-balancer, subnets, attachments, passthrough and names ending in -manifests) (got "load-balancer")'],
     ['a release named like a local chart of objects', { components: { multus: { releaseName: 'cilium-manifests' } } },
-      'components.multus.releaseName: is the name of the local chart of a component\'s own objects (manifests/cilium-manifests.yaml, charts/cilium-manifests): they would be merged into one release; choose another release name (reserved: namespaces, tenants, load-balancer, subnets, attachments, passthrough and names ending in -manifests) (got "cilium-manifests")'],
+      'components.multus.releaseName: is the name of the local chart of a component\'s own objects (its manifest file, local chart and Helm release): the two would be merged into one release; choose another release name (reserved: namespaces, tenants, load-balancer, subnets, attachments, passthrough and names ending in -manifests) (got "cilium-manifests")'],
     ['namespace kube-system', { components: { metallb: { namespace: 'kube-system' } } },
       'components.metallb.namespace: is a namespace of Kubernetes itself: cozynet labels a component\'s namespace privileged and cozystack.io/system (admitted into every tenant), which kube-system must not be; use a namespace of its own such as cozy-metallb (got "kube-system")'],
     ['namespace default', { components: { cilium: { namespace: 'default' } } }, 'components.cilium.namespace: is a namespace of Kubernetes itself'],
