@@ -156,7 +156,7 @@ describe('cozynet synth', () => {
   test('a missing config file is a user error', () => {
     const r = cli(['synth', '--config', '/nonexistent/platform.yaml', '--out', path.join(tmp(), 'o')]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^error: --config: cannot read the platform file \(ENOENT\)/);
+    expect(r.err).toMatch(/^error: --config: cannot read the platform file \(ENOENT: no such file\)/);
   });
 });
 

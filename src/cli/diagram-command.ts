@@ -3,6 +3,7 @@ import * as path from 'path';
 import { CozynetValidationError } from '../model/errors';
 import { buildPlatform } from '../platform/build';
 import { PlatformProps } from '../platform/platform';
+import { mkdirError } from '../platform/safe-read';
 import { renderDiagram } from '../render/diagram';
 
 /**
@@ -46,7 +47,7 @@ export function writeFileAtomically(file: string, content: string): void {
     throw new CozynetValidationError([{
       path: '--out',
       value: CozynetValidationError.show(file),
-      message: `cannot be written (${(e as any).code ?? 'write failed'})`,
+      message: `cannot be written (${(e as any)?.code ? mkdirError(path.dirname(path.resolve(file)), e) : 'write failed'})`,
     }]);
   }
 }

@@ -11,6 +11,7 @@ import { MAX_TENANTS } from '../platform/checks';
 import { MAX_PLATFORM_FILE_BYTES, platformSchema } from '../platform/file';
 import { disruptiveChanges } from '../platform/live-changes';
 import { PlatformProps, SynthesisSummary } from '../platform/platform';
+import { readUserFile } from '../platform/safe-read';
 import { MAX_CLUSTER_CONFIG_BYTES, parseClusterConfig } from '../render/cluster-settings';
 import { WriteFolderOptions, WriteInterrupted } from '../render/output';
 import { validateObjects } from '../validation/object-validator';
@@ -81,18 +82,7 @@ function load(io: CliIo, config: string | undefined, variant?: string): Platform
 
 /** An existing cluster configuration file (bounded read). */
 function readClusterConfig(file: string): any[] {
-  let text: string;
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(MAX_CLUSTER_CONFIG_BYTES + 1);
-      text = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, null)).toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (e: any) {
-    throw new CozynetValidationError([{ path: '--cluster-config', value: CozynetValidationError.show(file), message: `cannot be read (${e?.code ?? e})` }]);
-  }
+  const text = readUserFile(file, { field: '--cluster-config', limit: MAX_CLUSTER_CONFIG_BYTES, what: 'the cluster configuration', allowPipe: true });
   return parseClusterConfig(file, text);
 }
 

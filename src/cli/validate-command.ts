@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CozynetValidationError, excerpt } from '../model/errors';
+import { yamlBudgetIssues } from '../platform/budgets';
+import { readUserFile } from '../platform/safe-read';
 import { validateObjects } from '../validation/object-validator';
 
 /** Largest file `validate DIR` reads (index.json or a manifest). @internal */
@@ -70,18 +72,20 @@ export function metadataProblems(obj: any): string[] {
   return problems;
 }
 
-function readBounded(file: string): string {
-  const st = fs.statSync(file);
-  if (st.size > MAX_VALIDATE_FILE_BYTES) throw new Error(`is larger than ${MAX_VALIDATE_FILE_BYTES / 1024 / 1024} MiB`);
-  return fs.readFileSync(file, 'utf8');
+function readBounded(file: string, field: string = file): string {
+  return readUserFile(file, { field, limit: MAX_VALIDATE_FILE_BYTES, what: 'the file' });
 }
 
 /** Kubernetes objects of a file (YAML multi-document or JSON), and whether it held any. */
 function objectsOf(file: string, rel: string, problems: string[]): any[] {
   let text: string;
   try {
-    text = readBounded(file);
+    text = readBounded(file, rel);
   } catch (e: any) {
+    if (e instanceof CozynetValidationError) {
+      problems.push(e.message);
+      return [];
+    }
     problems.push(`${rel}: cannot be read (${e.code ?? e.message})`);
     return [];
   }
@@ -97,6 +101,11 @@ function objectsOf(file: string, rel: string, problems: string[]): any[] {
   for (const d of docs) {
     if (d.errors.length > 0) {
       problems.push(`${rel}: YAML syntax error: ${excerpt(d.errors[0].message.split('\n')[0], 200)}`);
+      return [];
+    }
+    const budget = yamlBudgetIssues(d, rel, false);
+    if (budget.length > 0) {
+      problems.push(CozynetValidationError.formatIssue(budget[0]));
       return [];
     }
     let v: any;
@@ -160,7 +169,7 @@ export function objectFilesOf(dir: string, links: string[] = []): string[] {
   let i: any;
   try {
     if (fs.lstatSync(index).isSymbolicLink()) bad('is a symbolic link; cozynet writes a regular file');
-    i = JSON.parse(readBounded(index));
+    i = JSON.parse(readBounded(index, `${dir}/index.json`));
   } catch (e: any) {
     if (e instanceof CozynetValidationError) throw e;
     bad(`is not the index.json of a cozynet output (${excerpt(String(e.code ?? e.message).split('\n')[0], 200)})`);

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CozynetValidationError } from '../model/errors';
+import { yamlBudgetIssues } from '../platform/budgets';
 import { Platform } from '../platform/platform';
+import { readUserFile } from '../platform/safe-read';
 import { sortKeysDeep } from '../tenants/policies';
 import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
 import { ResolvedTenantIsolation, resolveTenants, TENANT_LABEL_PREFIX } from '../tenants/tree';
@@ -125,11 +127,10 @@ export function loadManifests(paths: string[], option: string = '--manifests'): 
   const objects: any[] = [];
   let total = 0;
   for (const file of files) {
-    const size = fs.statSync(file).size;
-    if (size > MANIFEST_LIMITS.fileBytes) fail(option, file, `is ${size} bytes; at most ${MANIFEST_LIMITS.fileBytes} are read`);
-    total += size;
+    const text = readUserFile(file, { field: option, limit: MANIFEST_LIMITS.fileBytes, what: 'a manifest file' });
+    total += Buffer.byteLength(text);
     if (total > MANIFEST_LIMITS.totalBytes) fail(option, file, `the files add up to more than ${MANIFEST_LIMITS.totalBytes} bytes`);
-    for (const doc of parseFile(file, fs.readFileSync(file, 'utf8'))) expand(doc, objects);
+    for (const doc of parseFile(file, text)) expand(doc, objects);
   }
   return { objects, files };
 }
@@ -138,8 +139,9 @@ export function loadManifests(paths: string[], option: string = '--manifests'): 
 function cozynetManifests(index: string, option: string): string[] {
   let parsed: any;
   try {
-    parsed = JSON.parse(fs.readFileSync(index, 'utf8'));
+    parsed = JSON.parse(readUserFile(index, { field: option, limit: MANIFEST_LIMITS.fileBytes, what: 'index.json' }));
   } catch (e) {
+    if (e instanceof CozynetValidationError) throw e;
     fail(option, index, `is not valid JSON: ${(e as Error).message}`);
   }
   const list = parsed?.manifests;
@@ -165,6 +167,8 @@ function parseFile(file: string, text: string): any[] {
   for (const d of list) {
     const err = d.errors[0];
     if (err) fail(`${file}:${err.linePos?.[0]?.line ?? '?'}`, '', `is not valid YAML: ${err.message.split('\n')[0]}`);
+    const budget = yamlBudgetIssues(d, file, false);
+    if (budget.length > 0) throw new CozynetValidationError(budget);
     try {
       out.push(d.toJS({ maxAliasCount: MANIFEST_LIMITS.aliases }));
     } catch (e) {

@@ -7,7 +7,7 @@ import {
 } from '../model/address-plan';
 import { ClusterNetwork } from '../model/cluster';
 import { IssueCollector } from '../model/errors';
-import { contains, firstHost, formatAddress, IpInterval, parseAddress, parseCidr, ParsedCidr } from '../model/ip';
+import { contains, firstHost, formatAddress, IpInterval, parseAddress, parseCidr, ParsedCidr, specialBlockProblem } from '../model/ip';
 
 /**
  * VLAN underlay of a Kube-OVN subnet: the subnet is bridged onto VLAN `id`
@@ -283,6 +283,8 @@ function validateSubnet(props: KubeOvnSubnetProps, plan: AddressPlan): ResolvedS
       issues.add('cidr', props.cidr, p.error);
     } else if (p.value.prefix > (p.value.family === 4 ? 30 : 126)) {
       issues.add('cidr', props.cidr, `is too small for a subnet: use a prefix length of /${p.value.family === 4 ? 30 : 126} or shorter`);
+    } else if (specialBlockProblem(p.value, 'a Kube-OVN subnet')) {
+      issues.add('cidr', props.cidr, specialBlockProblem(p.value, 'a Kube-OVN subnet')!);
     } else {
       cidr = p.value;
       for (const hit of plan.ranges.overlapping(cidr)) {

@@ -7,7 +7,7 @@ import {
 } from '../model/address-plan';
 import { ClusterNetwork } from '../model/cluster';
 import { IssueCollector } from '../model/errors';
-import { IpInterval, parseAddress, parseBlock, ParsedCidr } from '../model/ip';
+import { endpointProblem, IpInterval, parseAddress, parseBlock, ParsedCidr, specialBlockProblem } from '../model/ip';
 
 /**
  * One requirement of a label selector (`matchExpressions` item).
@@ -570,6 +570,11 @@ function validatePool(props: MetalLbPoolProps, plan: AddressPlan): ResolvedPool 
           : p.error);
         return;
       }
+      const special = specialBlockProblem(p.value, 'MetalLB pool addresses');
+      if (special) {
+        issues.at('addresses').add(index, text, special);
+        return;
+      }
       intervals.push({ iv: p.value, index });
       addresses.push(normalized as string);
     });
@@ -760,6 +765,7 @@ function validatePeer(at: IssueCollector, peer: MetalLbBgpPeerProps, myAsn: numb
   checkKeys(at, peer, PEER_KEYS);
   const addr = parseAddress(peer.address);
   if (!addr.ok) at.add('address', peer.address, `the peer address ${addr.error}`);
+  else if (endpointProblem(addr.value, 'a BGP peer')) at.add('address', peer.address, endpointProblem(addr.value, 'a BGP peer')!);
   checkAsn(at, 'asn', peer.asn);
   if (peer.localAsn !== undefined) checkAsn(at, 'localAsn', peer.localAsn);
   if (peer.port !== undefined) checkInteger(at, 'port', peer.port, 1, 65535, 'a TCP port');

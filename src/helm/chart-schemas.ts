@@ -260,7 +260,8 @@ function validator(chart: string): ValidateFunction | undefined {
 function unknownKeys(n: KeyNode, v: Values, prefix: string[], out: string[], ref: ChartValuesReference): void {
   for (const [k, x] of Object.entries(v)) {
     const p = [...prefix, k];
-    const ignored = ref.ignoredKeys?.[p.join('.')];
+    // (own keys only: `toString` or `constructor` are values like any other)
+    const ignored = ref.ignoredKeys && Object.prototype.hasOwnProperty.call(ref.ignoredKeys, p.join('.')) ? ref.ignoredKeys[p.join('.')] : undefined;
     if (ignored !== undefined) {
       out.push(`${p.join('.')}: ${ref.chart} ${ref.version} does not read this value (${ignored}); remove it`);
       continue;

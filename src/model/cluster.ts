@@ -1,5 +1,5 @@
 import { IssueCollector } from './errors';
-import { contains, firstHost, IpInterval, overlaps, parseAddress, parseCidr, ParsedCidr } from './ip';
+import { contains, endpointProblem, firstHost, IpInterval, overlaps, parseAddress, parseCidr, ParsedCidr, specialBlockProblem } from './ip';
 
 /**
  * Where the Kubernetes API server is reached from nodes. The `*-generic`
@@ -162,7 +162,16 @@ export class ClusterNetwork {
       const r = parseCidr(value);
       if (!r.ok) issues.add(field, value, r.error);
       else if (r.value.family === 4 && r.value.prefix > 30) issues.add(field, value, `the ${label} must hold more than a handful of addresses: use a prefix length of /30 or shorter`);
+      else if (specialBlockProblem(r.value, `the ${label}`)) issues.add(field, value, specialBlockProblem(r.value, `the ${label}`)!);
       else parsed[field] = r.value;
+    }
+    // Single stack (every variant): the pod and service CIDRs, and a join CIDR given, are one family.
+    const podRange = parsed.podCidr;
+    for (const field of ['serviceCidr', 'joinCidr']) {
+      const other = parsed[field];
+      if (!podRange || !other || other.family === podRange.family || (field === 'joinCidr' && props.joinCidr === undefined)) continue;
+      issues.add(field, other.text, `is IPv${other.family} but podCidr ${podRange.text} is IPv${podRange.family}: the cluster is single-stack (dual-stack is not modelled), so the pod, service and join CIDRs must be one family`);
+      delete parsed[field];
     }
 
     const pod = parsed.podCidr;
@@ -204,8 +213,13 @@ export class ClusterNetwork {
         issues.add('apiServer', api, 'must be an object with host and port');
       } else {
         const host = api.host;
-        if (typeof host !== 'string' || !(parseAddress(host).ok || DNS_NAME.test(host))) {
+        const address = parseAddress(host);
+        if (typeof host !== 'string' || !(address.ok || DNS_NAME.test(host))) {
           issues.add('apiServer.host', host, 'must be an IP address or a DNS name');
+        } else if (!address.ok && /^[0-9.]+$/.test(host)) {
+          issues.add('apiServer.host', host, 'is not an IP address (an IPv4 address is four numbers 0-255) and not a DNS name (a name\'s last label is not all digits)');
+        } else if (address.ok && endpointProblem(address.value, 'the API server')) {
+          issues.add('apiServer.host', host, endpointProblem(address.value, 'the API server')!);
         }
         const port = api.port ?? CLUSTER_DEFAULTS.apiServerPort;
         if (!Number.isInteger(port) || port < 1 || port > 65535) {

@@ -24,9 +24,20 @@ export class CozynetValidationError extends Error {
       return value.length <= 100 ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, 100))}… (${value.length} characters)`;
     }
     if (typeof value === 'bigint') return excerpt(String(value), 120);
+    // JSON would show NaN and ±Infinity as null, a boxed number as the number
+    if (typeof value === 'number') return String(value);
+    if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+      return `new ${value.constructor.name}(${CozynetValidationError.show(value.valueOf())})`;
+    }
+    if (value instanceof Map || value instanceof Set) return `a ${value.constructor.name} of ${value.size} entries`;
+    const marker = '\u0000cozynet-number:';
     try {
-      const s = JSON.stringify(value, (_k, v) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…` : v));
-      return s === undefined ? String(value) : excerpt(s, 120);
+      const s = JSON.stringify(value, (_k, v) => {
+        if (typeof v === 'string' && v.length > 200) return `${v.slice(0, 200)}…`;
+        if (typeof v === 'number' && !Number.isFinite(v)) return `${marker}${v}`;
+        return v;
+      });
+      return s === undefined ? String(value) : excerpt(s.replace(/"\\u0000cozynet-number:([^"]*)"/g, '$1'), 120);
     } catch {
       return excerpt(String(value), 120);
     }

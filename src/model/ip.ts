@@ -152,3 +152,76 @@ export function formatAddress(value: bigint, family: 4 | 6): string {
 export function firstHost(cidr: ParsedCidr): string {
   return formatAddress(cidr.start + 1n, cidr.family);
 }
+
+/**
+ * A special-purpose address block of the IANA registries (RFC 6890), by its
+ * registry name.
+ * @internal
+ */
+export interface SpecialBlock {
+  readonly cidr: string;
+  /** The registry name and its RFC, e.g. `loopback (RFC 1122)`. */
+  readonly name: string;
+  /** Never the address of a unicast endpoint (a peer, an API server). */
+  readonly notEndpoint: boolean;
+  readonly interval: IpInterval;
+}
+
+/**
+ * Blocks no pool, cluster CIDR or subnet may use: traffic to them never
+ * leaves a host (loopback), is never routed (link-local), is not unicast
+ * (multicast, broadcast), or is IPv4 written as IPv6 (IPv4-mapped), which
+ * hides an overlap with the IPv4 ranges. Most specific first.
+ * @internal
+ */
+export const SPECIAL_BLOCKS: readonly SpecialBlock[] = ([
+  ['0.0.0.0/32', 'this host on this network (RFC 1122)', true],
+  ['0.0.0.0/8', 'this network (RFC 791)', true],
+  ['127.0.0.0/8', 'loopback (RFC 1122)', false],
+  ['169.254.0.0/16', 'link-local (RFC 3927)', false],
+  ['224.0.0.0/4', 'multicast (RFC 5771)', true],
+  ['255.255.255.255/32', 'limited broadcast (RFC 919)', true],
+  ['::/128', 'unspecified address (RFC 4291)', true],
+  ['::1/128', 'loopback (RFC 4291)', false],
+  ['::ffff:0:0/96', 'IPv4-mapped addresses (RFC 4291)', false],
+  ['fe80::/10', 'link-local unicast (RFC 4291)', false],
+  ['ff00::/8', 'multicast (RFC 4291)', true],
+] as Array<[string, string, boolean]>).map(([cidr, name, notEndpoint]) => {
+  // (constant CIDRs: they parse; the table test checks every one)
+  const interval = (parseCidr(cidr) as { ok: true; value: ParsedCidr }).value;
+  return { cidr, name, notEndpoint, interval };
+});
+
+/** The first special-purpose block `iv` overlaps, or undefined. @internal */
+export function specialBlockOf(iv: IpInterval): SpecialBlock | undefined {
+  return SPECIAL_BLOCKS.find((b) => overlaps(b.interval, iv));
+}
+
+/**
+ * Why an address block cannot hold `what` (pool addresses, a pod CIDR):
+ * the special-purpose block it overlaps by its registry name; for
+ * IPv4-mapped IPv6, the IPv4 block it stands for. Undefined when fine.
+ * @internal
+ */
+export function specialBlockProblem(iv: IpInterval, what: string): string | undefined {
+  const b = specialBlockOf(iv);
+  if (!b) return undefined;
+  const where = iv.start === iv.end ? 'is in' : (contains(b.interval, iv) ? 'lies in' : 'overlaps');
+  if (b.cidr === '::ffff:0:0/96') {
+    const lo = iv.start > b.interval.start ? iv.start - b.interval.start : 0n;
+    const hi = iv.end < b.interval.end ? iv.end - b.interval.start : 0xffffffffn;
+    const v4 = lo === hi ? formatAddress(lo, 4) : `${formatAddress(lo, 4)}-${formatAddress(hi, 4)}`;
+    return `${where} ${b.cidr}, ${b.name}: that is IPv4 ${v4} written as IPv6; write IPv4 addresses in dotted form (${what} cannot be IPv4-mapped)`;
+  }
+  return `${where} ${b.cidr}, ${b.name}: ${what} cannot use special-purpose addresses`;
+}
+
+/**
+ * Why an address cannot be a unicast endpoint (a BGP peer, the API server):
+ * unspecified, this network, multicast or broadcast. Undefined when fine.
+ * @internal
+ */
+export function endpointProblem(iv: IpInterval, what: string): string | undefined {
+  const b = SPECIAL_BLOCKS.find((s) => s.notEndpoint && contains(s.interval, iv));
+  return b ? `is in ${b.cidr}, ${b.name}: ${what} must be a unicast address of a host` : undefined;
+}

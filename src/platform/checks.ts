@@ -34,6 +34,29 @@ export const COMPONENT_KEYS: Record<string, string> = {
 
 const show = CozynetValidationError.show;
 
+/**
+ * Files and local charts of the platform's sections (`manifests/<name>.yaml`,
+ * `charts/<name>`): a release of the same name would be merged with them.
+ * Names ending in `-manifests` are the local charts of a chart's own objects.
+ * @internal
+ */
+export const SECTION_RELEASES: Record<string, string> = {
+  'namespaces': 'the Namespaces of the networking layer',
+  'tenants': 'the tenants section',
+  'load-balancer': 'the loadBalancer section',
+  'subnets': 'the subnets section',
+  'attachments': 'the attachments section',
+  'passthrough': 'the passthrough section',
+};
+
+/**
+ * Namespaces Kubernetes itself owns: a component there would label them
+ * `privileged` and `cozystack.io/system`, which the tenant baseline admits
+ * into every tenant.
+ * @internal
+ */
+export const KUBERNETES_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
 /** A DNS-1123 label check; undefined when fine, else what is allowed. @internal */
 export function dnsLabelProblem(value: unknown, max: number = 63): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
@@ -144,11 +167,24 @@ export function checkPlatformValues(props: any): ValidationIssue[] {
     const at = `components.${key}`;
     if (c.releaseName !== undefined) {
       const p = dnsLabelProblem(c.releaseName, MAX_RELEASE_NAME);
-      if (p) issues.push({ path: `${at}.releaseName`, value: show(c.releaseName), message: `${p.replace('63', String(MAX_RELEASE_NAME))} (a Helm release name and a file name; default ${name})` });
+      if (p) {issues.push({ path: `${at}.releaseName`, value: show(c.releaseName), message: `${p.replace('63', String(MAX_RELEASE_NAME))} (a Helm release name and a file name; default ${name})` });} else if (Object.prototype.hasOwnProperty.call(SECTION_RELEASES, c.releaseName) || /-manifests$/.test(c.releaseName)) {
+        const what = SECTION_RELEASES[c.releaseName] ?? 'the local chart of a component\'s own objects';
+        issues.push({
+          path: `${at}.releaseName`,
+          value: show(c.releaseName),
+          message: `is the name of ${what} (its manifest file, local chart and Helm release): the two would be merged into one release; choose another release name (reserved: ${Object.keys(SECTION_RELEASES).join(', ')} and names ending in -manifests)`,
+        });
+      }
     }
     if (c.namespace !== undefined) {
       const p = dnsLabelProblem(c.namespace);
-      if (p) issues.push({ path: `${at}.namespace`, value: show(c.namespace), message: `${p} (a Kubernetes namespace)` });
+      if (p) {issues.push({ path: `${at}.namespace`, value: show(c.namespace), message: `${p} (a Kubernetes namespace)` });} else if (KUBERNETES_NAMESPACES.includes(c.namespace)) {
+        issues.push({
+          path: `${at}.namespace`,
+          value: show(c.namespace),
+          message: `is a namespace of Kubernetes itself: cozynet labels a component's namespace privileged and cozystack.io/system (admitted into every tenant), which ${c.namespace} must not be; use a namespace of its own such as cozy-${name}`,
+        });
+      }
     }
     if (c.dependsOn !== undefined && Array.isArray(c.dependsOn)) {
       c.dependsOn.forEach((d: unknown, i: number) => {
@@ -357,23 +393,77 @@ function findCycle(components: BuiltComponent[]): string[] | undefined {
   return undefined;
 }
 
+/** What an object that is not plain data is, in words, or undefined for class instances cozynet accepts (left out). */
+function exoticObject(value: object): string | undefined {
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  const boxed: Record<string, string> = { Number: 'number', String: 'string', Boolean: 'boolean', BigInt: 'bigint', Symbol: 'symbol' };
+  if (Object.prototype.hasOwnProperty.call(boxed, tag) && !(value instanceof Array)) {
+    return `is a ${tag} object (${describeBoxed(value, tag)}), not a ${boxed[tag]}: use the plain value ${primitiveOf(value)}`;
+  }
+  if (['Date', 'Map', 'Set', 'WeakMap', 'WeakSet', 'RegExp', 'Promise', 'Error', 'ArrayBuffer', 'DataView'].includes(tag) || ArrayBuffer.isView(value)) {
+    return `is a ${tag}${tag === 'Map' ? ` (${(value as Map<unknown, unknown>).size} entries)` : ''}: props hold plain data only (objects, arrays, strings, numbers, booleans)${tag === 'Map' ? '; use a plain object' : ''}`;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (!Object.prototype.hasOwnProperty.call(proto, 'constructor')) {
+    const inherited: string[] = [];
+    // eslint-disable-next-line guard-for-in
+    for (const k in value) if (inherited.length < 5) inherited.push(k);
+    return `is an object made with Object.create: its keys${inherited.length ? ` (${inherited.join(', ')})` : ''} are inherited, not its own, and would be ignored; use a plain object`;
+  }
+  return undefined;
+}
+
+function primitiveOf(value: object): string {
+  try {
+    return CozynetValidationError.show((value as any).valueOf());
+  } catch {
+    return '';
+  }
+}
+
+function describeBoxed(value: object, tag: string): string {
+  return `new ${tag}(${primitiveOf(value)})`;
+}
+
+function plainJoin(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  if (!/^[A-Za-z_$][\w$-]{0,99}$/.test(key)) return `${path}[${JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key)}]`;
+  return path ? `${path}.${key}` : key;
+}
+
 /**
  * A copy of the props holding only plain data (objects, arrays, scalars):
  * instances of classes (a `ClusterNetwork` handed to a pool) are TypeScript
- * conveniences outside the platform file's schema and are left out.
+ * conveniences outside the platform file's schema and are left out. Objects
+ * that only look like data (a Date, a Map, a boxed `new Number(6443)`, an
+ * object made with `Object.create` whose keys are inherited) are refused
+ * with their field path.
  * @internal
  */
-export function plainData(value: any, depth: number = 0): any {
+export function plainData(value: any): any {
+  const issues: ValidationIssue[] = [];
+  const out = plainCopy(value, 0, '', issues);
+  if (issues.length > 0) throw new CozynetValidationError(issues);
+  return out;
+}
+
+function plainCopy(value: any, depth: number, at: string, issues: ValidationIssue[]): any {
   if (depth > 300) throw new CozynetValidationError([{ path: '(props)', value: '', message: 'nested too deeply, or refers to itself' }]);
-  if (Array.isArray(value)) return value.map((v) => plainData(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v, i) => plainCopy(v, depth + 1, plainJoin(at, i), issues));
   if (value !== null && typeof value === 'object') {
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return undefined;
+    if (proto !== Object.prototype && proto !== null) {
+      const exotic = exoticObject(value);
+      if (exotic && issues.length < 50) issues.push({ path: at || '(props)', value: '', message: exotic });
+      return undefined;
+    }
     const out: any = {};
     for (const [k, v] of Object.entries(value)) {
-      const p = plainData(v, depth + 1);
+      const p = plainCopy(v, depth + 1, plainJoin(at, k), issues);
       if (p !== undefined || v === undefined) {
-        if (v !== undefined) out[k] = p;
+        // an own `__proto__` key (JSON.parse makes them) stays a key, so the
+        // schema names it, as it does in the file; `out[k] =` would set the prototype
+        if (v !== undefined) Object.defineProperty(out, k, { value: p, enumerable: true, writable: true, configurable: true });
       }
     }
     return out;

@@ -2,9 +2,11 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { isMap, isSeq, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, Node as YamlNode, parseDocument, visit } from 'yaml';
+import { valueBudgetIssues, yamlBudgetIssues } from './budgets';
 import { PlatformProps } from './platform';
-import { CozynetValidationError, fail, ValidationIssue } from '../model/errors';
+import { readUserFile } from './safe-read';
+import { CozynetValidationError, excerpt, fail, ValidationIssue } from '../model/errors';
 import { closeMatches } from '../model/suggest';
 
 const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schemas', 'platform.schema.json');
@@ -37,8 +39,20 @@ export function platformSchema(): any {
  */
 const PRECOMPILED = path.join(__dirname, '..', 'generated', 'platform.validate.js');
 
+/**
+ * ajv's generated code gathers the errors of a `$ref` with
+ * `vErrors = vErrors.concat(errors)`, a copy of every error so far per
+ * call: quadratic in the number of errors (100,000 bad pools took 30 s).
+ * This appends in place instead.
+ * @internal
+ */
+export function _linearErrors(code: string): string {
+  return code.replace(/vErrors = vErrors === null \? ([\w$.]+) : vErrors\.concat\(\1\);/g,
+    'if (vErrors === null) { vErrors = $1; } else { for (const e$ of $1) vErrors.push(e$); }');
+}
+
 function platformAjv(source: boolean): Ajv {
-  return new Ajv({ allErrors: true, strict: false, verbose: true, ...(source ? { code: { source: true } } : {}) });
+  return new Ajv({ allErrors: true, strict: false, verbose: true, code: { process: _linearErrors, ...(source ? { source: true } : {}) } });
 }
 
 function schemaSha256(): string {
@@ -72,7 +86,7 @@ export function _platformValidatorSource(): string {
   const validate = ajv.compile(platformSchema());
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const standalone = require('ajv/dist/standalone').default as (a: Ajv, fn: ValidateFunction) => string;
-  return `${standalone(ajv, validate)}\nmodule.exports.schemaSha256 = ${JSON.stringify(schemaSha256())};\n`;
+  return `${_linearErrors(standalone(ajv, validate))}\nmodule.exports.schemaSha256 = ${JSON.stringify(schemaSha256())};\n`;
 }
 
 /** `/loadBalancer/pools/1/addresses/0` → `loadBalancer.pools[1].addresses[0]`. @internal */
@@ -178,17 +192,27 @@ export function parsePlatformText(text: string, fileName: string): any {
         value: '',
         message: /Maximum call stack/.test(e.message)
           ? `nested too deeply (at most ${MAX_NESTING} levels)`
-          : `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+          : e.code === 'MULTIPLE_DOCS'
+            ? 'a second YAML document starts here (after "---"): a platform file is one document; remove the "---" line or split the file'
+            : `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       };
     }));
   }
+  // An empty document (nothing, only comments, only "---", or null / ~)
+  // means the default platform; any other scalar or a list is an error.
+  if (isScalar(doc.contents) && doc.contents.value === null) return {};
   if (doc.contents && !isMap(doc.contents) && !(doc.contents === null)) {
-    const what = isSeq(doc.contents) ? 'a list' : 'a scalar';
+    const what = isSeq(doc.contents) ? 'a list' : isScalar(doc.contents) ? `the value ${CozynetValidationError.show(doc.contents.value)}` : 'a scalar';
     throw new CozynetValidationError([{ path: '(root)', value: what, message: 'the platform file must be a mapping with keys such as variant and cluster' }]);
   }
   // Aliases: each must name an anchor set before it, outside itself.
   const issues: ValidationIssue[] = [];
   let aliases = 0;
+  const tooDeep = (node: YamlNode, depth: number): symbol | undefined => {
+    if (depth <= MAX_NESTING * 2 + 4) return undefined;
+    issues.push({ path: where(node.range?.[0]), value: '', message: `nested too deeply (at most ${MAX_NESTING} levels)` });
+    return visit.BREAK;
+  };
   visit(doc, {
     Alias: (_key, node, ancestors) => {
       aliases++;
@@ -199,16 +223,45 @@ export function parsePlatformText(text: string, fileName: string): any {
         issues.push({ path: where(node.range?.[0]), value: `*${node.source}`, message: 'YAML alias inside the node it names (a cycle)' });
       }
     },
-    Node: (_key, node, ancestors) => {
-      if (ancestors.length > MAX_NESTING * 2 + 4) {
-        issues.push({ path: where((node as YamlNode).range?.[0]), value: '', message: `nested too deeply (at most ${MAX_NESTING} levels)` });
-        return visit.BREAK;
+    Seq: (_key, node, ancestors) => tooDeep(node, ancestors.length),
+    Map: (_key, node, ancestors) => {
+      if (tooDeep(node, ancestors.length) === visit.BREAK) return visit.BREAK;
+      // Keys: plain scalars only (a collection key would be stringified, with
+      // a warning on stderr), unique also when one is written as an alias.
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+        const at = where((pair.key as YamlNode | null)?.range?.[0] ?? node.range?.[0]);
+        if (key !== null && key !== undefined && !isScalar(key)) {
+          issues.push({ path: at, value: isSeq(key) ? 'a list' : 'a mapping', message: 'a key must be a plain string, not a list or mapping (a YAML complex key)' });
+          continue;
+        }
+        // (two plain keys alike are a YAML error already)
+        const name = String(key?.value ?? null);
+        const alias = isAlias(pair.key);
+        if (seen.has(name) && (alias || seen.get(name) === 1)) {
+          issues.push({ path: at, value: alias ? `*${(pair.key as any).source}` : JSON.stringify(excerpt(name, 100)), message: `duplicate key ${JSON.stringify(excerpt(name, 100))}${alias ? ': the alias names a key this mapping already has' : ': an alias before it names the same key'}` });
+        }
+        if (!seen.has(name) || alias) seen.set(name, alias ? 1 : 0);
       }
       return undefined;
     },
   });
+  // Tags the yaml package does not know are dropped with a warning: refused.
+  for (const w of doc.warnings) {
+    if (w.code !== 'TAG_RESOLVE_FAILED') continue;
+    const pos = w.linePos?.[0];
+    issues.push({
+      path: pos ? `${fileName}:${pos.line}:${pos.col}` : fileName,
+      value: '',
+      message: `${w.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}: cozynet reads no custom YAML tags (remove the tag; standard tags such as !!str are fine)`,
+    });
+  }
   if (aliases > MAX_ALIASES) issues.push({ path: fileName, value: `${aliases} aliases`, message: `uses more than ${MAX_ALIASES} YAML aliases` });
   if (issues.length > 0) throw new CozynetValidationError(issues.slice(0, 20));
+  // What the document expands to (aliases as copies), before it is expanded.
+  const budget = yamlBudgetIssues(doc, fileName);
+  if (budget.length > 0) throw new CozynetValidationError(budget);
   try {
     return doc.toJS({ maxAliasCount: 1000 }) ?? {};
   } catch (e: any) {
@@ -220,54 +273,14 @@ export function parsePlatformText(text: string, fileName: string): any {
 }
 
 /**
- * Reads at most `limit` bytes of a file, pipe or process substitution
- * (`<(...)`); more is an error (so /dev/zero ends quickly).
- */
-function readBounded(file: string, limit: number): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const buf = Buffer.alloc(64 * 1024);
-    for (;;) {
-      let n: number;
-      try {
-        n = fs.readSync(fd, buf, 0, buf.length, null);
-      } catch (e: any) {
-        if (e.code === 'EAGAIN') continue;
-        throw e;
-      }
-      if (n === 0) break;
-      total += n;
-      if (total > limit) {
-        fail('--config', file, `the platform file is larger than ${limit / 1024 / 1024} MiB (the limit of a platform file)`);
-      }
-      chunks.push(Buffer.from(buf.subarray(0, n)));
-    }
-    const bytes = Buffer.concat(chunks);
-    const text = bytes.toString('utf8');
-    if (text.includes('\u0000')) fail('--config', file, 'is not a text file (it holds NUL bytes)');
-    return text;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
  * Reads and checks a platform file: syntax, then the JSON Schema (unknown
  * keys, types, enums), all problems at once. Values (CIDRs, overlaps, …)
  * are checked by the constructs when the platform is built.
  * @internal
  */
 export function readPlatformFile(file: string): PlatformProps {
-  let text: string;
-  try {
-    if (fs.statSync(file).isDirectory()) fail('--config', file, 'is a folder, not a platform file');
-    text = readBounded(file, MAX_PLATFORM_FILE_BYTES);
-  } catch (e: any) {
-    if (e instanceof CozynetValidationError) throw e;
-    throw new CozynetValidationError([{ path: '--config', value: CozynetValidationError.show(file), message: `cannot read the platform file (${e.code ?? e.message})` }]);
-  }
+  const text = readUserFile(file, { field: '--config', limit: MAX_PLATFORM_FILE_BYTES, what: 'the platform file', allowPipe: true });
+  if (text.includes('\u0000')) fail('--config', file, 'is not a text file (it holds NUL bytes)');
   return parsePlatformObject(parsePlatformText(text, path.basename(file)));
 }
 
@@ -277,6 +290,8 @@ export function readPlatformFile(file: string): PlatformProps {
  */
 export function parsePlatformObject(obj: any): PlatformProps {
   const validate = compiled();
+  const budget = valueBudgetIssues(obj, MAX_NESTING);
+  if (budget.length > 0) throw new CozynetValidationError(budget);
   if (nestingOf(obj) > MAX_NESTING) fail('(root)', '', `nested too deeply (at most ${MAX_NESTING} levels)`);
   if (!validate(obj)) throw new CozynetValidationError(schemaIssues(validate.errors ?? []));
   return obj as PlatformProps;

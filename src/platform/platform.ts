@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { checkValueBudgets } from './budgets';
 import { BuiltComponent, checkComponents, checkPlatformValues, plainData } from './checks';
-import { parsePlatformObject } from './file';
+import { MAX_NESTING, parsePlatformObject } from './file';
 import { kubeOvnOnlyIssues } from './kube-ovn-only';
 import { ManifestGroup } from '../constructs/component';
 import { FluxReleases } from '../constructs/flux-releases';
@@ -167,6 +168,7 @@ export class Platform extends Construct {
     if (props === null || typeof props !== 'object' || Array.isArray(props)) {
       throw new CozynetValidationError([{ path: '(props)', value: CozynetValidationError.show(props), message: 'must be an object of PlatformProps' }]);
     }
+    checkValueBudgets(props, MAX_NESTING);
     parsePlatformObject(plainData(props));
     const valueIssues = checkPlatformValues(props);
     if (valueIssues.length > 0) throw new CozynetValidationError(valueIssues);

@@ -205,15 +205,15 @@ test('a chart version changes with its content, so every change is an upgrade', 
   expect(version('acme')).not.toBe(version('beta'));
 });
 
-test('a release name that collides with a chart of the delivery is refused, naming the field', () => {
+test('a release name that collides with a chart of the delivery is refused when the platform is made, naming the field', () => {
   expect(() => new Platform(new Construct(undefined as any, ''), 'p', {
     components: { cozyProxy: { releaseName: 'namespaces' } },
     delivery: { terraform: false },
-  })._renderFiles()).toThrow(/components\.cozyProxy\.releaseName: .*two Helm releases named "namespaces"/);
+  })._renderFiles()).toThrow(/components\.cozyProxy\.releaseName: is the name of the Namespaces of the networking layer \(its manifest file, local chart and Helm release\): the two would be merged/);
   expect(() => new Platform(new Construct(undefined as any, ''), 'p', {
     components: { multus: { releaseName: 'cilium-manifests' } },
     delivery: { terraform: false },
-  })._renderFiles()).toThrow(/components\.multus\.releaseName: .*two Helm releases named "cilium-manifests"/);
+  })._renderFiles()).toThrow(/components\.multus\.releaseName: is the name of the local chart of a component's own objects/);
 });
 
 test('delivery.flux.gitRepository and path choose the source of the local charts', () => {

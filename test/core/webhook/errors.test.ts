@@ -68,7 +68,7 @@ describe('kube-ovn-webhook input errors name the field', () => {
   });
 
   test('replicas must be a whole number of at least 1', () => {
-    for (const [bad, shown] of [[0, '0'], [-1, '-1'], [1.5, '1.5'], ['2', '"2"'], [NaN, 'null'], [Infinity, 'null']] as const) {
+    for (const [bad, shown] of [[0, '0'], [-1, '-1'], [1.5, '1.5'], ['2', '"2"'], [NaN, 'NaN'], [Infinity, 'Infinity']] as const) {
       expect(issuesOf(() => docsOf({ replicas: bad as any }))).toEqual([
         { path: 'replicas', value: shown, message: 'must be a whole number of at least 1' },
       ]);
