@@ -5,6 +5,7 @@ import { parsePlatformObject } from './file';
 import { ManifestGroup } from '../constructs/component';
 import { FluxReleases } from '../constructs/flux-releases';
 import { KubeOvnSubnet, KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
+import { KubeOvnWebhook } from '../constructs/kubeovn-webhook';
 import { MetalLbPool, MetalLbPoolProps } from '../constructs/metallb-pool';
 import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-attachment';
 import { PassthroughService, PassthroughServiceProps } from '../constructs/passthrough';
@@ -16,7 +17,7 @@ import { clusterSettings, compareClusterConfig, renderClusterSettings } from '..
 import { collect, Collected } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
 import { renderFiles } from '../render/files';
-import { checkFluxSource, FluxOptions, fluxObjects } from '../render/flux';
+import { checkFluxSource, DEFAULT_FLUX_NAMESPACE, FluxOptions, fluxObjects } from '../render/flux';
 import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically } from '../render/output';
 import { renderTerraformOutput } from '../render/terraform';
 import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
@@ -163,6 +164,10 @@ export class Platform extends Construct {
     this.stack = new NetworkStack(this, 'network', props);
     this.variantName = this.stack.variant.name;
     this.delivery = props.delivery ?? {};
+    // Flux's controllers recreate the webhook's release: their namespace stays out of it.
+    for (const c of this.stack.components) {
+      if (KubeOvnWebhook.isKubeOvnWebhook(c)) c.exemptNamespaces(this.delivery.flux?.namespace ?? DEFAULT_FLUX_NAMESPACE);
+    }
 
     // Problems of every section are collected and reported at once.
     const issues: ValidationIssue[] = [];
