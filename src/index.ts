@@ -5,6 +5,7 @@ export * from './helm/release';
 export * from './constructs/component';
 export * from './constructs/cilium';
 export * from './constructs/kube-ovn';
+export * from './constructs/cert-manager';
 export * from './constructs/kubeovn-webhook';
 export * from './constructs/gateway-api-crds';
 export * from './constructs/host-firewall';
