@@ -18,6 +18,7 @@ import { collect, Collected } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
 import { renderFiles } from '../render/files';
 import { checkFluxSource, DEFAULT_FLUX_NAMESPACE, FluxOptions, fluxObjects } from '../render/flux';
+import { fluxPathFor } from '../render/flux-path';
 import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically } from '../render/output';
 import { renderTerraformOutput } from '../render/terraform';
 import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
@@ -268,7 +269,11 @@ export class Platform extends Construct {
     // both before any file is written
     const collected = collect(this);
     checkOutputTarget(outdir, options.config);
-    const { files, notices } = this._render(collected);
+    // The local charts' paths in flux/ are where the output lands in its Git repository.
+    const flux = fluxPathFor(outdir, this.delivery.flux?.path);
+    const rendered = this._render(collected, flux.path);
+    const files = rendered.files;
+    const notices = flux.notice ? [...rendered.notices, flux.notice] : rendered.notices;
     progress?.(`cozynet: writing ${files.size} files`);
     writeFolderAtomically(outdir, files, options);
     progress?.('');
@@ -339,14 +344,15 @@ export class Platform extends Construct {
    * Every output file, and the notices about what was left out.
    * @internal
    */
-  public _render(collected: Collected = collect(this)): { files: Map<string, string>; notices: string[] } {
+  public _render(collected: Collected = collect(this), fluxPath?: string): { files: Map<string, string>; notices: string[] } {
     const plan = planDelivery(collected);
+    const fluxOptions = fluxPath === undefined ? this.delivery.flux : { ...this.delivery.flux, path: fluxPath };
     const terraform = this.delivery.terraform === false ? {} : renderTerraformOutput(plan.releases, this.delivery.terraform);
     const files = renderFiles(collected, {
       variant: this.variantName,
       terraform: terraform.files,
       charts: plan.files,
-      flux: fluxObjects(plan.releases, this.delivery.flux),
+      flux: fluxObjects(plan.releases, fluxOptions),
       apply: new Map([['apply/kubectl.sh', renderApplyScript(plan.releases)]]),
       clusterSettings: renderClusterSettings({
         distribution: this.stack.variant.distribution,

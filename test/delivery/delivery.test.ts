@@ -249,11 +249,11 @@ describe('the kubectl path (apply/kubectl.sh)', () => {
       const flux = docsOf(files.get('flux/releases.yaml')!).filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name);
       expect(order).toEqual(flux);
       const calls = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l);
-      expect(calls.filter((l) => l.startsWith('helm upgrade')).map((l) => l.split(' ')[3])).toEqual(['cilium', 'kubeovn', 'metallb']);
+      expect(calls.filter((l) => l.startsWith('helm upgrade')).map((l) => l.split(' ')[3])).toEqual(['cilium', 'kubeovn', 'cert-manager', 'metallb']);
       expect(calls).toContain('helm upgrade --install cilium cilium --repo https://helm.cilium.io --version 1.19.5 --namespace cozy-cilium -f helm/cilium.values.yaml --wait --timeout 10m');
       expect(calls).toContain('kubectl wait --for=condition=Established --timeout=120s crd/network-attachment-definitions.k8s.cni.cncf.io');
       // the CRD is established before the attachments (NetworkAttachmentDefinitions) are applied
-      const local = order.filter((n) => !['cilium', 'kubeovn', 'metallb'].includes(n));
+      const local = order.filter((n) => !['cilium', 'kubeovn', 'cert-manager', 'metallb'].includes(n));
       const applies = calls.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith('kubectl apply')).map(([, i]) => i);
       const wait = calls.indexOf('kubectl wait --for=condition=Established --timeout=120s crd/network-attachment-definitions.k8s.cni.cncf.io');
       expect(wait).toBeGreaterThan(applies[local.indexOf('multus')]);

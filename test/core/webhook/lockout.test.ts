@@ -26,7 +26,7 @@ function build(props: PlatformProps) {
 
 /** Whether the API server sends a pod of namespace `name` (labels `labels`) to the webhook. */
 function sent(hook: any, name: string, labels: Record<string, string> = {}): boolean {
-  const all = { ...labels, 'kubernetes.io/metadata.name': name };
+  const all: Record<string, string> = { ...labels, 'kubernetes.io/metadata.name': name };
   return hook.namespaceSelector.matchExpressions.every((e: any) => e.operator === 'NotIn' && !e.values.includes(all[e.key]));
 }
 
