@@ -13,7 +13,7 @@ import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
 import { renderApplyScript } from '../render/apply-script';
 import { planDelivery } from '../render/charts';
-import { clusterSettings, compareClusterConfig, renderClusterSettings } from '../render/cluster-settings';
+import { clusterNotices, clusterSettings, compareClusterConfig, renderClusterSettings } from '../render/cluster-settings';
 import { collect, Collected } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
 import { renderFiles } from '../render/files';
@@ -336,6 +336,7 @@ export class Platform extends Construct {
       distribution: this.stack.variant.distribution,
       cluster: this.stack.cluster,
       components: collected.components,
+      objects: collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects),
     });
     return compareClusterConfig(file, docs, settings);
   }
@@ -346,6 +347,8 @@ export class Platform extends Construct {
    */
   public _render(collected: Collected = collect(this), fluxPath?: string): { files: Map<string, string>; notices: string[] } {
     const plan = planDelivery(collected);
+    const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
+    const settingsInput = { distribution: this.stack.variant.distribution, cluster: this.stack.cluster, components: collected.components, objects };
     const fluxOptions = fluxPath === undefined ? this.delivery.flux : { ...this.delivery.flux, path: fluxPath };
     const terraform = this.delivery.terraform === false ? {} : renderTerraformOutput(plan.releases, this.delivery.terraform);
     const files = renderFiles(collected, {
@@ -354,11 +357,7 @@ export class Platform extends Construct {
       charts: plan.files,
       flux: fluxObjects(plan.releases, fluxOptions),
       apply: new Map([['apply/kubectl.sh', renderApplyScript(plan.releases)]]),
-      clusterSettings: renderClusterSettings({
-        distribution: this.stack.variant.distribution,
-        cluster: this.stack.cluster,
-        components: collected.components,
-      }),
+      clusterSettings: renderClusterSettings(settingsInput),
       cluster: {
         podCidr: this.stack.cluster.podCidr,
         serviceCidr: this.stack.cluster.serviceCidr,
@@ -366,9 +365,8 @@ export class Platform extends Construct {
         clusterDomain: this.stack.cluster.clusterDomain,
       },
     });
-    const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
     files.set('topology.mmd', renderDiagram(this, { objects }));
-    return { files, notices: terraform.notice ? [terraform.notice] : [] };
+    return { files, notices: [...terraform.notice ? [terraform.notice] : [], ...clusterNotices(settingsInput)] };
   }
 }
 
