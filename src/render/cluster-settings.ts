@@ -133,7 +133,10 @@ export function talosPatch(s: ClusterSettings): string {
     // Talos merges this list with the machine config's by interface name, and the VLANs of one by vlanId.
     const parents = [...new Set(s.vlans.map((v) => v.parent))];
     machine.network = {
-      interfaces: parents.map((parent) => ({ interface: parent, vlans: s.vlans.filter((v) => v.parent === parent).map((v) => ({ vlanId: v.vlanId })) })),
+      interfaces: parents.map((parent) => ({
+        interface: parent,
+        vlans: s.vlans.filter((v) => v.parent === parent).map((v) => ({ vlanId: v.vlanId })),
+      })),
     };
   }
   const cluster: Record<string, any> = {
@@ -263,7 +266,10 @@ function talosNodeChecks(d: any, s: ClusterSettings): Expectation[] {
     const modules = get(d, 'machine.kernel.modules');
     const loaded = Array.isArray(modules) && modules.some((m) => m?.name === 'openvswitch');
     checks.push({
-      field: 'machine.kernel.modules', actual: loaded ? 'openvswitch' : modules, fallback: [], expected: 'openvswitch',
+      field: 'machine.kernel.modules',
+      actual: loaded ? 'openvswitch' : modules,
+      fallback: [],
+      expected: 'openvswitch',
       because: 'Kube-OVN needs the openvswitch kernel module and does not load modules on Talos (the list must hold { name: openvswitch })',
     });
   }
@@ -272,17 +278,23 @@ function talosNodeChecks(d: any, s: ClusterSettings): Expectation[] {
     const actual = sysctls !== null && typeof sysctls === 'object' ? sysctls[key] : undefined;
     const n = Number(actual ?? KERNEL_SYSCTL_DEFAULTS[key]);
     checks.push({
-      field: `machine.sysctls["${key}"]`, actual, fallback: KERNEL_SYSCTL_DEFAULTS[key],
+      field: `machine.sysctls["${key}"]`,
+      actual,
+      fallback: KERNEL_SYSCTL_DEFAULTS[key],
       // a larger table is as good
       expected: Number.isFinite(n) && n >= Number(want) ? actual ?? KERNEL_SYSCTL_DEFAULTS[key] : want,
-      because: `a node with many pods and VMs needs a larger neighbour table (this value or more, as cluster/talos-patch.yaml sets it)`,
+      because: 'a node with many pods and VMs needs a larger neighbour table (this value or more, as cluster/talos-patch.yaml sets it)',
     });
   }
   const interfaces = get(d, 'machine.network.interfaces');
   for (const v of s.vlans) {
-    const has = Array.isArray(interfaces) && interfaces.some((i) => i?.interface === v.parent && Array.isArray(i.vlans) && i.vlans.some((x: any) => x?.vlanId === v.vlanId));
+    const has = Array.isArray(interfaces)
+      && interfaces.some((i) => i?.interface === v.parent && Array.isArray(i.vlans) && i.vlans.some((x: any) => x?.vlanId === v.vlanId));
     checks.push({
-      field: `machine.network.interfaces[interface=${v.parent}].vlans`, actual: has ? v.vlanId : undefined, fallback: 'no such VLAN', expected: v.vlanId,
+      field: `machine.network.interfaces[interface=${v.parent}].vlans`,
+      actual: has ? v.vlanId : undefined,
+      fallback: 'no such VLAN',
+      expected: v.vlanId,
       because: `MetalLB announces an L2 pool on ${v.name}, which the node must have (VLAN ${v.vlanId} on ${v.parent})`,
     });
   }
