@@ -4,8 +4,8 @@
  * reach them as `world`, and a deny from the world wins over every allow. Neither a default
  * (every variant, every component port) nor the kubeovn-cilium example closes them.
  */
-import { Variant } from '../../src';
 import { synthExample } from './example-synth';
+import { Variant } from '../../src';
 import { propsFor, synth } from '../helpers/synth';
 
 const ADMIN_PORTS = ['50000', '50001', '6443'];
