@@ -247,7 +247,9 @@ export class Platform extends Construct {
 
   /**
    * Renders the platform and writes the output folder of the contract
-   * (index.json, manifests/, helm/, flux/, terraform/) atomically.
+   * (index.json, manifests/, helm/, flux/, terraform/) atomically. The Flux
+   * HelmReleases name the local charts by where `outdir` lies in its Git
+   * repository (`delivery.flux.path`, when given, must say the same).
    * @param outdir output folder
    * @default 'dist'
    */
