@@ -242,12 +242,7 @@ export const CERT_MANAGER: Layer = {
       }
       return undefined;
     }
-    if (!webhookNeedsCertManager(ctx)) {
-      for (const key of ['chart', 'values'] as const) {
-        if (props[key] !== undefined) fail(key, props[key], 'configures a cert-manager nothing needs here (the anti-spoofing webhook is off or has its own certificate), so cozynet installs none');
-      }
-      return undefined;
-    }
+    if (!webhookNeedsCertManager(ctx)) return undefined;
     const c = new CertManager(ctx.scope, 'cert-manager', props);
     for (const other of ctx.created.values()) if (other.providesNetwork) c.waitFor(other);
     return c;

@@ -140,11 +140,16 @@ describe('the webhook cannot lock out the controllers that bring it back', () =>
   });
 
   test('values of a cert-manager nothing needs are refused, and values the chart does not read too', () => {
-    expect(issuesOf(() => build({ components: { kubeovnWebhook: { enabled: false }, certManager: { values: { replicaCount: 2 } } } }))).toEqual([{
+    const nothingNeeds = {
       path: 'components.certManager.values',
       value: '{"replicaCount":2}',
-      message: 'configures a cert-manager nothing needs here (the anti-spoofing webhook is off or has its own certificate), so cozynet installs none',
-    }]);
+      message: 'configures a cert-manager nothing of this platform needs (only the anti-spoofing webhook of the Kube-OVN variants, with its certificate from cert-manager, does), so cozynet installs none',
+    };
+    expect(issuesOf(() => build({ components: { kubeovnWebhook: { enabled: false }, certManager: { values: { replicaCount: 2 } } } }))).toEqual([nothingNeeds]);
+    expect(issuesOf(() => build({ variant: 'cilium', components: { certManager: { values: { replicaCount: 2 } } } }))).toEqual([nothingNeeds]);
+    expect(issuesOf(() => build({ variant: 'noop', components: { certManager: { chart: { version: 'v1.19.0' } } } }))[0].path).toBe('components.certManager.chart');
+    // a namespace alone (e.g. a platform file shared by variants) is harmless
+    expect(build({ variant: 'cilium', components: { certManager: { namespace: 'certs' } } }).index.components.some((c: any) => c.name === 'cert-manager')).toBe(false);
     expect(build({ components: { certManager: { values: { replicaCount: 2 } } } }).parse('helm/cert-manager.values.yaml')[0].replicaCount).toBe(2);
     const issues = issuesOf(() => build({ components: { certManager: { values: { crd: { enabled: true } } } } }));
     expect(issues.map((i) => i.message).join('\n')).toMatch(/unknown key crd: the chart declares no such value; did you mean crds\?/);
