@@ -145,7 +145,8 @@ describe('the webhook cannot lock out the controllers that bring it back', () =>
       value: '{"replicaCount":2}',
       message: 'configures a cert-manager nothing of this platform needs (only the anti-spoofing webhook of the Kube-OVN variants, with its certificate from cert-manager, does), so cozynet installs none',
     };
-    expect(issuesOf(() => build({ components: { kubeovnWebhook: { enabled: false }, certManager: { values: { replicaCount: 2 } } } }))).toEqual([nothingNeeds]);
+    const webhookOff = { kubeovnWebhook: { enabled: false }, certManager: { values: { replicaCount: 2 } } };
+    expect(issuesOf(() => build({ components: webhookOff }))).toEqual([nothingNeeds]);
     expect(issuesOf(() => build({ variant: 'cilium', components: { certManager: { values: { replicaCount: 2 } } } }))).toEqual([nothingNeeds]);
     expect(issuesOf(() => build({ variant: 'noop', components: { certManager: { chart: { version: 'v1.19.0' } } } }))[0].path).toBe('components.certManager.chart');
     // a namespace alone (e.g. a platform file shared by variants) is harmless
