@@ -9,6 +9,7 @@ export {
   CILIUM_IMAGE, UPSTREAM_CILIUM_IMAGE, KUBE_OVN_IMAGE, UPSTREAM_KUBE_OVN_IMAGE, PATCHED_MULTUS_IMAGE, UPSTREAM_MULTUS_IMAGE,
 } from './constructs/images';
 export * from './constructs/kube-ovn';
+export * from './constructs/cert-manager';
 export * from './constructs/kubeovn-webhook';
 export * from './constructs/gateway-api-crds';
 export * from './constructs/host-firewall';

@@ -32,7 +32,7 @@ describe('cozynet synth', () => {
     const dir = tmp();
     const out = path.join(dir, 'out');
     const r = cli(['synth', '--out', out]);
-    expect(r.err).toMatch(/^cozynet: wrote 31 files to .*out\/ \(\d+ objects: /);
+    expect(r.err).toMatch(/^cozynet: wrote 33 files to .*out\/ \(\d+ objects: /);
     expect(r.code).toBe(0);
     expect(listFiles(out)).toEqual([
       'apply/kubectl.sh',
@@ -52,10 +52,12 @@ describe('cozynet synth', () => {
       'charts/namespaces/templates/namespaces.yaml',
       'cluster/talos-patch.yaml',
       'flux/releases.yaml',
+      'helm/cert-manager.values.yaml',
       'helm/cilium.values.yaml',
       'helm/kubeovn.values.yaml',
       'helm/metallb.values.yaml',
       'index.json',
+      'manifests/cert-manager.yaml',
       'manifests/cilium-networkpolicy.yaml',
       'manifests/cilium.yaml',
       'manifests/cozy-proxy.yaml',
@@ -175,7 +177,7 @@ describe('cozynet validate DIR', () => {
     expect(cli(['synth', '--config', path.join(__dirname, '..', 'examples', 'platforms', 'contract.yaml'), '--out', out]).code).toBe(0);
     let r = cli(['validate', out]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/is valid \(\d+ objects in 14 files\)/);
+    expect(r.out).toMatch(/is valid \(\d+ objects in 15 files\)/);
     const lb = path.join(out, 'manifests', 'load-balancer.yaml');
     fs.writeFileSync(lb, fs.readFileSync(lb, 'utf8').replace('autoAssign: true', 'autoAssign: true\n  autoAsign: false'));
     r = cli(['validate', out]);

@@ -25,6 +25,7 @@ describe('the example platform file of contract.md', () => {
       'manifests/cilium.yaml',
       'manifests/cilium-networkpolicy.yaml',
       'manifests/kubeovn.yaml',
+      'manifests/cert-manager.yaml',
       'manifests/kubeovn-webhook.yaml',
       'manifests/metallb.yaml',
       'manifests/multus.yaml',

@@ -15,9 +15,9 @@ describe('the stock cdk8s synth of a Platform', () => {
 
   test('includes the Flux sources and releases of every Helm component', () => {
     const releases = docs.filter((o) => o.kind === 'HelmRelease');
-    expect(releases.map((r) => r.metadata.name)).toEqual(['cilium', 'kubeovn', 'metallb']);
+    expect(releases.map((r) => r.metadata.name)).toEqual(['cilium', 'kubeovn', 'cert-manager', 'metallb']);
     expect(docs.filter((o) => o.kind === 'HelmRepository').map((r) => r.spec.url)).toEqual([
-      'https://helm.cilium.io', 'https://kubeovn.github.io/kube-ovn/', 'https://metallb.github.io/metallb',
+      'https://helm.cilium.io', 'https://kubeovn.github.io/kube-ovn/', 'https://charts.jetstack.io', 'https://metallb.github.io/metallb',
     ]);
     const cilium = releases[0];
     expect(cilium.spec.values.kubeProxyReplacement).toBe(true);
@@ -57,5 +57,5 @@ test('cozynet synth reports progress through the io hook', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-progress-'));
   const code = run(['synth', '--out', `${out}/o`], { out: () => undefined, err: () => undefined, progress: (t) => seen.push(t) });
   expect(code).toBe(0);
-  expect(seen).toEqual(['cozynet: building the platform', 'cozynet: rendering', 'cozynet: writing 31 files', '']);
+  expect(seen).toEqual(['cozynet: building the platform', 'cozynet: rendering', 'cozynet: writing 33 files', '']);
 });

@@ -9,9 +9,13 @@ const ADDONS = (net: string[]): Dep[] => [
   ['cozy-proxy', 'cozy-system', net, false],
 ];
 
-/** Facts §11: the Gateway API CRDs before Cilium, the anti-spoofing webhook after Kube-OVN. */
+/**
+ * Facts §11: the Gateway API CRDs before Cilium, the anti-spoofing webhook after Kube-OVN; cert-manager
+ * (which issues the webhook's certificate, issue 21) after the whole pod network and before the webhook.
+ */
 const GATEWAY_CRDS: Dep = ['gateway-api-crds', 'cozy-gateway-api-crds', [], false];
-const WEBHOOK: Dep = ['kubeovn-webhook', 'cozy-kubeovn', ['kubeovn'], false];
+const CERT_MANAGER: Dep = ['cert-manager', 'cozy-cert-manager', ['cilium', 'kubeovn'], true];
+const WEBHOOK: Dep = ['kubeovn-webhook', 'cozy-kubeovn', ['kubeovn', 'cert-manager'], false];
 
 /** Facts §2: components, namespaces and order per variant. */
 const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' | 'generic' | 'none'; chained: boolean; firewall: boolean; kilo: boolean }> = [
@@ -22,6 +26,7 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
       ['cilium', 'cozy-cilium', ['gateway-api-crds'], true],
       ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false],
       ['kubeovn', 'cozy-kubeovn', ['cilium'], true],
+      CERT_MANAGER,
       WEBHOOK,
       ...ADDONS(['cilium', 'kubeovn']),
     ],
@@ -37,6 +42,7 @@ const CASES: Array<{ variant: string; components: Dep[]; distribution: 'talos' |
       ['cilium', 'cozy-cilium', ['gateway-api-crds'], true],
       ['cilium-networkpolicy', 'cozy-cilium', ['cilium'], false],
       ['kubeovn', 'cozy-kubeovn', ['cilium'], true],
+      CERT_MANAGER,
       WEBHOOK,
       ...ADDONS(['cilium', 'kubeovn']),
     ],
@@ -136,8 +142,10 @@ describe.each(CASES)('variant $variant', (c) => {
     // System namespaces with the Pod Security level their pods need (facts §11): privileged where
     // host-network pods run (see test/real-cluster/workloads.test.ts for the derivation).
     const hostNetwork = c.components.filter((x) => ['cilium', 'kubeovn', 'metallb', 'multus', 'cozy-proxy', 'kilo'].includes(x[0])).map((x) => x[1]);
+    // cert-manager's pods are non-root, drop every capability and use the RuntimeDefault seccomp profile.
+    const restricted = c.components.filter((x) => x[0] === 'cert-manager').map((x) => x[1]);
     for (const o of nsObjects) {
-      const level = hostNetwork.includes(o.metadata.name) ? 'privileged' : 'baseline';
+      const level = hostNetwork.includes(o.metadata.name) ? 'privileged' : restricted.includes(o.metadata.name) ? 'restricted' : 'baseline';
       expect(o.metadata.labels).toEqual({ 'cozystack.io/system': 'true', 'pod-security.kubernetes.io/enforce': level });
     }
     for (const name of expected) {

@@ -9,8 +9,12 @@ new Platform(app, 'platform', {
   variant: VariantName.KUBEOVN_CILIUM, // the default; omitting it gives the same platform
   hubble: { enabled: true, relay: true, ui: true },
   firewall: {
-    // Closed to the world on every node, in addition to the reference list.
-    extraPorts: [{ port: 50000, protocol: FirewallProtocol.TCP, description: 'Talos apid' }],
+    // Closed to the world on every node, in addition to the reference list: a host-network
+    // node exporter that only the in-cluster Prometheus scrapes. Leave Talos apid (50000) and
+    // trustd (50001) open: talosctl on an admin network reaches apid as `world`, and a deny from
+    // the world wins over any allow, so closing it cuts talosctl off (Talos authenticates its API
+    // with mutual TLS).
+    extraPorts: [{ port: 9100, protocol: FirewallProtocol.TCP, description: 'node exporter' }],
   },
   loadBalancer: {
     pools: [

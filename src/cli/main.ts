@@ -232,7 +232,10 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
         state.code = 1;
         return;
       }
-      io.out(`cozynet: ${config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length} objects checked)\n`);
+      const checked = (opts.clusterConfig ?? []) as string[];
+      const cluster = checked.length === 0 ? ''
+        : `; cluster config ${checked.join(', ')} checked: ${checked.length === 1 ? 'it has' : 'they have'} what the layer needs of the cluster (the settings of cluster/)`;
+      io.out(`cozynet: ${config ?? 'the default platform'} is valid (variant ${platform.variantName}, ${objects.length} objects checked)${cluster}\n`);
     });
 
   program.command('diagram')

@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { CozynetValidationError, excerpt } from '../model/errors';
 import { yamlBudgetIssues } from '../platform/budgets';
 import { readUserFile } from '../platform/safe-read';
+import { gitRootOf } from '../render/flux-path';
 import { validateObjects } from '../validation/object-validator';
 
 /** Largest file `validate DIR` reads (index.json or a manifest). @internal */
@@ -238,7 +239,29 @@ export function validateFolder(dir: string): { problems: string[]; files: number
       } else {
         seen.set(key, rel);
       }
+      const chart = gitChartProblem(o, dir);
+      if (chart) problems.push(`${rel}: ${excerpt(label, 200)}: ${chart}`);
     }
   }
   return { problems, files: files.length, objects, skipped };
+}
+
+/**
+ * Whether the chart a Flux HelmRelease takes from a GitRepository is where
+ * it says: its path is from the root of the repository, which for the output
+ * folder is the nearest folder above it with a `.git` (else the working
+ * folder). Undefined when fine or not such a release.
+ */
+function gitChartProblem(o: any, dir: string): string | undefined {
+  const spec = o?.kind === 'HelmRelease' ? o.spec?.chart?.spec : undefined;
+  if (spec?.sourceRef?.kind !== 'GitRepository' || typeof spec.chart !== 'string') return undefined;
+  const root = gitRootOf(dir);
+  const base = root ?? fs.realpathSync(process.cwd());
+  const rel = path.relative(base, fs.realpathSync(dir)).split(path.sep).join('/') || '.';
+  // Outside any repository and the working folder, where Flux will read it from cannot be told.
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  if (fs.existsSync(path.join(base, spec.chart, 'Chart.yaml'))) return undefined;
+  const where = root ? 'the root of the Git repository holding this folder' : 'the working folder (no Git repository holds this folder)';
+  const at = ` This folder is ./${rel === '.' ? '' : rel} from there: synthesize with --out at the folder Flux reads, or delivery.flux.path: ${rel}.`;
+  return `chart ${excerpt(spec.chart, 200)} (from GitRepository ${excerpt(String(spec.sourceRef.name), 80)}) does not exist: Flux reads it from ${where}, and there is no Chart.yaml there.${at}`;
 }

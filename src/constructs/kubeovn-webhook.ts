@@ -1,5 +1,5 @@
 import { X509Certificate } from 'crypto';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Component, ComponentOptions, SYSTEM_NAMESPACE_LABEL } from './component';
@@ -8,6 +8,7 @@ import { fail } from '../model/errors';
 /** The reference platform's kubeovn-webhook image (packages/system/kubeovn-webhook/values.yaml). */
 export const KUBEOVN_WEBHOOK_IMAGE = 'ghcr.io/cozystack/cozystack/kubeovn-webhook:v1.6.0@sha256:593c324a38db59495497c5b68b90cad25dfe6753c73b7a287b3280e26f70a15f';
 
+const WEBHOOK_SYMBOL = Symbol.for('cozynet.KubeOvnWebhook');
 const NAME = 'kube-ovn-webhook';
 const TLS_SECRET = `${NAME}-tls`;
 const PORT = 8443;
@@ -69,6 +70,16 @@ export interface KubeOvnWebhookProps extends ComponentOptions {
    * @default - injected by cert-manager
    */
   readonly caBundle?: string;
+
+  /**
+   * Namespaces left out of the webhook by name, besides `kube-system` and
+   * the webhook's own: those where controllers run that must be able to
+   * recreate their pods while the webhook is down (cert-manager, Flux). In a
+   * stack, cozynet adds the namespace of every component of the layer,
+   * cert-manager's and Flux's.
+   * @default []
+   */
+  readonly excludeNamespaces?: string[];
 }
 
 /**
@@ -81,13 +92,23 @@ export interface KubeOvnWebhookProps extends ComponentOptions {
  * annotation itself keeps its value.
  *
  * `failurePolicy: Fail`: while the webhook is down, such pods are not created
- * rather than created unprotected. The webhook's own pods run in a system
- * namespace (or, with `createNamespace: false`, one left out by name), so
- * they are never waiting for themselves.
+ * rather than created unprotected. The namespaces of the controllers that
+ * bring it back (its own, kube-system, cert-manager's, Flux's, the layer's
+ * other components') are left out by label and by name, so none of them
+ * waits for the webhook.
  */
 export class KubeOvnWebhook extends Component {
+  /** Whether `x` is a `KubeOvnWebhook` (cdk8s makes `instanceof` true for every Chart). */
+  public static isKubeOvnWebhook(x: any): x is KubeOvnWebhook {
+    return x !== null && typeof x === 'object' && WEBHOOK_SYMBOL in x;
+  }
+
+  private readonly excluded = new Set<string>();
+
   constructor(scope: Construct, id: string, props: KubeOvnWebhookProps = {}) {
     super(scope, id, { releaseName: 'kubeovn-webhook', namespace: 'cozy-kubeovn' }, props);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, isKubeOvnWebhook tests presence (`in`), never the value
+    Object.defineProperty(this, WEBHOOK_SYMBOL, { value: true });
     const certManager = props.certManager ?? true;
     if (typeof certManager !== 'boolean') fail('certManager', props.certManager, 'must be true or false');
     if (certManager && props.caBundle !== undefined) {
@@ -110,11 +131,14 @@ export class KubeOvnWebhook extends Component {
     const namespace = this.releaseNamespace;
     // The webhook's own pods must never wait for the webhook (failurePolicy
     // Fail: they would never start, and with them no pod outside system
-    // namespaces). A namespace cozynet creates is a system namespace, left out
-    // by its label; one created elsewhere (createNamespace: false) may lack
-    // the label, so it is left out by name as well.
-    const excludedNamespaces = ['kube-system'];
-    if (props.createNamespace === false && namespace !== 'kube-system') excludedNamespaces.push(namespace);
+    // namespaces), nor may those of the controllers that bring it back. A
+    // namespace cozynet creates is a system namespace, left out by its label;
+    // every one is left out by name as well, since a label can be missing (a
+    // namespace created elsewhere) or removed.
+    this.excluded.add('kube-system').add(namespace);
+    const extra = props.excludeNamespaces ?? [];
+    if (!Array.isArray(extra)) fail('excludeNamespaces', extra, 'must be a list of namespace names');
+    extra.forEach((n, i) => this.exempt(`excludeNamespaces[${i}]`, n));
     const labels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/instance': this.releaseName };
 
     new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: NAME, namespace, labels } });
@@ -233,10 +257,28 @@ export class KubeOvnWebhook extends Component {
         namespaceSelector: {
           matchExpressions: [
             { key: SYSTEM_NAMESPACE_LABEL, operator: 'NotIn', values: ['true'] },
-            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excludedNamespaces },
+            { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: Lazy.any({ produce: () => this.excludedNamespaces }) },
           ],
         },
       }],
     });
+  }
+
+  /** The namespaces left out of the webhook by name, sorted. */
+  public get excludedNamespaces(): string[] {
+    return [...this.excluded].sort();
+  }
+
+  /**
+   * Leaves namespaces out of the webhook by name (a stack adds those of its
+   * components, cert-manager's and Flux's).
+   */
+  public exemptNamespaces(...namespaces: string[]): void {
+    for (const n of namespaces) this.exempt('excludeNamespaces', n);
+  }
+
+  private exempt(path: string, n: string): void {
+    if (typeof n !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n)) fail(path, n, 'must be a namespace name (a DNS-1123 label)');
+    this.excluded.add(n);
   }
 }

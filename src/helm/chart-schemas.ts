@@ -60,6 +60,12 @@ export const CHART_REFERENCES: Record<string, ChartValuesReference> = {
     subcharts: { 'frr-k8s': { schema: 'frr-k8s-0.0.25.values.schema.json', defaults: 'frr-k8s-0.0.25.values.yaml' } },
   },
   'kube-ovn@v1.15.10': { chart: 'kube-ovn', version: 'v1.15.10', defaults: 'kube-ovn-v1.15.10.values.yaml' },
+  'cert-manager@v1.20.2': {
+    chart: 'cert-manager',
+    version: 'v1.20.2',
+    schema: 'cert-manager-v1.20.2.values.schema.json',
+    defaults: 'cert-manager-v1.20.2.values.yaml',
+  },
 };
 
 /**

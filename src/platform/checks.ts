@@ -29,6 +29,7 @@ export const COMPONENT_KEYS: Record<string, string> = {
   cozyProxy: 'cozy-proxy',
   kilo: 'kilo',
   kubeovnWebhook: 'kubeovn-webhook',
+  certManager: 'cert-manager',
   gatewayApiCrds: 'gateway-api-crds',
 };
 

@@ -7,6 +7,7 @@ import { kubeOvnOnlyIssues } from './kube-ovn-only';
 import { ManifestGroup } from '../constructs/component';
 import { FluxReleases } from '../constructs/flux-releases';
 import { KubeOvnSubnet, KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
+import { KubeOvnWebhook } from '../constructs/kubeovn-webhook';
 import { MetalLbPool, MetalLbPoolProps } from '../constructs/metallb-pool';
 import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-attachment';
 import { PassthroughService, PassthroughServiceProps } from '../constructs/passthrough';
@@ -14,11 +15,12 @@ import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
 import { renderApplyScript } from '../render/apply-script';
 import { planDelivery } from '../render/charts';
-import { clusterSettings, compareClusterConfig, renderClusterSettings } from '../render/cluster-settings';
+import { clusterNotices, clusterSettings, compareClusterConfig, renderClusterSettings } from '../render/cluster-settings';
 import { collect, Collected } from '../render/collect';
 import { renderDiagram } from '../render/diagram';
 import { recordOwnFiles, renderFiles } from '../render/files';
-import { checkFluxSource, FluxOptions, fluxObjects } from '../render/flux';
+import { checkFluxSource, DEFAULT_FLUX_NAMESPACE, FluxOptions, fluxObjects } from '../render/flux';
+import { fluxPathFor } from '../render/flux-path';
 import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically, writeFolderInterruptibly } from '../render/output';
 import { renderTerraformOutput } from '../render/terraform';
 import { checkDeliveryTimeout, DeliveryTimeout, deliveryTimeout } from '../render/timeout';
@@ -177,6 +179,10 @@ export class Platform extends Construct {
     this.stack = new NetworkStack(this, 'network', props);
     this.variantName = this.stack.variant.name;
     this.delivery = props.delivery ?? {};
+    // Flux's controllers recreate the webhook's release: their namespace stays out of it.
+    for (const c of this.stack.components) {
+      if (KubeOvnWebhook.isKubeOvnWebhook(c)) c.exemptNamespaces(this.delivery.flux?.namespace ?? DEFAULT_FLUX_NAMESPACE);
+    }
 
     // Problems of every section are collected and reported at once.
     const issues: ValidationIssue[] = [];
@@ -270,7 +276,9 @@ export class Platform extends Construct {
 
   /**
    * Renders the platform and writes the output folder of the contract
-   * (index.json, manifests/, helm/, flux/, terraform/) atomically.
+   * (index.json, manifests/, helm/, flux/, terraform/) atomically. The Flux
+   * HelmReleases name the local charts by where `outdir` lies in its Git
+   * repository (`delivery.flux.path`, when given, must say the same).
    * @param outdir output folder
    * @default 'dist'
    */
@@ -316,9 +324,12 @@ export class Platform extends Construct {
     // both before any file is written
     const collected = collect(this);
     checkOutputTarget(outdir, options.config);
-    const rendered = this._render(collected);
+    // The local charts' paths in flux/ are where the output lands in its Git repository.
+    const flux = fluxPathFor(outdir, this.delivery.flux?.path);
+    const rendered = this._render(collected, flux.path);
+    const notices = flux.notice ? [...rendered.notices, flux.notice] : rendered.notices;
     progress?.(`cozynet: writing ${rendered.files.size} files`);
-    return rendered;
+    return { files: rendered.files, notices };
   }
 
   /**
@@ -377,6 +388,7 @@ export class Platform extends Construct {
       distribution: this.stack.variant.distribution,
       cluster: this.stack.cluster,
       components: collected.components,
+      objects: collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects),
     });
     return compareClusterConfig(file, docs, settings);
   }
@@ -385,21 +397,20 @@ export class Platform extends Construct {
    * Every output file, and the notices about what was left out.
    * @internal
    */
-  public _render(collected: Collected = collect(this)): { files: Map<string, string>; notices: string[] } {
+  public _render(collected: Collected = collect(this), fluxPath?: string): { files: Map<string, string>; notices: string[] } {
     const plan = planDelivery(collected);
     const timeout = this._deliveryTimeout();
+    const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
+    const settingsInput = { distribution: this.stack.variant.distribution, cluster: this.stack.cluster, components: collected.components, objects };
+    const fluxOptions = fluxPath === undefined ? this.delivery.flux : { ...this.delivery.flux, path: fluxPath };
     const terraform = this.delivery.terraform === false ? {} : renderTerraformOutput(plan.releases, this.delivery.terraform, undefined, timeout);
     const files = renderFiles(collected, {
       variant: this.variantName,
       terraform: terraform.files,
       charts: plan.files,
-      flux: fluxObjects(plan.releases, this.delivery.flux, timeout),
+      flux: fluxObjects(plan.releases, fluxOptions, timeout),
       apply: new Map([['apply/kubectl.sh', renderApplyScript(plan.releases, timeout)]]),
-      clusterSettings: renderClusterSettings({
-        distribution: this.stack.variant.distribution,
-        cluster: this.stack.cluster,
-        components: collected.components,
-      }),
+      clusterSettings: renderClusterSettings(settingsInput),
       cluster: {
         podCidr: this.stack.cluster.podCidr,
         serviceCidr: this.stack.cluster.serviceCidr,
@@ -407,10 +418,9 @@ export class Platform extends Construct {
         clusterDomain: this.stack.cluster.clusterDomain,
       },
     });
-    const objects = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
     files.set('topology.mmd', renderDiagram(this, { objects }));
     recordOwnFiles(files);
-    return { files, notices: terraform.notice ? [terraform.notice] : [] };
+    return { files, notices: [...terraform.notice ? [terraform.notice] : [], ...clusterNotices(settingsInput)] };
   }
 }
 

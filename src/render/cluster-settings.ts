@@ -18,6 +18,55 @@ export interface ClusterSettingsInput {
   readonly cluster: ClusterNetwork;
   /** The collected components (names and merged Helm values). */
   readonly components: CollectedComponent[];
+  /** The Kubernetes objects of `manifests/` (L2 announcements name the node interfaces the layer needs). */
+  readonly objects?: any[];
+}
+
+/** A VLAN interface a node must have: `<parent>.<vlanId>`, as Talos and iproute2 name them. @internal */
+export interface VlanInterface {
+  /** The interface name, e.g. `eth1.100`. */
+  readonly name: string;
+  /** The link it is on, e.g. `eth1`. */
+  readonly parent: string;
+  /** VLAN ID, 1-4094. */
+  readonly vlanId: number;
+}
+
+/**
+ * The sysctls the Talos patch sets: the neighbour (ARP/NDP) table sized for
+ * many pods and VMs per node, as the reference platform sets it. A node may
+ * have larger values.
+ * @internal
+ */
+export const TALOS_SYSCTLS: Record<string, string> = {
+  'net.ipv4.neigh.default.gc_thresh1': '4096',
+  'net.ipv4.neigh.default.gc_thresh2': '8192',
+  'net.ipv4.neigh.default.gc_thresh3': '16384',
+};
+
+/** The kernel's defaults of TALOS_SYSCTLS (net/ipv4/arp.c). */
+const KERNEL_SYSCTL_DEFAULTS: Record<string, string> = {
+  'net.ipv4.neigh.default.gc_thresh1': '128',
+  'net.ipv4.neigh.default.gc_thresh2': '512',
+  'net.ipv4.neigh.default.gc_thresh3': '1024',
+};
+
+/**
+ * The VLAN interfaces (`eth1.100`) the MetalLB L2 announcements of `objects`
+ * name, sorted by parent and VLAN ID, each once.
+ * @internal
+ */
+export function vlanInterfacesOf(objects: any[]): VlanInterface[] {
+  const found = new Map<string, VlanInterface>();
+  for (const o of objects) {
+    if (o?.kind !== 'L2Advertisement' || !String(o.apiVersion).startsWith('metallb.io/')) continue;
+    for (const name of Array.isArray(o.spec?.interfaces) ? o.spec.interfaces : []) {
+      const m = typeof name === 'string' ? /^(.+)\.(\d{1,4})$/.exec(name) : null;
+      const vlanId = m ? Number(m[2]) : 0;
+      if (m && vlanId >= 1 && vlanId <= 4094) found.set(name, { name, parent: m[1], vlanId });
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.parent === b.parent ? a.vlanId - b.vlanId : a.parent < b.parent ? -1 : 1));
 }
 
 /** The settings every format is derived from. @internal */
@@ -35,6 +84,8 @@ export interface ClusterSettings {
   readonly kubeOvn: boolean;
   /** API server endpoint Cilium uses on the generic variants. */
   readonly apiServer?: { readonly host: string; readonly port: number };
+  /** VLAN interfaces that MetalLB announces pools on: each node must have them. */
+  readonly vlans: VlanInterface[];
 }
 
 /** @internal */
@@ -52,7 +103,18 @@ export function clusterSettings(input: ClusterSettingsInput): ClusterSettings {
     kubePrismPort: cilium && cilium.k8sServiceHost === 'localhost' && typeof cilium.k8sServicePort === 'number' ? cilium.k8sServicePort : undefined,
     kubeOvn: input.components.some((c) => c.chart?.name === 'kube-ovn'),
     apiServer: api ? { host: api.host, port: api.port ?? 6443 } : undefined,
+    vlans: vlanInterfacesOf(input.objects ?? []),
   };
+}
+
+/**
+ * Lines for the user about what the nodes need that the cluster files of the
+ * distribution cannot say: the VLAN interfaces of L2 pools outside Talos.
+ * @internal
+ */
+export function clusterNotices(input: ClusterSettingsInput): string[] {
+  if (input.distribution === Distribution.TALOS) return [];
+  return clusterSettings(input).vlans.map((v) => `cozynet: an L2 pool is announced on ${v.name}, VLAN ${v.vlanId} on ${v.parent}: every node that announces it must have that interface (create it in the nodes' network configuration; cozynet writes it into cluster/talos-patch.yaml for Talos only)`);
 }
 
 const HEADER = '# Written by cozynet from the platform file: the cluster must be set up with these\n# settings for the networking layer to work. Edit the platform file, not this file.\n';
@@ -66,11 +128,17 @@ export function talosPatch(s: ClusterSettings): string {
   const machine: Record<string, any> = {};
   if (s.kubePrismPort !== undefined) machine.features = { kubePrism: { enabled: true, port: s.kubePrismPort } };
   if (s.kubeOvn) machine.kernel = { modules: [{ name: 'openvswitch' }] };
-  machine.sysctls = {
-    'net.ipv4.neigh.default.gc_thresh1': '4096',
-    'net.ipv4.neigh.default.gc_thresh2': '8192',
-    'net.ipv4.neigh.default.gc_thresh3': '16384',
-  };
+  machine.sysctls = { ...TALOS_SYSCTLS };
+  if (s.vlans.length > 0) {
+    // Talos merges this list with the machine config's by interface name, and the VLANs of one by vlanId.
+    const parents = [...new Set(s.vlans.map((v) => v.parent))];
+    machine.network = {
+      interfaces: parents.map((parent) => ({
+        interface: parent,
+        vlans: s.vlans.filter((v) => v.parent === parent).map((v) => ({ vlanId: v.vlanId })),
+      })),
+    };
+  }
   const cluster: Record<string, any> = {
     network: { cni: { name: 'none' }, dnsDomain: s.clusterDomain, podSubnets: [s.podCidr], serviceSubnets: [s.serviceCidr] },
   };
@@ -82,6 +150,7 @@ export function talosPatch(s: ClusterSettings): string {
     ...(s.kubePrismPort !== undefined ? [`# machine.features.kubePrism: Cilium reaches the API server at localhost:${s.kubePrismPort} (k8sServiceHost/k8sServicePort).`] : []),
     ...(s.kubeOvn ? ['# machine.kernel.modules openvswitch: Kube-OVN does not load kernel modules on Talos (DISABLE_MODULES_MANAGEMENT).'] : []),
     '# machine.sysctls gc_thresh1-3: neighbour (ARP) table sized for many pods and VMs per node, as the reference platform sets it.',
+    ...(s.vlans.length > 0 ? [`# machine.network.interfaces vlans: MetalLB announces L2 pools on ${s.vlans.map((v) => v.name).join(', ')} (loadBalancer.pools[].l2.interfaces); Talos creates each <interface>.<vlanId> link.`] : []),
   ];
   return HEADER + reasons.join('\n') + '\n' + stringify({ machine, cluster }, { lineWidth: 0 });
 }
@@ -186,6 +255,52 @@ interface Expectation {
   readonly because: string;
 }
 
+/**
+ * What the Talos patch asks of the nodes, checked in a machine config: the
+ * openvswitch module (Kube-OVN), the neighbour-table sysctls (at least the
+ * patch's values), the VLAN interfaces of L2 pools.
+ */
+function talosNodeChecks(d: any, s: ClusterSettings): Expectation[] {
+  const checks: Expectation[] = [];
+  if (s.kubeOvn) {
+    const modules = get(d, 'machine.kernel.modules');
+    const loaded = Array.isArray(modules) && modules.some((m) => m?.name === 'openvswitch');
+    checks.push({
+      field: 'machine.kernel.modules',
+      actual: loaded ? 'openvswitch' : modules,
+      fallback: [],
+      expected: 'openvswitch',
+      because: 'Kube-OVN needs the openvswitch kernel module and does not load modules on Talos (the list must hold { name: openvswitch })',
+    });
+  }
+  const sysctls = get(d, 'machine.sysctls') as Record<string, unknown> | undefined;
+  for (const [key, want] of Object.entries(TALOS_SYSCTLS)) {
+    const actual = sysctls !== null && typeof sysctls === 'object' ? sysctls[key] : undefined;
+    const n = Number(actual ?? KERNEL_SYSCTL_DEFAULTS[key]);
+    checks.push({
+      field: `machine.sysctls["${key}"]`,
+      actual,
+      fallback: KERNEL_SYSCTL_DEFAULTS[key],
+      // a larger table is as good
+      expected: Number.isFinite(n) && n >= Number(want) ? actual ?? KERNEL_SYSCTL_DEFAULTS[key] : want,
+      because: 'a node with many pods and VMs needs a larger neighbour table (this value or more, as cluster/talos-patch.yaml sets it)',
+    });
+  }
+  const interfaces = get(d, 'machine.network.interfaces');
+  for (const v of s.vlans) {
+    const has = Array.isArray(interfaces)
+      && interfaces.some((i) => i?.interface === v.parent && Array.isArray(i.vlans) && i.vlans.some((x: any) => x?.vlanId === v.vlanId));
+    checks.push({
+      field: `machine.network.interfaces[interface=${v.parent}].vlans`,
+      actual: has ? v.vlanId : undefined,
+      fallback: 'no such VLAN',
+      expected: v.vlanId,
+      because: `MetalLB announces an L2 pool on ${v.name}, which the node must have (VLAN ${v.vlanId} on ${v.parent})`,
+    });
+  }
+  return checks;
+}
+
 function get(o: any, path: string): unknown {
   return path.split('.').reduce((x, k) => (x !== null && typeof x === 'object' ? x[k] : undefined), o);
 }
@@ -229,6 +344,7 @@ export function compareClusterConfig(file: string, docs: any[], s: ClusterSettin
         { field: 'cluster.network.dnsDomain', actual: get(d, 'cluster.network.dnsDomain'), fallback: 'cluster.local', expected: s.clusterDomain, because: 'cluster.clusterDomain' },
       );
       if (s.kubeProxyReplaced) checks.push({ field: 'cluster.proxy.disabled', actual: get(d, 'cluster.proxy.disabled'), fallback: false, expected: true, because: 'Cilium replaces kube-proxy' });
+      checks.push(...talosNodeChecks(d, s));
       if (s.kubePrismPort !== undefined) {
         checks.push(
           { field: 'machine.features.kubePrism.enabled', actual: get(d, 'machine.features.kubePrism.enabled'), fallback: true, expected: true, because: `Cilium reaches the API server at localhost:${s.kubePrismPort}` },

@@ -40,8 +40,10 @@ export interface FluxOptions {
   readonly gitRepository?: string;
 
   /**
-   * Path of the output folder inside that Git repository.
-   * @default 'dist'
+   * Path of the output folder inside that Git repository: the chart paths of
+   * the local charts in `flux/` start with it. `synth` refuses a path that is
+   * not where `--out` lies in its Git repository.
+   * @default - where `synth --out` lies in its Git repository (the nearest folder above it with a `.git`), else in the working folder, else 'dist'
    */
   readonly path?: string;
 }

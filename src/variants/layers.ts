@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { CertManager, CertManagerProps } from '../constructs/cert-manager';
 import { CiliumChain, CiliumChainProps, CiliumValues, HubbleProps } from '../constructs/cilium';
 import { Component } from '../constructs/component';
 import { CozyProxy, CozyProxyProps } from '../constructs/cozy-proxy';
@@ -37,6 +38,14 @@ export interface ComponentsProps {
    * @default - installed, certificate from cert-manager
    */
   readonly kubeovnWebhook?: KubeOvnWebhookProps;
+
+  /**
+   * cert-manager, installed where a component needs it (the anti-spoofing
+   * webhook's serving certificate): chart, values, or `preinstalled: true`
+   * with the `namespace` of the cert-manager the cluster already runs.
+   * @default - installed in cozy-cert-manager when the webhook needs it
+   */
+  readonly certManager?: CertManagerProps;
 
   /**
    * Gateway API CRDs (v1.5.1, experimental channel), installed before
@@ -201,7 +210,46 @@ export const KUBE_OVN: Layer = {
   },
 };
 
-/** Kube-OVN port security on every pod outside system namespaces, after Kube-OVN. */
+/** Whether the anti-spoofing webhook is on and takes its certificate from cert-manager. */
+function webhookNeedsCertManager(ctx: StackContext): boolean {
+  const props = ctx.components.kubeovnWebhook ?? {};
+  return (props.enabled ?? true) === true && (props.certManager ?? true) === true;
+}
+
+/** The namespace of a cert-manager the cluster already runs, undefined when the layer installs it (or none). */
+function preinstalledCertManagerNamespace(ctx: StackContext): string | undefined {
+  const props = ctx.components.certManager ?? {};
+  return props.preinstalled === true ? props.namespace : undefined;
+}
+
+/**
+ * cert-manager, where a component of the variant needs it (the webhook's
+ * serving certificate), after the pod network (its pods are not host-network
+ * pods), unless the cluster already runs it (`preinstalled`).
+ */
+export const CERT_MANAGER: Layer = {
+  name: 'cert-manager',
+  description: 'cert-manager (chart with its CRDs), for the anti-spoofing webhook\'s certificate, after the pod network',
+  create: (ctx) => {
+    const props = ctx.components.certManager ?? {};
+    if (props.preinstalled !== undefined && typeof props.preinstalled !== 'boolean') fail('preinstalled', props.preinstalled, 'must be true or false');
+    if (props.preinstalled) {
+      if (props.namespace === undefined) {
+        fail('namespace', undefined, 'is required with preinstalled: true: the namespace the cluster\'s cert-manager runs in (the anti-spoofing webhook leaves it out)');
+      }
+      for (const key of ['chart', 'values', 'releaseName', 'dependsOn', 'createNamespace'] as const) {
+        if (props[key] !== undefined) fail(key, props[key], 'applies to the cert-manager cozynet installs; with preinstalled: true cozynet installs none');
+      }
+      return undefined;
+    }
+    if (!webhookNeedsCertManager(ctx)) return undefined;
+    const c = new CertManager(ctx.scope, 'cert-manager', props);
+    for (const other of ctx.created.values()) if (other.providesNetwork) c.waitFor(other);
+    return c;
+  },
+};
+
+/** Kube-OVN port security on every pod outside system namespaces, after Kube-OVN (and cert-manager). */
 export const KUBEOVN_WEBHOOK: Layer = {
   name: 'kubeovn-webhook',
   description: 'Anti-spoofing: Kube-OVN port security set on every pod outside system namespaces by an admission webhook',
@@ -211,7 +259,19 @@ export const KUBEOVN_WEBHOOK: Layer = {
     if (!(props.enabled ?? true)) return undefined;
     const c = new KubeOvnWebhook(ctx.scope, 'kubeovn-webhook', props);
     c.waitFor(ctx.created.get('kubeovn')!);
+    const certManager = ctx.created.get('cert-manager');
+    if (certManager) c.waitFor(certManager);
     return c;
+  },
+  configure: (ctx) => {
+    // Every namespace the layer's controllers run in stays out of the
+    // webhook by name too: while the webhook is down, they must still be able
+    // to create the pods that bring it back.
+    const webhook = ctx.created.get('kubeovn-webhook') as KubeOvnWebhook | undefined;
+    if (!webhook) return;
+    webhook.exemptNamespaces(...[...ctx.created.values()].map((c) => c.releaseNamespace));
+    const external = preinstalledCertManagerNamespace(ctx);
+    if (external !== undefined) webhook.exemptNamespaces(external);
   },
 };
 

@@ -200,6 +200,16 @@ export class NetworkStack extends Construct {
       layer.configure?.(ctx);
     }
     this.components = [...created.values()];
+    // Settings of a cert-manager that no component needs (and so is not installed) would change nothing.
+    const certManager = components.certManager;
+    if (certManager && certManager.preinstalled !== true && !created.has('cert-manager')) {
+      for (const key of ['chart', 'values'] as const) {
+        if (certManager[key] !== undefined) {
+          withPathPrefix('components.certManager', () => fail(key, certManager[key],
+            'configures a cert-manager nothing of this platform needs (only the anti-spoofing webhook of the Kube-OVN variants, with its certificate from cert-manager, does), so cozynet installs none'));
+        }
+      }
+    }
     // The host firewall also closes the host-network ports the other components open.
     for (const fw of this.components.filter(HostFirewall.isHostFirewall)) {
       fw.denyHostPortsOf(...this.components);

@@ -39,13 +39,13 @@ const DEFINITIONS: VariantDefinition[] = [
     name: VariantName.KUBEOVN_CILIUM,
     distribution: Distribution.TALOS,
     description: 'Kube-OVN + Cilium (default)',
-    layers: [L.GATEWAY_API_CRDS, L.CILIUM, L.TALOS, L.KUBE_OVN_CHAINING, L.HOST_FIREWALL, L.KUBE_OVN, L.KUBEOVN_WEBHOOK],
+    layers: [L.GATEWAY_API_CRDS, L.CILIUM, L.TALOS, L.KUBE_OVN_CHAINING, L.HOST_FIREWALL, L.KUBE_OVN, L.CERT_MANAGER, L.KUBEOVN_WEBHOOK],
   },
   {
     name: VariantName.KUBEOVN_CILIUM_GENERIC,
     distribution: Distribution.GENERIC,
     description: 'Kube-OVN + Cilium',
-    layers: [L.GATEWAY_API_CRDS, L.CILIUM, L.GENERIC, L.KUBE_OVN_CHAINING, L.HOST_FIREWALL, L.KUBE_OVN, L.KUBEOVN_WEBHOOK],
+    layers: [L.GATEWAY_API_CRDS, L.CILIUM, L.GENERIC, L.KUBE_OVN_CHAINING, L.HOST_FIREWALL, L.KUBE_OVN, L.CERT_MANAGER, L.KUBEOVN_WEBHOOK],
   },
   {
     name: VariantName.CILIUM,

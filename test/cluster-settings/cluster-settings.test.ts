@@ -17,7 +17,9 @@ const CLUSTER = { podCidr: '10.150.0.0/16', serviceCidr: '10.160.0.0/20', joinCi
 
 function render(variant: string) {
   const cluster = { ...CLUSTER, ...(variant.endsWith('-generic') ? { apiServer: { host: '192.0.2.10', port: 6443 } } : {}) };
-  const files = new Platform(new Construct(undefined as any, ''), 'p', { variant, cluster, delivery: { terraform: false } })._renderFiles();
+  // an L2 pool on a VLAN interface: the Talos patch creates it (issue 21)
+  const loadBalancer = { pools: [{ name: 'public', addresses: ['192.0.2.32/28'], l2: { interfaces: ['eth1.100'] } }] };
+  const files = new Platform(new Construct(undefined as any, ''), 'p', { variant, cluster, loadBalancer, delivery: { terraform: false } })._renderFiles();
   const index = JSON.parse(files.get('index.json')!);
   const docs = (p: string) => parseAllDocuments(files.get(p)!).map((d) => d.toJS());
   return { files, index, docs };
@@ -27,7 +29,8 @@ function render(variant: string) {
  * Field paths each format defines, from its upstream reference:
  * - Talos v1alpha1 machine config, https://www.talos.dev/v1.10/reference/configuration/v1alpha1/config/
  *   (ClusterConfig.network: cni.name "none", dnsDomain, podSubnets, serviceSubnets; ClusterConfig.proxy.disabled;
- *   MachineConfig.features.kubePrism.enabled/port; MachineConfig.kernel.modules[].name; MachineConfig.sysctls)
+ *   MachineConfig.features.kubePrism.enabled/port; MachineConfig.kernel.modules[].name; MachineConfig.sysctls;
+ *   MachineConfig.network.interfaces[].interface and .vlans[].vlanId, https://www.talos.dev/v1.10/advanced/advanced-networking/)
  * - kubeadm v1beta4, https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/
  *   (InitConfiguration.skipPhases; ClusterConfiguration.controlPlaneEndpoint, networking.podSubnet/serviceSubnet/dnsDomain;
  *   kube-proxy phase name "addon/kube-proxy": https://kubernetes.io/docs/reference/setup-tools/kubeadm/kubeadm-init-phase/)
@@ -37,6 +40,7 @@ function render(variant: string) {
  */
 const TALOS_FIELDS = [
   'machine.features.kubePrism.enabled', 'machine.features.kubePrism.port', 'machine.kernel.modules[].name', 'machine.sysctls.*',
+  'machine.network.interfaces[].interface', 'machine.network.interfaces[].vlans[].vlanId',
   'cluster.network.cni.name', 'cluster.network.dnsDomain', 'cluster.network.podSubnets[]', 'cluster.network.serviceSubnets[]', 'cluster.proxy.disabled',
 ];
 const KUBEADM_FIELDS = ['apiVersion', 'kind', 'skipPhases[]', 'controlPlaneEndpoint', 'networking.podSubnet', 'networking.serviceSubnet', 'networking.dnsDomain'];
@@ -161,7 +165,8 @@ describe('an existing cluster configuration compared with the platform file (val
   test('the CLI: exit 1 naming both fields; a YAML error names the file and line', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-cc-'));
     try {
-      fs.writeFileSync(path.join(dir, 'talos.yaml'), 'machine:\n  type: controlplane\ncluster:\n  network:\n    cni: { name: none }\n    dnsDomain: cozy.local\n    podSubnets: [10.244.0.0/16]\n    serviceSubnets: [10.96.0.0/16]\n  proxy: { disabled: true }\n');
+      // the default platform's needs: no CNI or kube-proxy of Talos, the CIDRs, and what the patch asks of the nodes
+      fs.writeFileSync(path.join(dir, 'talos.yaml'), 'machine:\n  type: controlplane\n  kernel: { modules: [{ name: openvswitch }] }\n  sysctls:\n    net.ipv4.neigh.default.gc_thresh1: "4096"\n    net.ipv4.neigh.default.gc_thresh2: "8192"\n    net.ipv4.neigh.default.gc_thresh3: "16384"\ncluster:\n  network:\n    cni: { name: none }\n    dnsDomain: cozy.local\n    podSubnets: [10.244.0.0/16]\n    serviceSubnets: [10.96.0.0/16]\n  proxy: { disabled: true }\n');
       let err = '';
       const io = { out: () => undefined, err: (t: string) => { err += t; } };
       expect(run(['validate', '--cluster-config', path.join(dir, 'talos.yaml')], io)).toBe(0);

@@ -256,7 +256,7 @@ describe('the kubectl path (apply/kubectl.sh)', () => {
       const flux = docsOf(files.get('flux/releases.yaml')!).filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name);
       expect(order).toEqual(flux);
       const calls = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l);
-      expect(calls.filter((l) => l.startsWith('helm upgrade')).map((l) => l.split(' ')[3])).toEqual(['cilium', 'kubeovn', 'metallb']);
+      expect(calls.filter((l) => l.startsWith('helm upgrade')).map((l) => l.split(' ')[3])).toEqual(['cilium', 'kubeovn', 'cert-manager', 'metallb']);
       // Hubble Relay and UI are on and Kube-OVN comes after Cilium (issue 21, finding 1): the Cilium
       // release does not wait; its host-network workloads are waited for before Kube-OVN, the
       // Hubble pods (which get addresses from Kube-OVN) after it. Every wait takes delivery.timeout.
@@ -273,7 +273,7 @@ describe('the kubectl path (apply/kubectl.sh)', () => {
       expect(cilium < agent && agent < operator && operator < kubeovn && kubeovn < relay && relay < ui).toBe(true);
       expect(calls).toContain('kubectl wait --for=condition=Established --timeout=10m crd/network-attachment-definitions.k8s.cni.cncf.io');
       // the CRD is established before the attachments (NetworkAttachmentDefinitions) are applied
-      const local = order.filter((n) => !['cilium', 'kubeovn', 'metallb'].includes(n));
+      const local = order.filter((n) => !['cilium', 'kubeovn', 'cert-manager', 'metallb'].includes(n));
       const applies = calls.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith('kubectl apply')).map(([, i]) => i);
       const wait = calls.indexOf('kubectl wait --for=condition=Established --timeout=10m crd/network-attachment-definitions.k8s.cni.cncf.io');
       expect(wait).toBeGreaterThan(applies[local.indexOf('multus')]);

@@ -42,6 +42,8 @@ describe('without the Terraform packages', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Platform: P } = require('../../src') as typeof import('../../src');
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-notf-'));
+      // in a Git repository, so that the Flux chart paths need no notice of their own
+      fs.mkdirSync(path.join(out, '.git'));
       try {
         const s = new P(new Construct(undefined as any, ''), 'p').synthesize(path.join(out, 'o'));
         expect(s.files.some((f) => f.startsWith('terraform/'))).toBe(false);

@@ -39,7 +39,7 @@ describe.each(VARIANTS)('$variant', (v) => {
       expect(out.objects().some((o) => o.kind === 'MutatingWebhookConfiguration')).toBe(false);
       return;
     }
-    expect(webhook).toMatchObject({ namespace: 'cozy-kubeovn', dependsOn: ['kubeovn'], chart: null, manifests: ['manifests/kubeovn-webhook.yaml'] });
+    expect(webhook).toMatchObject({ namespace: 'cozy-kubeovn', dependsOn: ['kubeovn', 'cert-manager'], chart: null, manifests: ['manifests/kubeovn-webhook.yaml'] });
     const docs = out.docs('manifests/kubeovn-webhook.yaml');
     const mwc = docs.find((o) => o.kind === 'MutatingWebhookConfiguration');
     expect(mwc.metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': 'cozy-kubeovn/kube-ovn-webhook-cert' });
@@ -54,7 +54,12 @@ describe.each(VARIANTS)('$variant', (v) => {
     });
     expect(hook.namespaceSelector.matchExpressions).toEqual([
       { key: 'cozystack.io/system', operator: 'NotIn', values: ['true'] },
-      { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+      // by name too: every namespace of the layer's controllers, cert-manager's and Flux's (issue 21)
+      {
+        key: 'kubernetes.io/metadata.name',
+        operator: 'NotIn',
+        values: ['cozy-cert-manager', 'cozy-cilium', 'cozy-fluxcd', 'cozy-gateway-api-crds', 'cozy-kubeovn', 'cozy-metallb', 'cozy-multus', 'cozy-system', 'kube-system'],
+      },
     ]);
     // The webhook's own namespace is a system namespace: its pods never wait for themselves.
     const ns = out.objects().find((o) => o.kind === 'Namespace' && o.metadata.name === 'cozy-kubeovn');

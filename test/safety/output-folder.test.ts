@@ -74,7 +74,7 @@ describe('synth replaces what it may', () => {
     const old = process.umask(0o022);
     try {
       const r = cli(['synth', '--out', out]);
-      expect(r.err).toMatch(/^cozynet: wrote 31 files/);
+      expect(r.err).toMatch(/^cozynet: wrote 33 files/);
       expect(r.code).toBe(0);
     } finally {
       process.umask(old);

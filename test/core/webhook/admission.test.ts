@@ -18,12 +18,12 @@ describe('kube-ovn-webhook admission configuration', () => {
     expect(hook.rules).toEqual([{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }]);
   });
 
-  test('system namespaces (cozystack.io/system: "true") and kube-system are never sent to the webhook', () => {
+  test('system namespaces (cozystack.io/system: "true"), kube-system and its own namespace are never sent to the webhook', () => {
     const hook = one(docsOf(), 'MutatingWebhookConfiguration').webhooks[0];
     expect(hook.namespaceSelector).toEqual({
       matchExpressions: [
         { key: 'cozystack.io/system', operator: 'NotIn', values: ['true'] },
-        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['cozy-kubeovn', 'kube-system'] },
       ],
     });
     expect(hook.objectSelector).toBeUndefined();
@@ -38,15 +38,15 @@ describe('kube-ovn-webhook admission configuration', () => {
     expect(systemRule).toEqual({ key: 'cozystack.io/system', operator: 'NotIn', values: [ns.metadata.labels['cozystack.io/system']] });
   });
 
-  test('a namespace cozynet does not create (createNamespace: false) may lack the system label: the webhook leaves it out by name', () => {
+  test('its own namespace is left out by name too, whether cozynet creates it (label) or not (a namespace created elsewhere may lack the label)', () => {
     const selector = (props: object) => one(docsOf(props), 'MutatingWebhookConfiguration').webhooks[0].namespaceSelector.matchExpressions;
     expect(selector({ createNamespace: false })).toEqual([
       { key: 'cozystack.io/system', operator: 'NotIn', values: ['true'] },
-      { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'cozy-kubeovn'] },
+      { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['cozy-kubeovn', 'kube-system'] },
     ]);
     expect(selector({ createNamespace: false, namespace: 'net-webhook' })[1].values).toEqual(['kube-system', 'net-webhook']);
     expect(selector({ createNamespace: false, namespace: 'kube-system' })[1].values).toEqual(['kube-system']);
-    expect(selector({ createNamespace: true, namespace: 'net-webhook' })[1].values).toEqual(['kube-system']);
+    expect(selector({ createNamespace: true, namespace: 'net-webhook' })[1].values).toEqual(['kube-system', 'net-webhook']);
   });
 
   test.each([
