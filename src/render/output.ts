@@ -456,7 +456,7 @@ export class WriteInterrupted extends Error {
    */
   constructor(public readonly signal: NodeJS.Signals, public readonly outcome: 'nothing' | 'restored' | 'complete') {
     super(`interrupted by ${signal}: ${{
-      nothing: 'nothing was written',
+      nothing: 'nothing was written (an earlier output is as it was)',
       restored: 'the earlier output is back as it was',
       complete: 'the new output was already complete and is in place',
     }[outcome]}; no lock or temporary folder is left`);
@@ -652,10 +652,14 @@ function unswap(target: string, previous: string, parent: string, base: string):
  */
 function takeApart(dir: string, trash: string): { rel: string; error: any } | undefined {
   const order: string[] = [];
+  const device = fs.statSync(dir).dev;
+  let mount: string | undefined;
   const walk = (rel: string) => {
     for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
       const p = rel ? `${rel}/${name}` : name;
-      if (fs.lstatSync(path.join(dir, p)).isDirectory()) walk(p);
+      const st = fs.lstatSync(path.join(dir, p));
+      if (st.dev !== device) mount = mount ?? p; // a file system mounted inside: cannot be moved away
+      if (st.isDirectory()) walk(p);
       order.push(p);
     }
   };
@@ -665,6 +669,7 @@ function takeApart(dir: string, trash: string): { rel: string; error: any } | un
   } catch (error: any) {
     return { rel: '.', error };
   }
+  if (mount !== undefined) return { rel: mount, error: { code: 'EBUSY' } };
   const moved: string[] = [];
   for (const rel of order) {
     try {
