@@ -370,6 +370,8 @@ class Model {
       const wait = s.waits ? `waits ${s.timeout ?? ''}`.trim() : 'no wait';
       if (stopped || s.after.some((d) => failed.has(d) || blocked.includes(d))) {
         blocked.push(s.name);
+        // what is wrong with the step itself is wrong whenever it would run
+        if (path !== 'kubectl') for (const p of s.problems) add(s, s.local ? `chart ${s.local}` : `release ${s.name}`, p.code as FindingCode, p.message);
         plan.push({ name: s.name, where: s.where, chart: s.chart, wait, after: s.after, waitsFor: [], ready: stopped ? `never applied: the script stopped at ${stopped.name}` : `never installed: it waits for ${s.after.filter((d) => failed.has(d) || blocked.includes(d)).join(', ')}`, ok: false });
         continue;
       }
@@ -447,7 +449,8 @@ class Model {
         continue;
       }
       if (!BUILTIN_GROUPS.has(group) && kind !== 'CustomResourceDefinition') {
-        if (!crdIn(before, group, kind) && !runtimeIn(world, group)) {
+        const assumed = group.endsWith('cert-manager.io') && this.assume.certManager !== undefined;
+        if (!assumed && !crdIn(before, group, kind) && !runtimeIn(world, group)) {
           const inSelf = crdIn([s], group, kind);
           if (inSelf && !s.helm) {
             // kubectl apply of one chart: the retry loop applies the objects once their CRD (same apply) is established
@@ -564,7 +567,7 @@ function mergeSameCause(findings: Finding[], from: number, label: string): void 
     }
     const cause = key.split('\u0000')[1];
     const object = list.map((f) => f.object).join(', ');
-    findings.push({ ...list[0], object, message: `${label}: ${object}${cause.replace(/^ needs /, ' need ')}` });
+    findings.push({ ...list[0], object, message: `${label}: ${object}: each${cause}` });
   }
 }
 

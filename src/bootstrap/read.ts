@@ -244,9 +244,28 @@ function remoteContent(chart: string, values: any, release: string, namespace: s
   };
 }
 
+/** Parsed local charts, by the files map they come from (one parse per output). */
+const CHART_CACHE = new WeakMap<Map<string, string>, Map<string, { objects: any[]; file: string }>>();
+
 /** The objects of a local chart folder of the output (its templates). */
 function chartObjects(files: Map<string, string>, dir: string): { objects: any[]; file: string } | undefined {
   if (!files.has(`${dir}/Chart.yaml`)) return undefined;
+  let cache = CHART_CACHE.get(files);
+  if (!cache) CHART_CACHE.set(files, cache = new Map());
+  const hit = cache.get(dir);
+  if (hit) return { objects: hit.objects.map((o) => o), file: hit.file };
+  let read: { objects: any[]; file: string };
+  try {
+    read = parseChart(files, dir);
+  } catch (e: any) {
+    // a template that is not YAML: the chart applies nothing the model can see (reported by validate)
+    read = { objects: [], file: `${dir}/templates/ (cannot be parsed: ${String(e?.message ?? e).slice(0, 120)})` };
+  }
+  cache.set(dir, read);
+  return read;
+}
+
+function parseChart(files: Map<string, string>, dir: string): { objects: any[]; file: string } {
   const objects: any[] = [];
   let first = `${dir}/templates/`;
   const templates = [...files.keys()].filter((f) => f.startsWith(`${dir}/templates/`) && /\.ya?ml$/.test(f)).sort();
@@ -513,11 +532,11 @@ export function readOutput(files: Map<string, string>, location?: string): { out
     problems.push({ code: 'index', message: 'index.json cannot be parsed' });
   }
   const namespaces = new Map<string, Record<string, string>>();
-  for (const [f, text] of files) {
-    if (!/^(manifests|charts)\/.*\.ya?ml$/.test(f) || f.endsWith('/Chart.yaml')) continue;
+  const chartDirs = new Set([...files.keys()].filter((f) => /^charts\/[^/]+\/Chart\.yaml$/.test(f)).map((f) => f.slice(0, -'/Chart.yaml'.length)));
+  for (const dir of [...chartDirs].sort()) {
     let docs: any[];
     try {
-      docs = parseYamlDocs(f.startsWith('charts/') ? unescapeTemplate(text) : text);
+      docs = chartObjects(files, dir)!.objects;
     } catch {
       continue;
     }
