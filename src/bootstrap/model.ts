@@ -404,9 +404,10 @@ class Model {
       plan.push({ name: s.name, where: s.where, chart: s.chart, wait, after: s.after, waitsFor, ready, ok: own.length === 0 });
     }
 
-    // the end of the path: every release applied, every workload Ready
-    const end = new World(this, applied);
-    const reported = new Set(findings.map((f) => `${f.step} ${f.object}`));
+    // the end of the path: every release applied, every workload Ready (what the steps
+    // that never ran would have brought counts, so that one stop is reported once)
+    const end = new World(this, order);
+    const reported = new Set(findings.flatMap((f) => f.object.split(', ').map((o) => `${f.step} ${o}`)));
     for (const s of applied) {
       for (const w of s.content.workloads) {
         const r = end.reason(w);
