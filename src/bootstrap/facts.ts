@@ -87,13 +87,13 @@ function flag(values: any, path: string, dflt: boolean): boolean {
  * - hubble-ui Deployment: pod network, when `hubble.ui.enabled` and (`hubble.enabled` or `hubble.ui.standalone.enabled`) (`hubble-ui/deployment.yaml`).
  * - the cilium.io CRDs are registered by the operator when it starts (not templates of the chart).
  */
-function ciliumFacts(values: any, release: string): ChartFacts {
+function ciliumFacts(values: any): ChartFacts {
   const workloads: WorkloadFact[] = [
     { kind: 'DaemonSet', name: 'cilium', hostNetwork: true, level: 'privileged', provides: 'cilium', labels: { 'k8s-app': 'cilium' }, source: `${CILIUM_T}/cilium-agent/daemonset.yaml (hostNetwork: true)` },
   ];
   if (flag(values, 'operator.enabled', true)) {
     const host = flag(values, 'operator.hostNetwork', true);
-    workloads.push({ kind: 'Deployment', name: 'cilium-operator', hostNetwork: host, level: host ? 'baseline' : 'restricted', labels: { 'io.cilium/app': 'operator' }, source: `${CILIUM_T}/cilium-operator/deployment.yaml (hostNetwork: {{ .Values.operator.hostNetwork }}, default true)` });
+    workloads.push({ kind: 'Deployment', name: 'cilium-operator', hostNetwork: host, level: host ? 'privileged' : 'restricted', labels: { 'io.cilium/app': 'operator' }, source: `${CILIUM_T}/cilium-operator/deployment.yaml (hostNetwork: {{ .Values.operator.hostNetwork }}, default true)` });
   }
   if (flag(values, 'envoy.enabled', true)) {
     workloads.push({ kind: 'DaemonSet', name: 'cilium-envoy', hostNetwork: true, level: 'privileged', labels: { 'k8s-app': 'cilium-envoy' }, source: `${CILIUM_T}/cilium-envoy/daemonset.yaml (hostNetwork: true)` });
@@ -105,11 +105,15 @@ function ciliumFacts(values: any, release: string): ChartFacts {
   if ((hubble || flag(values, 'hubble.ui.standalone.enabled', false)) && flag(values, 'hubble.ui.enabled', false)) {
     workloads.push({ kind: 'Deployment', name: 'hubble-ui', hostNetwork: false, level: 'restricted', labels: { 'k8s-app': 'hubble-ui' }, source: `${CILIUM_T}/hubble-ui/deployment.yaml (no hostNetwork: a pod address)` });
   }
-  void release;
   return {
     workloads,
     crdGroups: [],
-    runtimeCrdGroups: { groups: ['cilium.io'], by: 'cilium-operator', source: 'cilium operator: registers the cilium.io CRDs at start (docs.cilium.io "Cilium Operator": CRD registration; the chart has no CRD templates: ' + `${CILIUM_T}/)` },
+    runtimeCrdGroups: {
+      groups: ['cilium.io'],
+      by: 'cilium-operator',
+      source: 'the operator registers the cilium.io CRDs when it starts (cilium/cilium pkg/k8s/apis/cell.go: skip-crd-creation, default false; '
+        + `docs.cilium.io internals/cilium_operator "CRD Registration"); the chart has no CRD templates (${CILIUM_T}/)`,
+    },
     webhooks: [],
     source: `${CILIUM_T}/`,
   };
@@ -182,7 +186,7 @@ function certManagerFacts(values: any, release: string): ChartFacts {
   const webhookHost = flag(values, 'webhook.hostNetwork', false);
   const workloads: WorkloadFact[] = [
     { kind: 'Deployment', name: release, hostNetwork: false, level: 'restricted', provides: 'cert-manager', labels: { 'app.kubernetes.io/component': 'controller' }, source: `${CM_T}/deployment.yaml (no hostNetwork)` },
-    { kind: 'Deployment', name: `${release}-webhook`, hostNetwork: webhookHost, level: webhookHost ? 'baseline' : 'restricted', labels: { 'app.kubernetes.io/component': 'webhook' }, source: `${CM_T}/webhook-deployment.yaml (hostNetwork: {{ .Values.webhook.hostNetwork }}, default false)` },
+    { kind: 'Deployment', name: `${release}-webhook`, hostNetwork: webhookHost, level: webhookHost ? 'privileged' : 'restricted', labels: { 'app.kubernetes.io/component': 'webhook' }, source: `${CM_T}/webhook-deployment.yaml (hostNetwork: {{ .Values.webhook.hostNetwork }}, default false)` },
   ];
   if (flag(values, 'cainjector.enabled', true)) {
     workloads.push({ kind: 'Deployment', name: `${release}-cainjector`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'cainjector' }, source: `${CM_T}/cainjector-deployment.yaml (no hostNetwork)` });
@@ -203,7 +207,7 @@ function certManagerFacts(values: any, release: string): ChartFacts {
  */
 export function remoteChartFacts(chart: string, values: any, release: string): ChartFacts | undefined {
   switch (chart) {
-    case 'cilium': return ciliumFacts(values ?? {}, release);
+    case 'cilium': return ciliumFacts(values ?? {});
     case 'kube-ovn': return kubeOvnFacts(values ?? {});
     case 'metallb': return metallbFacts(values ?? {}, release);
     case 'cert-manager': return certManagerFacts(values ?? {}, release);
@@ -235,9 +239,16 @@ export const PROVIDER_NAMES: Record<string, string> = { 'cilium': 'Cilium', 'kub
  * @internal
  */
 export const TOOL_FACTS = {
-  /** helm-controller: a HelmRelease waits for its resources unless `spec.install.disableWait`; `spec.timeout` default 5m0s (fluxcd.io/flux/components/helm/helmreleases/: "Timeout", "Install configuration"). */
+  /**
+   * helm-controller: a HelmRelease starts once every `dependsOn` is Ready, and waits for its resources unless
+   * `spec.install.disableWait`; `spec.timeout` defaults to 5m0s (fluxcd/helm-controller docs/spec helmreleases.md,
+   * fluxcd.io/flux/components/helm/helmreleases/: "Timeout is the time to wait … Defaults to '5m0s'", "Dependencies").
+   */
   fluxTimeout: '5m',
-  /** hashicorp/helm provider `helm_release`: `wait` default true, `timeout` default 300 seconds (registry.terraform.io/providers/hashicorp/helm/latest/docs/resources/release). */
+  /**
+   * hashicorp/helm provider `helm_release`: `wait` "Will wait until all resources are in a ready state … Defaults to
+   * `true`", `timeout` default 300 seconds (hashicorp/terraform-provider-helm docs/resources/release.md).
+   */
   terraformTimeout: '300s',
   /** apply/kubectl.sh `apply`: retried 12 times, 10 s apart (two minutes), then the script exits (set -eu). */
   kubectlRetry: '2m',
