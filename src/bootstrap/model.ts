@@ -450,7 +450,9 @@ class Model {
         continue;
       }
       if (!BUILTIN_GROUPS.has(group) && kind !== 'CustomResourceDefinition') {
-        const assumed = group.endsWith('cert-manager.io') && this.assume.certManager !== undefined;
+        // cert-manager the cluster runs; on noop, the cluster's own Cilium (synth writes cilium.io objects there only with `cni: cilium`)
+        const assumed = (group.endsWith('cert-manager.io') && this.assume.certManager !== undefined)
+          || (group === 'cilium.io' && this.network.length === 0);
         if (!assumed && !crdIn(before, group, kind) && !runtimeIn(world, group)) {
           const inSelf = crdIn([s], group, kind);
           if (inSelf && !s.helm) {
@@ -598,7 +600,7 @@ export function bootstrapReport(files: Map<string, string>, options: BootstrapOp
   const steadyState = model.steadyState(base, fluxNs);
   const notes = problems.map((p) => p.message);
   const assumptions: string[] = [];
-  if (model.network.length === 0) assumptions.push(`variant ${output.variant}: the cluster brings its own CNI, running before the layer (every pod gets an address)`);
+  if (model.network.length === 0) assumptions.push(`variant ${output.variant}: the cluster brings its own CNI, running before the layer (every pod gets an address; with cni: cilium, its cilium.io CRDs exist)`);
   if (fluxSteps) assumptions.push(`flux: Flux runs in namespace ${fluxNs} before the layer (its controllers on the host network, as the reference's flux-aio), and the GitRepository holding the output exists`);
   if (options.assume?.certManager) assumptions.push(`cert-manager runs in namespace ${options.assume.certManager.namespace} before the layer`);
   assumptions.push('namespaces without pod-security.kubernetes.io/enforce admit privileged pods (no cluster-wide Pod Security default is modelled)');

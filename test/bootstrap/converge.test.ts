@@ -29,6 +29,13 @@ describe.each(VARIANTS)('variant %s, without Hubble relay/UI', (variant) => {
   });
 });
 
+test('noop with cni: cilium and tenants: the cluster\'s own Cilium brings the cilium.io CRDs the tenant policies need', () => {
+  const files = outputOf({ variant: 'noop', cni: 'cilium', tenants: [{ name: 'root', children: [{ name: 'acme' }] }] } as any);
+  const r = report(files);
+  expect(r.findings.map((f) => f.message)).toEqual([]);
+  expect(r.assumptions[0]).toBe('variant noop: the cluster brings its own CNI, running before the layer (every pod gets an address; with cni: cilium, its cilium.io CRDs exist)');
+});
+
 test('the plan of the default platform names each step of each path with its wait', () => {
   const r = report(outputOf(), WITH_CERT_MANAGER);
   const kubectl = r.paths.find((p) => p.path === 'kubectl')!;

@@ -44,6 +44,7 @@ function propsOf(c: Case): PlatformProps {
   return {
     variant: c.variant,
     ...(c.variant.endsWith('-generic') ? { cluster: { apiServer: API_SERVER } } : {}),
+    ...(c.variant === 'noop' && c.tenants ? { cni: 'cilium' } : {}),
     hubble: { enabled: c.relay || c.ui, relay: c.relay, ui: c.ui },
     delivery: { flux: { ...(c.fluxNamespace ? { namespace: c.fluxNamespace } : {}), ...(c.fluxPath ? { path: c.fluxPath } : {}) }, terraform: true },
     ...(c.tenants ? { tenants: [{ name: 'root', children: [{ name: 'acme' }] }] } : {}),
