@@ -100,10 +100,10 @@ function ciliumFacts(values: any): ChartFacts {
   }
   const hubble = flag(values, 'hubble.enabled', true);
   if (hubble && flag(values, 'hubble.relay.enabled', false)) {
-    workloads.push({ kind: 'Deployment', name: 'hubble-relay', hostNetwork: false, level: 'restricted', labels: { 'k8s-app': 'hubble-relay' }, source: `${CILIUM_T}/hubble-relay/deployment.yaml (no hostNetwork: a pod address)` });
+    workloads.push({ kind: 'Deployment', name: 'hubble-relay', hostNetwork: false, level: 'restricted', labels: { 'k8s-app': 'hubble-relay' }, source: `${CILIUM_T}/hubble-relay/deployment.yaml (no hostNetwork: a pod address; values.yaml hubble.relay.securityContext: restricted)` });
   }
   if ((hubble || flag(values, 'hubble.ui.standalone.enabled', false)) && flag(values, 'hubble.ui.enabled', false)) {
-    workloads.push({ kind: 'Deployment', name: 'hubble-ui', hostNetwork: false, level: 'restricted', labels: { 'k8s-app': 'hubble-ui' }, source: `${CILIUM_T}/hubble-ui/deployment.yaml (no hostNetwork: a pod address)` });
+    workloads.push({ kind: 'Deployment', name: 'hubble-ui', hostNetwork: false, level: 'baseline', labels: { 'k8s-app': 'hubble-ui' }, source: `${CILIUM_T}/hubble-ui/deployment.yaml (no hostNetwork: a pod address)` });
   }
   return {
     workloads,
@@ -156,7 +156,7 @@ function metallbFacts(values: any, release: string): ChartFacts {
   const workloads: WorkloadFact[] = [];
   const webhooks: WebhookFact[] = [];
   if (flag(values, 'controller.enabled', true)) {
-    workloads.push({ kind: 'Deployment', name: `${release}-controller`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'controller' }, source: `${METALLB_T}/controller.yaml (no hostNetwork)` });
+    workloads.push({ kind: 'Deployment', name: `${release}-controller`, hostNetwork: false, level: 'baseline', labels: { 'app.kubernetes.io/component': 'controller' }, source: `${METALLB_T}/controller.yaml (no hostNetwork; drops ALL capabilities, no seccompProfile: baseline)` });
     if ((get(values, 'controller.webhookMode') ?? 'enabled') !== 'disabled') {
       webhooks.push({ kind: 'ValidatingWebhookConfiguration', name: 'metallb-webhook-configuration', failurePolicy: fail, apiGroups: ['metallb.io'], servedBy: `${release}-controller`, source: `${METALLB_T}/webhooks.yaml (failurePolicy: {{ .Values.crds.validationFailurePolicy }}, default Fail)` });
     }
@@ -167,7 +167,7 @@ function metallbFacts(values: any, release: string): ChartFacts {
   const groups = flag(values, 'crds.enabled', true) ? ['metallb.io'] : [];
   if (flag(values, 'frrk8s.enabled', false)) {
     workloads.push({ kind: 'DaemonSet', name: `${release}-frr-k8s`, hostNetwork: true, level: 'privileged', labels: { 'app.kubernetes.io/component': 'frr-k8s' }, source: `${FRR_T}/controller.yaml (hostNetwork: true)` });
-    workloads.push({ kind: 'Deployment', name: `${release}-frr-k8s-statuscleaner`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'statuscleaner' }, source: `${FRR_T}/status-cleaner.yaml (no hostNetwork)` });
+    workloads.push({ kind: 'Deployment', name: `${release}-frr-k8s-statuscleaner`, hostNetwork: false, level: 'baseline', labels: { 'app.kubernetes.io/component': 'statuscleaner' }, source: `${FRR_T}/status-cleaner.yaml (no hostNetwork)` });
     webhooks.push({ kind: 'ValidatingWebhookConfiguration', name: 'frr-k8s-validating-webhook-configuration', failurePolicy: fail, apiGroups: ['frrk8s.metallb.io'], servedBy: `${release}-frr-k8s-statuscleaner`, source: `${FRR_T}/webhooks.yaml (service frr-k8s-webhook-service → statuscleaner)` });
     if (groups.length > 0) groups.push('frrk8s.metallb.io');
   }
@@ -185,7 +185,7 @@ function metallbFacts(values: any, release: string): ChartFacts {
 function certManagerFacts(values: any, release: string): ChartFacts {
   const webhookHost = flag(values, 'webhook.hostNetwork', false);
   const workloads: WorkloadFact[] = [
-    { kind: 'Deployment', name: release, hostNetwork: false, level: 'restricted', provides: 'cert-manager', labels: { 'app.kubernetes.io/component': 'controller' }, source: `${CM_T}/deployment.yaml (no hostNetwork)` },
+    { kind: 'Deployment', name: release, hostNetwork: false, level: 'restricted', provides: 'cert-manager', labels: { 'app.kubernetes.io/component': 'controller' }, source: `${CM_T}/deployment.yaml (no hostNetwork; values.yaml securityContext/containerSecurityContext: restricted)` },
     { kind: 'Deployment', name: `${release}-webhook`, hostNetwork: webhookHost, level: webhookHost ? 'privileged' : 'restricted', labels: { 'app.kubernetes.io/component': 'webhook' }, source: `${CM_T}/webhook-deployment.yaml (hostNetwork: {{ .Values.webhook.hostNetwork }}, default false)` },
   ];
   if (flag(values, 'cainjector.enabled', true)) {

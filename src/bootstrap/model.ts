@@ -390,6 +390,17 @@ class Model {
         }
       }
       for (const crd of s.crdWaits) waitsFor.push(`CRD ${crd} Established`);
+      for (const t of s.waitOn ?? []) {
+        const label = `${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+        waitsFor.push(label);
+        const found = world.workloads.filter((w) => w.kind === t.kind && w.name === t.name
+          && (t.namespace === undefined || w.namespace === t.namespace));
+        if (found.length === 0) add(s, label, 'dependency', 'is waited for, and no step before it creates it');
+        for (const w of found) {
+          const r = world.reason(w);
+          if (r) add(s, wname(w), r.code, `is waited on, and it ${r.text}`);
+        }
+      }
       mergeSameCause(findings, mark, stepLabel(s));
       const own = findings.slice(mark);
       if (own.length > 0) {
@@ -489,6 +500,7 @@ class Model {
   private why(s: Step, world: World): string {
     const parts: string[] = [];
     const workloads = s.content.workloads;
+    if (s.waitOn) return 'the workloads it waits for can be Ready then (every precondition is met by the steps before it)';
     if (s.content.unknownChart) parts.push(`the model has no facts for chart ${s.content.unknownChart}: its workloads are not checked`);
     if (!s.waits) {
       const kinds = [...new Set(s.content.objects.map((o) => o?.kind))];
@@ -609,8 +621,8 @@ export function bootstrapReport(files: Map<string, string>, options: BootstrapOp
     assumptions,
     paths,
     steadyState,
-    findings: [...paths.flatMap((p) => p.findings), ...steadyState, ...problems.filter((p) => p.code === 'script').map((p) => ({ path: 'kubectl' as const, step: '', where: 'apply/kubectl.sh', object: 'script', code: 'script' as const, message: `kubectl: ${p.message}` }))],
-    notes: notes.filter((n) => !n.includes('a line the model does not know')),
+    findings: [...paths.flatMap((p) => p.findings), ...steadyState],
+    notes,
   };
 }
 

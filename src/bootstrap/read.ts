@@ -87,6 +87,8 @@ export interface Step {
   readonly helm: boolean;
   /** CRDs the script waits Established for right after this step. */
   readonly crdWaits: string[];
+  /** Workloads a wait-only step waits Ready for (`kubectl rollout status`, `kubectl wait`). */
+  readonly waitOn?: { kind: string; name: string; namespace?: string }[];
   readonly content: ReleaseContent;
   /** Problems reading the step (e.g. a chart path that is not in the output). */
   readonly problems: { code: string; message: string }[];
@@ -116,6 +118,19 @@ export function parseYamlDocs(text: string): any[] {
 function unescapeTemplate(text: string): string {
   return text.split('{{ "{{" }}').join('{{');
 }
+
+/** `kubectl` resource names of the workload kinds. */
+const KIND_ALIASES: Record<string, string> = {
+  deployment: 'Deployment',
+  deployments: 'Deployment',
+  deploy: 'Deployment',
+  daemonset: 'DaemonSet',
+  daemonsets: 'DaemonSet',
+  ds: 'DaemonSet',
+  statefulset: 'StatefulSet',
+  statefulsets: 'StatefulSet',
+  sts: 'StatefulSet',
+};
 
 const POD_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'Pod']);
 
@@ -356,10 +371,31 @@ function readKubectl(files: Map<string, string>, problems: (code: string, m: str
         content: localContent(read?.objects ?? [], name, ns, read?.file ?? dir),
         problems: stepProblems,
       });
-    } else if (words[0] === 'kubectl' && words[1] === 'wait') {
-      const crd = words.find((w) => w.startsWith('crd/'));
+    } else if (words[0] === 'kubectl' && words[1] === 'wait' && words.some((w) => w.startsWith('crd/'))) {
       const last = steps[steps.length - 1];
-      if (crd && last) (last.crdWaits as string[]).push(crd.slice(4));
+      for (const crd of words.filter((w) => w.startsWith('crd/'))) if (last) (last.crdWaits as string[]).push(crd.slice(4));
+    } else if (words[0] === 'kubectl' && (words[1] === 'wait' || (words[1] === 'rollout' && words[2] === 'status'))) {
+      // a step of its own that waits for workloads applied before it
+      const ns = optionOf(words, '-n') ?? optionOf(words, '--namespace');
+      const targets = words.slice(2).filter((w) => /^[a-z]+\/[^/]+$/.test(w)).map((w) => {
+        const [k, n] = w.split('/');
+        return { kind: KIND_ALIASES[k] ?? k, name: n, ...(ns ? { namespace: ns } : {}) };
+      });
+      const timeout = words.find((w) => w.startsWith('--timeout='))?.slice('--timeout='.length) ?? optionOf(words, '--timeout');
+      steps.push({
+        path: 'kubectl',
+        name: `wait ${targets.map((t) => `${t.kind}/${t.name}`).join(' ')}`,
+        where,
+        waits: true,
+        timeout: timeout ?? (words[1] === 'wait' ? '30s' : undefined),
+        after: prev,
+        chart: words.slice(0, 3).join(' '),
+        helm: false,
+        crdWaits: [],
+        waitOn: targets,
+        content: { objects: [], workloads: [], webhooks: [], crds: [] },
+        problems: [],
+      });
     } else if (words[0] === 'helm' && words[1] === 'upgrade' && words.includes('--install')) {
       const name = words[words.indexOf('--install') + 1];
       const source = words[words.indexOf('--install') + 2];
