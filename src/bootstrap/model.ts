@@ -611,6 +611,8 @@ export function bootstrapReport(files: Map<string, string>, options: BootstrapOp
   const fluxNs = fluxSteps ? fluxNamespaceOf(files) : undefined;
   const steadyState = model.steadyState(base, fluxNs);
   const notes = problems.map((p) => p.message);
+  const timeouts = timeoutNote(output);
+  if (timeouts) notes.push(timeouts);
   const assumptions: string[] = [];
   if (model.network.length === 0) assumptions.push(`variant ${output.variant}: the cluster brings its own CNI, running before the layer (every pod gets an address; with cni: cilium, its cilium.io CRDs exist)`);
   if (fluxSteps) assumptions.push(`flux: Flux runs in namespace ${fluxNs} before the layer (its controllers on the host network, as the reference's flux-aio), and the GitRepository holding the output exists`);
@@ -624,6 +626,33 @@ export function bootstrapReport(files: Map<string, string>, options: BootstrapOp
     findings: [...paths.flatMap((p) => p.findings), ...steadyState],
     notes,
   };
+}
+
+/** Seconds of a Go / Helm duration (`10m`, `5m0s`, `300s`); NaN when unreadable. */
+function seconds(d: string | undefined): number {
+  if (d === undefined) return NaN;
+  let total = 0;
+  let rest = d.trim();
+  if (/^\d+$/.test(rest)) return Number(rest);
+  for (const m of rest.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(m[1]) * { h: 3600, m: 60, s: 1 }[m[2] as 'h' | 'm' | 's'];
+  rest = rest.replace(/(\d+(?:\.\d+)?)(h|m|s)/g, '');
+  return rest === '' ? total : NaN;
+}
+
+/** A note when the paths wait different times for the same release. */
+function timeoutNote(output: ReadOutput): string | undefined {
+  const by = new Map<string, Map<string, string>>();
+  for (const [path, steps] of output.paths) {
+    for (const s of steps) {
+      if (!s.waits || s.waitOn || s.timeout === undefined || s.content.workloads.length === 0) continue;
+      if (!by.has(s.name)) by.set(s.name, new Map());
+      by.get(s.name)!.set(path, s.timeout);
+    }
+  }
+  const differing = [...by].filter(([, m]) => m.size > 1 && new Set([...m.values()].map(seconds)).size > 1);
+  if (differing.length === 0) return undefined;
+  const [name, m] = differing[0];
+  return `the paths wait different times for the same releases (${name}: ${[...m].map(([p, t]) => `${p} ${t}`).join(', ')}${differing.length > 1 ? `; ${differing.length} releases in all` : ''})`;
 }
 
 function fluxNamespaceOf(files: Map<string, string>): string | undefined {
