@@ -49,4 +49,6 @@ test('the plan of the default platform names each step of each path with its wai
   expect(flux.steps.find((s) => s.name === 'metallb')!.ready).toMatch(/metallb-controller, metallb-frr-k8s-statuscleaner get pod addresses: the pod network \(Cilium and Kube-OVN\) is up/);
   const tf = r.paths.find((p) => p.path === 'terraform')!;
   expect(tf.steps.find((s) => s.name === 'kubeovn')!.wait).toBe('waits 300s');
+  // issue 21 item 5: one release, three timeouts
+  expect(r.notes).toEqual(['the paths wait different times for the same releases (cilium: kubectl 10m, flux 5m, terraform 300s; 3 releases in all)']);
 });
