@@ -57,12 +57,14 @@ export interface ChartFacts {
   readonly runtimeCrdGroups?: { readonly groups: string[]; readonly by: string; readonly source: string };
   readonly webhooks: WebhookFact[];
   readonly source: string;
+  /** Namespace of the workloads when the chart does not use the release's (Kube-OVN: `.Values.namespace`). */
+  readonly namespace?: string;
 }
 
 const COZY = 'cozystack/cozystack packages/system';
 const CILIUM_T = `${COZY}/cilium/charts/cilium/templates`;
-const KUBEOVN_T = 'kubeovn/kube-ovn charts/kube-ovn/templates';
-const METALLB_T = 'metallb/metallb charts/metallb/templates';
+const KUBEOVN_T = 'kubeovn/kube-ovn@kube-ovn-v1.15.10 charts/kube-ovn/templates';
+const METALLB_T = 'metallb/metallb@v0.16.1 charts/metallb/templates';
 const FRR_T = `${COZY}/metallb/charts/metallb/charts/frr-k8s/templates`;
 const CM_T = 'cert-manager/cert-manager deploy/charts/cert-manager/templates';
 
@@ -136,10 +138,11 @@ function kubeOvnFacts(values: any): ChartFacts {
     host('DaemonSet', 'kube-ovn-cni', 'ovncni-ds.yaml'),
     host('Deployment', 'kube-ovn-monitor', 'monitor-deploy.yaml', false),
   ];
-  if (flag(values, 'func.ENABLE_PINGER', true) && flag(values, 'kube-ovn-pinger.enabled', true)) {
-    workloads.push({ kind: 'DaemonSet', name: 'kube-ovn-pinger', hostNetwork: false, level: 'privileged', labels: { app: 'kube-ovn-pinger' }, source: `${KUBEOVN_T}/pinger-ds.yaml (no hostNetwork: a pod address from Kube-OVN itself)` });
-  }
-  return { workloads, crdGroups: ['kubeovn.io'], webhooks: [], source: `${KUBEOVN_T}/` };
+  // the pinger has no condition in the chart: always there
+  workloads.push({ kind: 'DaemonSet', name: 'kube-ovn-pinger', hostNetwork: false, level: 'privileged', labels: { app: 'kube-ovn-pinger' }, source: `${KUBEOVN_T}/pinger-ds.yaml (no hostNetwork: a pod address from Kube-OVN itself)` });
+  // every workload goes to `.Values.namespace`, not to the release's namespace
+  const ns = typeof values?.namespace === 'string' ? values.namespace : undefined;
+  return { workloads, crdGroups: ['kubeovn.io'], webhooks: [], source: `${KUBEOVN_T}/`, ...(ns ? { namespace: ns } : {}) };
 }
 
 /**

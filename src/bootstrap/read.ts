@@ -228,10 +228,11 @@ function localContent(objects: any[], release: string, namespace: string | undef
 function remoteContent(chart: string, values: any, release: string, namespace: string): ReleaseContent {
   const facts: ChartFacts | undefined = remoteChartFacts(chart, values, release);
   if (!facts) return { objects: [], workloads: [], webhooks: [], crds: [], unknownChart: chart };
+  const ns = facts.namespace ?? namespace;
   const workloads = facts.workloads.map((w: WorkloadFact): Workload => ({
     kind: w.kind,
     name: w.name,
-    namespace,
+    namespace: ns,
     hostNetwork: w.hostNetwork,
     level: w.level,
     privilege: w.level === 'restricted' ? undefined : (w.hostNetwork ? 'hostNetwork' : 'host access'),
