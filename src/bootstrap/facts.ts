@@ -255,7 +255,11 @@ export const TOOL_FACTS = {
   terraformTimeout: '300s',
   /** apply/kubectl.sh `apply`: retried 12 times, 10 s apart (two minutes), then the script exits (set -eu). */
   kubectlRetry: '2m',
-  /** Helm installs a chart's objects in one request list; a custom resource whose kind the API server does not know fails the install ("no matches for kind"), so a CRD and its objects cannot share a chart's templates/. (helm/helm pkg/action/install.go: the resource list is built before anything is created.) */
+  /**
+   * Helm: a CRD must be registered before any resource of its kind can be used; a chart's templates are sent as one
+   * set, so a CRD and its objects cannot share templates/ (helm.sh/docs/chart_best_practices/custom_resource_definitions/:
+   * "Install a CRD Declaration Before Using the Resource").
+   */
   helmNeedsKindsFirst: true,
 } as const;
 

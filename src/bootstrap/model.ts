@@ -7,6 +7,11 @@ import { DeliveryPath, readOutput, ReadOutput, Step, Webhook, Workload } from '.
  * why that can become Ready then, or why it cannot.
  *
  * The model's rules (each a fact of Kubernetes or of the delivery tools):
+ * Sources: Kubernetes docs (kubernetes.io/docs/concepts/security/pod-security-standards/,
+ * kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/:
+ * failurePolicy, namespaceSelector, objectSelector, and the automatic
+ * `kubernetes.io/metadata.name` label), the chart facts of facts.ts, and
+ * the delivery tools' defaults (TOOL_FACTS).
  * 1. A custom resource needs its CRD established before it is applied; on the
  *    kubectl path `apply` retries for two minutes, then the script stops; Helm
  *    (Flux, Terraform) needs the kind known before the install starts.
