@@ -162,9 +162,21 @@ class World {
   readonly webhooks: Webhook[];
   private readonly ready = new Set<Workload>();
   private readonly reasons = new Map<Workload, Reason>();
+  private readonly allObjects: any[];
+  private readonly backends = new Map<Webhook, Workload[] | undefined>();
+  private readonly namespaces = new Set<string>();
+  /** Certificates by `namespace/secretName`. */
+  private readonly certificates = new Map<string, any>();
 
   constructor(private readonly model: Model, steps: Step[]) {
     this.steps = steps;
+    this.allObjects = steps.flatMap((s) => s.content.objects);
+    for (const o of this.allObjects) {
+      if (o?.apiVersion === 'v1' && o?.kind === 'Namespace' && typeof o.metadata?.name === 'string') this.namespaces.add(o.metadata.name);
+      if (o?.kind === 'Certificate' && groupOf(String(o.apiVersion)) === 'cert-manager.io' && o.metadata?.namespace && o.spec?.secretName) {
+        this.certificates.set(`${o.metadata.namespace}/${o.spec.secretName}`, o);
+      }
+    }
     this.workloads = steps.flatMap((s) => s.content.workloads);
     this.webhooks = steps.flatMap((s) => s.content.webhooks).filter((h) => h.failurePolicy === 'Fail');
     // fixpoint: a workload is Ready once everything it needs is
@@ -193,12 +205,16 @@ class World {
   }
 
   namespaceExists(ns: string): boolean {
-    return BUILTIN_NAMESPACES.includes(ns) || this.model.externalNamespaces.has(ns)
-      || this.steps.some((s) => s.content.objects.some((o) => o?.apiVersion === 'v1' && o?.kind === 'Namespace' && o.metadata?.name === ns));
+    return BUILTIN_NAMESPACES.includes(ns) || this.model.externalNamespaces.has(ns) || this.namespaces.has(ns);
   }
 
   objects(): any[] {
-    return this.steps.flatMap((s) => s.content.objects);
+    return this.allObjects;
+  }
+
+  /** The Certificate that issues a Secret, if any. */
+  certificateFor(namespace: string, secret: string): any {
+    return this.certificates.get(`${namespace}/${secret}`);
   }
 
   certManagerRuns(): boolean {
@@ -209,6 +225,11 @@ class World {
 
   /** The workloads behind a webhook; undefined when its Service is in no release. */
   backend(h: Webhook): Workload[] | undefined {
+    if (!this.backends.has(h)) this.backends.set(h, this.findBackend(h));
+    return this.backends.get(h);
+  }
+
+  private findBackend(h: Webhook): Workload[] | undefined {
     if (h.servedBy) {
       const list = this.workloads.filter((w) => w.release === h.release && w.name === h.servedBy);
       return list.length > 0 ? list : undefined;
@@ -267,8 +288,7 @@ class World {
       if (missing.length > 0) return { code: 'pod-network', text: this.model.noAddress(missing, this.steps) };
     }
     for (const secret of w.secrets) {
-      const cert = this.objects().find((o) => o?.kind === 'Certificate' && groupOf(String(o.apiVersion)) === 'cert-manager.io'
-        && o.spec?.secretName === secret && (o.metadata?.namespace ?? w.namespace) === w.namespace);
+      const cert = this.certificateFor(w.namespace, secret);
       if (cert && !this.certManagerRuns()) {
         return { code: 'cert-manager', text: `mounts Secret ${w.namespace}/${secret}, issued by Certificate ${cert.metadata?.name}, and cert-manager does not run${this.model.certManagerWhere()}` };
       }
@@ -543,7 +563,7 @@ class Model {
           needs.push({ what: `${PROVIDER_NAMES[w.provides!]} (${wname(w)})`, ns: w.namespace, labels: w.labels, why: 'its pods need a pod address', path: 'steady-state' });
         }
       }
-      const usesCertManager = h.injectCaFrom !== undefined || backend.some((b) => b.secrets.some((sec) => world.objects().some((o) => o?.kind === 'Certificate' && o.spec?.secretName === sec)));
+      const usesCertManager = h.injectCaFrom !== undefined || backend.some((b) => b.secrets.some((sec) => world.certificateFor(b.namespace, sec) !== undefined));
       if (usesCertManager) {
         const cm = world.workloads.filter((w) => w.release === world.workloads.find((x) => x.provides === 'cert-manager')?.release);
         if (cm.length > 0) {for (const w of cm) needs.push({ what: `cert-manager (${wname(w)})`, ns: w.namespace, labels: w.labels, why: 'it issues the webhook\'s certificate', path: 'steady-state' });} else {

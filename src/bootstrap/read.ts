@@ -114,6 +114,40 @@ export function parseYamlDocs(text: string): any[] {
   return out;
 }
 
+/** Kinds whose whole object the model reads (the others: apiVersion, kind, metadata; CRDs: group and kind). */
+const READ_WHOLE = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'Pod', 'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration', 'Service', 'Certificate']);
+
+/**
+ * The objects of a chart template as the model reads them: a document of a
+ * kind whose body the model needs is parsed whole; any other only for its
+ * apiVersion, kind and metadata (and a CRD's group and kind), which keeps a
+ * chart of 20,000 tenants' policies fast. A document that is not in the
+ * block style cozynet writes is parsed whole.
+ * @internal
+ */
+export function chartDocs(text: string): any[] {
+  const out: any[] = [];
+  for (const chunk of text.split(/^---[ \t]*$/m)) {
+    if (chunk.trim() === '') continue;
+    const kind = /^kind:[ \t]*([A-Za-z0-9]+)[ \t]*$/m.exec(chunk)?.[1];
+    const apiVersion = /^apiVersion:[ \t]*([A-Za-z0-9./-]+)[ \t]*$/m.exec(chunk)?.[1];
+    const meta = /^metadata:[ \t]*\n((?:[ \t]+\S.*(?:\n|$)|[ \t]*\n)*)/m.exec(chunk);
+    if (!kind || !apiVersion || !meta || READ_WHOLE.has(kind) || /^(---|\.\.\.)/m.test(chunk)) {
+      out.push(...parseYamlDocs(chunk));
+      continue;
+    }
+    const metadata = parseYamlDocs(`metadata:\n${meta[1]}`)[0]?.metadata ?? {};
+    const obj: any = { apiVersion, kind, metadata };
+    if (kind === 'CustomResourceDefinition') {
+      const names = /^ {2}names:[ \t]*\n((?: {4,}.*\n?)*)/m.exec(chunk)?.[1] ?? '';
+      obj.spec = { group: /^ {2}group:[ \t]*(\S+)[ \t]*$/m.exec(chunk)?.[1], names: { kind: /^ {4}kind:[ \t]*(\S+)[ \t]*$/m.exec(names)?.[1] } };
+    }
+    out.push(obj);
+  }
+  return out;
+}
+
 /** Undoes the `{{ "{{" }}` escaping of cozynet's local charts. */
 function unescapeTemplate(text: string): string {
   return text.split('{{ "{{" }}').join('{{');
@@ -286,7 +320,7 @@ function parseChart(files: Map<string, string>, dir: string): { objects: any[]; 
   let first = `${dir}/templates/`;
   const templates = [...files.keys()].filter((f) => f.startsWith(`${dir}/templates/`) && /\.ya?ml$/.test(f)).sort();
   if (templates.length > 0) first = templates[0];
-  for (const f of templates) objects.push(...parseYamlDocs(unescapeTemplate(files.get(f)!)));
+  for (const f of templates) objects.push(...chartDocs(unescapeTemplate(files.get(f)!)));
   return { objects, file: templates.length === 1 ? first : `${dir}/templates/` };
 }
 
