@@ -563,7 +563,8 @@ class Model {
           needs.push({ what: `${PROVIDER_NAMES[w.provides!]} (${wname(w)})`, ns: w.namespace, labels: w.labels, why: 'its pods need a pod address', path: 'steady-state' });
         }
       }
-      const usesCertManager = h.injectCaFrom !== undefined || backend.some((b) => b.secrets.some((sec) => world.certificateFor(b.namespace, sec) !== undefined));
+      const usesCertManager = h.injectCaFrom !== undefined
+        || backend.some((b) => b.secrets.some((sec) => world.certificateFor(b.namespace, sec) !== undefined));
       if (usesCertManager) {
         const cm = world.workloads.filter((w) => w.release === world.workloads.find((x) => x.provides === 'cert-manager')?.release);
         if (cm.length > 0) {for (const w of cm) needs.push({ what: `cert-manager (${wname(w)})`, ns: w.namespace, labels: w.labels, why: 'it issues the webhook\'s certificate', path: 'steady-state' });} else {
