@@ -529,7 +529,7 @@ class Model {
     if (s.content.unknownChart) parts.push(`the model has no facts for chart ${s.content.unknownChart}: its workloads are not checked`);
     if (!s.waits) {
       const kinds = [...new Set(s.content.objects.map((o) => o?.kind))];
-      parts.push(`applies ${s.content.objects.length} objects${kinds.length > 0 ? ` (${kinds.slice(0, 6).join(', ')}${kinds.length > 6 ? ', …' : ''})` : ''}`);
+      parts.push(`applies ${s.content.objects.length} object${s.content.objects.length === 1 ? '' : 's'}${kinds.length > 0 ? ` (${kinds.slice(0, 6).join(', ')}${kinds.length > 6 ? ', …' : ''})` : ''}`);
       const pending = workloads.filter((w) => !world.isReady(w));
       if (workloads.length > 0) parts.push(pending.length === 0 ? 'its pods start at once' : `its pods start later: ${pending.map((w) => `${w.name} ${world.reason(w)?.text ?? ''}`).join('; ')}`);
       return parts.join('; ');
