@@ -222,6 +222,9 @@ function localContent(objects: any[], release: string, namespace: string | undef
       const spec = podSpecOf(o) ?? {};
       const { level, privilege } = podLevel(spec);
       const secrets = (spec.volumes ?? []).map((v: any) => v?.secret?.optional === true ? undefined : v?.secret?.secretName).filter((s: any): s is string => typeof s === 'string');
+      const labels = podLabelsOf(o);
+      // cert-manager's controller, from a chart of the output (the labels of cert-manager's own chart)
+      const certManager = labels['app.kubernetes.io/name'] === 'cert-manager' && labels['app.kubernetes.io/component'] === 'controller';
       workloads.push({
         kind: o.kind,
         name: String(o.metadata?.name),
@@ -229,7 +232,8 @@ function localContent(objects: any[], release: string, namespace: string | undef
         hostNetwork: spec.hostNetwork === true,
         level,
         privilege,
-        labels: podLabelsOf(o),
+        ...(certManager ? { provides: 'cert-manager' as const } : {}),
+        labels,
         secrets,
         source: file,
         release,

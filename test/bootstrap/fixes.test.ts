@@ -70,3 +70,31 @@ test('cert-manager delivered by the layer (its namespace labelled system), order
   early.set('apply/kubectl.sh', files.get('apply/kubectl.sh')!.replace(/\necho 'cozynet: cert-manager'\n[^\n]+\n/, '\n').replace(/(echo 'cozynet: cilium'\n)/, "echo 'cozynet: cert-manager'\nhelm upgrade --install 'cert-manager' 'cert-manager' --repo 'https://charts.jetstack.io' --version 'v1.19.1' --namespace 'cozy-cert-manager' -f 'helm/cert-manager.values.yaml' --wait --timeout 10m\n\n$1"));
   expect(report(early).findings.find((f) => f.path === 'kubectl')!.message).toMatch(/^kubectl: step cert-manager \(apply\/kubectl\.sh:\d+\): Deployment cozy-cert-manager\/cert-manager, Deployment cozy-cert-manager\/cert-manager-webhook, Deployment cozy-cert-manager\/cert-manager-cainjector: each is waited on, and it gets no pod address before release cilium and kubeovn/);
 });
+
+test('cert-manager as a local chart of the output (its controller known by its chart\'s labels) also serves the webhook\'s certificate', () => {
+  const files = dropRelease(outputOf(), 'cert-manager');
+  files.set('charts/namespaces/templates/namespaces.yaml', `${files.get('charts/namespaces/templates/namespaces.yaml')}---\n${stringify({
+    apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'cozy-cert-manager', labels: { 'cozystack.io/system': 'true', 'pod-security.kubernetes.io/enforce': 'restricted' } },
+  })}`);
+  const crd = (kind: string, plural: string) => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.cert-manager.io` },
+    spec: { group: 'cert-manager.io', names: { kind, plural }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] },
+  });
+  const restricted = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+  const container = { name: 'controller', image: 'quay.io/jetstack/cert-manager-controller:v1.19.1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
+  const controller = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'cert-manager', namespace: 'cozy-cert-manager' },
+    spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' } }, spec: { securityContext: restricted, containers: [container] } } },
+  };
+  files.set('charts/cert-manager/Chart.yaml', stringify({ apiVersion: 'v2', name: 'cert-manager', version: '0.0.0' }));
+  files.set('charts/cert-manager/templates/cert-manager.yaml', [crd('Issuer', 'issuers'), crd('Certificate', 'certificates'), controller].map((o) => stringify(o)).join('---\n'));
+  files.set('apply/kubectl.sh', files.get('apply/kubectl.sh')!.replace(/(echo 'cozynet: kubeovn-webhook')/,
+    "echo 'cozynet: cert-manager'\napply 'cert-manager' 'charts/cert-manager' --namespace 'cozy-cert-manager'\nkubectl wait --for=condition=Established --timeout=120s 'crd/issuers.cert-manager.io' 'crd/certificates.cert-manager.io'\n\n$1"));
+  const r = report(files);
+  expect(r.paths.find((p) => p.path === 'kubectl')!.findings).toEqual([]);
+  expect(r.steadyState.map((f) => f.message)).toEqual([expect.stringContaining('admits the pods of Flux (namespace cozy-fluxcd)')]);
+});
