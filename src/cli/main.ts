@@ -3,9 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { diagramCommand } from './diagram-command';
+import { planCommand } from './plan-command';
 import { validateFolder } from './validate-command';
 import { verifyCommand } from './verify-command';
-import { CozynetValidationError } from '../model/errors';
+import { checkBootstrap, readOutputFolder, repositoryLocation } from '../bootstrap';
+import { Finding } from '../bootstrap/model';
+import { CozynetValidationError, ValidationIssue } from '../model/errors';
 import { buildPlatform, loadPlatformProps } from '../platform/build';
 import { MAX_TENANTS } from '../platform/checks';
 import { MAX_PLATFORM_FILE_BYTES, platformSchema } from '../platform/file';
@@ -86,6 +89,18 @@ function readClusterConfig(file: string): any[] {
   return parseClusterConfig(file, text);
 }
 
+/** A bootstrap finding as a validation issue (synth's exit 1). */
+function bootstrapIssue(f: Finding): ValidationIssue {
+  return { path: 'bootstrap', value: '', message: f.message };
+}
+
+/** One line per tolerated finding (see TOLERATED_FINDINGS), and where to read the whole plan. */
+function bootstrapWarnings(warnings: Finding[], command: string): string {
+  if (warnings.length === 0) return '';
+  return warnings.map((f) => `warning: bootstrap: ${f.message}\n`).join('')
+    + `cozynet: ${warnings.length} bootstrap findings known to the renderers, not enforced yet (${command})\n`;
+}
+
 function formatSummary(s: SynthesisSummary, ms: number): string {
   const kinds = Object.entries(s.objectsByKind).map(([k, n]) => `${n} ${k}`).join(', ');
   const notices = (s.notices ?? []).map((n) => `${n}\n`).join('');
@@ -149,9 +164,20 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
       const progress = io.progress ?? terminalProgress();
       progress?.('cozynet: building the platform');
       const platform = buildPlatform(load(io, config, opts.variant));
+      let warnings = '';
       const options: WriteFolderOptions = {
         config,
         beforeReplace: (previous, files) => {
+          // the bootstrap model, before anything is replaced: an output that cannot converge is never written
+          const boot = checkBootstrap(files, { location: repositoryLocation(opts.out) });
+          if (boot.errors.length > 0) {
+            progress?.('');
+            throw new CozynetValidationError([...boot.errors.map(bootstrapIssue), {
+              path: '--out', value: CozynetValidationError.show(opts.out), message: 'nothing was written: the output above cannot come up from an empty cluster (cozynet plan shows every step)',
+            }]);
+          }
+          // one line: the whole list is cozynet plan's (and validate's)
+          if (boot.warnings.length > 0) warnings = `cozynet: ${boot.warnings.length} bootstrap findings known to the renderers, not enforced yet (cozynet plan shows them)\n`;
           if (!previous) return;
           const next = JSON.parse(files.get('index.json') ?? '{}');
           const changes = disruptiveChanges(previous, next);
@@ -170,9 +196,9 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
       };
       if (interruptible) {
         return platform._synthesizeInterruptibly(opts.out, progress, options)
-          .then((summary) => io.err(formatSummary(summary, Date.now() - start)));
+          .then((summary) => io.err(formatSummary(summary, Date.now() - start) + warnings));
       }
-      io.err(formatSummary(platform._synthesize(opts.out, progress, options), Date.now() - start));
+      io.err(formatSummary(platform._synthesize(opts.out, progress, options), Date.now() - start) + warnings);
       return undefined;
     });
 
@@ -204,6 +230,11 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
       }
       if (dir) {
         const r = validateFolder(dir);
+        if (fs.existsSync(path.join(dir, 'index.json'))) {
+          const boot = checkBootstrap(readOutputFolder(dir), { location: repositoryLocation(dir) });
+          r.problems.push(...boot.errors.map((f) => `bootstrap: ${f.message}`));
+          io.err(bootstrapWarnings(boot.warnings, `cozynet plan ${dir} shows every step`));
+        }
         if (r.skipped.length > 0) {
           const shown = r.skipped.slice(0, 20).join(', ');
           io.err(`cozynet: skipped ${r.skipped.length} YAML files: ${shown}${r.skipped.length > 20 ? ', …' : ''}\n`);
@@ -227,6 +258,9 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
       // every object of the output: manifests and the whole layer's Flux objects (values checks run in the same walk)
       const objects = platform._outputObjects();
       const problems = validateObjects(objects);
+      const boot = checkBootstrap(platform._renderFiles());
+      problems.push(...boot.errors.map((f) => `bootstrap: ${f.message}`));
+      io.err(bootstrapWarnings(boot.warnings, 'cozynet plan shows every step'));
       if (problems.length > 0) {
         io.err(problems.map((p) => `invalid: ${p}\n`).join(''));
         state.code = 1;
@@ -245,6 +279,20 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
     .option('--out <file>', 'file to write; default: stdout')
     .allowExcessArguments(false)
     .action((file: string | undefined, opts) => diagramCommand(load(io, configOf(file, opts)), opts.out, io));
+
+  program.command('plan')
+    .description('walk every delivery path (kubectl script, Flux, Terraform) from an empty cluster: one line per step, what it waits for, ' +
+      'why it can become Ready then; exit 1 when a path does not converge')
+    .argument('[platform]', 'platform file (YAML or JSON), like --config, or an output folder')
+    .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--variant <name>', "networking variant; overrides the file's variant")
+    .option('--path <path>', 'only this delivery path: kubectl, flux or terraform')
+    .option('--out <dir>', 'where synth writes (or wrote) the output, for the Flux chart path check', undefined)
+    .option('--format <format>', 'text or json', 'text')
+    .allowExcessArguments(false)
+    .action((file: string | undefined, opts) => {
+      state.code = planCommand({ ...opts, config: configOf(file, opts) }, io, (config, variant) => buildPlatform(load(io, config, variant)));
+    });
 
   program.command('schema')
     .description('print the JSON Schema of the platform file (for editors: # yaml-language-server: $schema=…)')

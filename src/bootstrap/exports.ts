@@ -1,0 +1,2 @@
+export { bootstrapReport } from './model';
+export { formatPlan, planJson, readOutputFolder, repositoryLocation, TOLERATED_FINDINGS } from './format';
