@@ -15,7 +15,7 @@ import { DeliveryPath } from './read';
  * - flux-chart-path: chart paths from delivery.flux.path, not from where --out is (item 4)
  * @internal
  */
-export const TOLERATED_FINDINGS: ReadonlySet<FindingCode> = new Set<FindingCode>(['pod-network', 'cert-manager', 'webhook-lockout', 'variant-crd', 'flux-chart-path']);
+export const TOLERATED_FINDINGS: ReadonlySet<FindingCode> = new Set<FindingCode>();
 
 /** Whether synth and validate fail on a finding. @internal */
 export function enforced(f: Finding, tolerated: ReadonlySet<FindingCode> = TOLERATED_FINDINGS): boolean {
