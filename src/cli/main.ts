@@ -48,6 +48,8 @@ Exit codes:
   1  the input was wrong (platform file, flags, output folder in the way) or a
      verification failed; the message names the field path or file position
   2  a bug in cozynet (please report it; --debug shows the stack trace)
+  128+N  synth stopped by signal N (130 SIGINT, 143 SIGTERM) while writing:
+     the earlier output is back as it was, no lock or temporary folder left
 
 synth replaces --out only when it is absent, empty or an earlier cozynet
 output; never the working folder, its parents, the folder of the platform

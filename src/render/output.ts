@@ -380,6 +380,24 @@ function fsAdvice(code: string | undefined): string {
   }
 }
 
+/**
+ * The real reason a recursive mkdir failed: Node reports ENOENT for a
+ * read-only or full file system; creating the first missing folder alone
+ * (and removing it again) shows the error the system really gives.
+ */
+function realMkdirError(dir: string, e: any): any {
+  if (e?.code !== 'ENOENT') return e;
+  let missing = path.resolve(dir);
+  for (let up = path.dirname(missing); up !== missing && !fs.existsSync(up); up = path.dirname(up)) missing = up;
+  try {
+    fs.mkdirSync(missing);
+    fs.rmdirSync(missing);
+  } catch (inner: any) {
+    if (inner?.code && inner.code !== 'EEXIST') return inner;
+  }
+  return e;
+}
+
 /** Refuses with a file-system fault: what failed, why, and what the user can do (exit 1). */
 function fault(outdir: string, what: string, e: any, tail = ''): never {
   const code = typeof e?.code === 'string' ? e.code : undefined;
@@ -538,7 +556,7 @@ function* writeSteps(outdir: string, files: Map<string, string>, options: WriteF
   try {
     fs.mkdirSync(parent, { recursive: true });
   } catch (e: any) {
-    fault(outdir, 'its parent folder cannot be created', e);
+    fault(outdir, 'its parent folder cannot be created', realMkdirError(parent, e));
   }
   const unlock = lock(outdir, parent, base);
   let tmp: string | undefined;

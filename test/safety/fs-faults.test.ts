@@ -139,6 +139,14 @@ describe('file-system faults: exit 1, what to do, nothing lost or left', () => {
     expectFault(dir, ['--out', path.join(parent, 'out')], /^error: --out: cannot create the lock file \.out\.cozynet-lock beside it: the file system is read-only: name a folder on a writable one \(EROFS\)/);
   });
 
+  rootTest('--out below missing folders on a read-only file system: EROFS, not ENOENT', () => {
+    const dir = tmp();
+    const ro = path.join(dir, 'ro');
+    fs.mkdirSync(ro);
+    mountReadOnly(ro);
+    expectFault(dir, ['--out', path.join(ro, 'a', 'b', 'out')], /^error: --out: its parent folder cannot be created: the file system is read-only: name a folder on a writable one \(EROFS\)/);
+  });
+
   rootTest('a read-only folder inside the earlier output: it is put back whole, nothing is written', () => {
     const dir = tmp();
     const out = path.join(dir, 'out');
