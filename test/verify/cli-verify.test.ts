@@ -119,6 +119,26 @@ describe('cozynet verify --manifests', () => {
     expect(report.tenantAuthored.opened.some((d: any) => d.source === 'tenant-beta/pod' && d.destination === 'tenant-acme/pod')).toBe(true);
   });
 
+  test('four tenants and plain CiliumNetworkPolicies (no platform isolation): a verdict, not a crash (issue 20, finding 2)', () => {
+    // each policy selects its own pods: many small rows minus many selections (it crashed from about 8 policies on)
+    const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'tenant.cozystack.io/tenant-root': '', [`tenant.cozystack.io/${name}`]: '' } } });
+    const namespaces = ['tenant-root', 'tenant-a', 'tenant-b', 'tenant-c'].map(ns);
+    for (const count of [8, 12, 200]) {
+      const policies = Array.from({ length: count }, (_, i) => CNP(namespaces[i % 4].metadata.name, `p${i}`, {
+        endpointSelector: { matchLabels: { app: `a${i}` } },
+        ingress: [{ fromEndpoints: [{ matchLabels: { app: `b${i}` } }] }],
+        egress: [{ toEndpoints: [{ matchLabels: { app: `c${i}` } }] }],
+      }));
+      const file = path.join(tmp, `plain-${count}.yaml`);
+      fs.writeFileSync(file, [...namespaces, ...policies].map((o) => stringify(o)).join('---\n'));
+      const r = cli(['verify', '--manifests', file]);
+      expect([count, r.err]).toEqual([count, '']);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/^Tenant isolation: VIOLATED \(4 tenants, \d+ endpoints/);
+      expect(r.out).toMatch(/VIOLATED: \d+ of \d+ checks differ from the intended reachability/);
+    }
+  });
+
   test('tenant tree from namespace labels', () => {
     const ns = (name: string, ...labels: string[]) => ({ kind: 'Namespace', metadata: { name, labels: Object.fromEntries(labels.map((l) => [`tenant.cozystack.io/${l}`, ''])) } });
     expect(tenantTreeFromNamespaces([
