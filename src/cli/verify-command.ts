@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { CozynetValidationError } from '../model/errors';
+import { CozynetValidationError, ValidationIssue } from '../model/errors';
 import { Platform } from '../platform/platform';
 import { sortKeysDeep } from '../tenants/policies';
 import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
 import { ResolvedTenantIsolation, resolveTenants, TENANT_LABEL_PREFIX } from '../tenants/tree';
+import { objectName, servedVersionProblem } from '../validation/api-versions';
 import { formatVerifyReport } from '../verify/format';
 import * as iv from '../verify/intervals';
 import { Probe } from '../verify/model';
@@ -123,14 +124,16 @@ export function loadManifests(paths: string[], option: string = '--manifests'): 
     }
   }
   const objects: any[] = [];
+  const issues: ValidationIssue[] = [];
   let total = 0;
   for (const file of files) {
     const size = fs.statSync(file).size;
     if (size > MANIFEST_LIMITS.fileBytes) fail(option, file, `is ${size} bytes; at most ${MANIFEST_LIMITS.fileBytes} are read`);
     total += size;
     if (total > MANIFEST_LIMITS.totalBytes) fail(option, file, `the files add up to more than ${MANIFEST_LIMITS.totalBytes} bytes`);
-    for (const doc of parseFile(file, fs.readFileSync(file, 'utf8'))) expand(doc, objects);
+    parseFile(file, fs.readFileSync(file, 'utf8')).forEach((doc, d) => expand(doc, objects, `${file}: document ${d + 1}`, issues));
   }
+  if (issues.length > 0) throw new CozynetValidationError(issues);
   return { objects, files };
 }
 
@@ -174,13 +177,20 @@ function parseFile(file: string, text: string): any[] {
   return out;
 }
 
-function expand(doc: any, out: any[]): void {
+/**
+ * Adds the objects of a document (the items of a `kind: List`); an object of
+ * a kind cozynet knows at an API version no cluster serves is an issue, not
+ * an object (a policy at `cilium.io/v3` would not exist, so it enforces nothing).
+ */
+function expand(doc: any, out: any[], where: string, issues: ValidationIssue[]): void {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return;
   if (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
-    for (const item of doc.items) expand(item, out);
+    doc.items.forEach((item: any, i: number) => expand(item, out, `${where} items[${i}]`, issues));
     return;
   }
-  out.push(doc);
+  const problem = servedVersionProblem(doc);
+  if (problem) issues.push({ path: `${where}: ${objectName(doc)}`, value: CozynetValidationError.show(problem.value), message: problem.message });
+  else out.push(doc);
 }
 
 /**

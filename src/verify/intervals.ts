@@ -223,7 +223,6 @@ export function intersect(a: Intervals, b: Intervals): Intervals {
  * then both take the same linear merge.
  */
 export function subtract(a: Intervals, b: Intervals): Intervals {
-  if (a.length === 0) return a;
   // small minus big: only the part of b that overlaps a matters
   const cut = a.length * 8 < b.length ? intersectSkewed(a, b) : b;
   return cut.length === 0 ? a : subtractMerge(a, cut);

@@ -139,6 +139,47 @@ describe('cozynet verify --manifests', () => {
     }
   });
 
+  test('policies at API versions no cluster serves are exit 1 naming each object, never a proof (issue 20, finding 3)', () => {
+    const out = path.join(tmp, 'out-v3');
+    new Platform(new Construct(undefined as any, ''), 'p', { ...readPlatformFile(CONTRACT), delivery: { terraform: false } }).synthesize(out);
+    const manifests: string[] = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8')).manifests;
+    for (const rel of manifests) {
+      const file = path.join(out, rel);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split('cilium.io/v2').join('cilium.io/v3'));
+    }
+    const r = cli(['verify', '--manifests', out]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).not.toMatch(/Tenant isolation: OK|internal error/);
+    expect(r.err).toMatch(/^error: 11 problems:/);
+    expect(r.err).toContain(`${path.join(out, 'manifests', 'tenants.yaml')}: document 10: CiliumNetworkPolicy tenant-root/cozynet-tenant: ` +
+      'apiVersion cilium.io/v3 is not served: CiliumNetworkPolicy is served at cilium.io/v2 (the CustomResourceDefinition in crds/cilium.io.yaml); ' +
+      'no cluster holds this object, so it enforces nothing (got "cilium.io/v3")');
+    expect(r.err).toContain(': document 5: CiliumClusterwideNetworkPolicy cozynet-tenant-baseline: apiVersion cilium.io/v3 is not served');
+    // the same objects at the served version verify clean
+    for (const rel of manifests) {
+      const file = path.join(out, rel);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split('cilium.io/v3').join('cilium.io/v2'));
+    }
+    expect(cli(['verify', '--manifests', out])).toMatchObject({ code: 0, out: expect.stringMatching(/^Tenant isolation: OK/) });
+  });
+
+  test('a NetworkPolicy at networking.k8s.io/v9 in a List dump is named by file, document and item', () => {
+    const dir = path.join(tmp, 'handwritten-v9');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(HANDWRITTEN, 'namespaces.yaml'), path.join(dir, 'namespaces.yaml'));
+    const list = JSON.parse(fs.readFileSync(path.join(HANDWRITTEN, 'policies.json'), 'utf8'));
+    const k = list.items.findIndex((o: any) => o.kind === 'NetworkPolicy');
+    list.items[k].apiVersion = 'networking.k8s.io/v9';
+    fs.writeFileSync(path.join(dir, 'policies.json'), JSON.stringify(list));
+    const r = cli(['verify', '--manifests', dir]);
+    expect(r.code).toBe(1);
+    const o = list.items[k];
+    expect(r.err).toBe(`error: ${path.join(dir, 'policies.json')}: document 1 items[${k}]: NetworkPolicy ${o.metadata.namespace}/${o.metadata.name}: ` +
+      'apiVersion networking.k8s.io/v9 is not served: NetworkPolicy is served at networking.k8s.io/v1 (the Kubernetes API the layer targets (schemas/kubernetes)); ' +
+      'no cluster holds this object, so it enforces nothing (got "networking.k8s.io/v9")\n');
+  });
+
   test('tenant tree from namespace labels', () => {
     const ns = (name: string, ...labels: string[]) => ({ kind: 'Namespace', metadata: { name, labels: Object.fromEntries(labels.map((l) => [`tenant.cozystack.io/${l}`, ''])) } });
     expect(tenantTreeFromNamespaces([
