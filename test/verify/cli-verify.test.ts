@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { Platform } from '../../src';
 import { run } from '../../src/cli/main';
 import { loadManifests, tenantTreeFromNamespaces } from '../../src/cli/verify-command';
@@ -178,6 +178,24 @@ describe('cozynet verify --manifests', () => {
     expect(r.err).toBe(`error: ${path.join(dir, 'policies.json')}: document 1 items[${k}]: NetworkPolicy ${o.metadata.namespace}/${o.metadata.name}: ` +
       'apiVersion networking.k8s.io/v9 is not served: NetworkPolicy is served at networking.k8s.io/v1 (the Kubernetes API the layer targets (schemas/kubernetes)); ' +
       'no cluster holds this object, so it enforces nothing (got "networking.k8s.io/v9")\n');
+  });
+
+  test('documents read one at a time give the same values as the YAML library (special numbers, a __proto__ key, lists, errors by line)', () => {
+    const file = path.join(tmp, 'values.yaml');
+    const text = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a, namespace: default }\ndata: { x: "1" }\nextra: [.inf, -.inf, .nan, 0x1f, null, true, "long string value that is sliced"]',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: b, namespace: default }\n__proto__: { polluted: yes }\nlist: &l [a, b]\nagain: *l',
+      '',
+    ].join('\n---\n');
+    fs.writeFileSync(file, text);
+    const want = parseAllDocuments(text).map((d) => d.toJS()).filter((d) => d !== null);
+    const got = loadManifests([file]).objects;
+    expect(got).toEqual(want);
+    expect(Object.prototype.hasOwnProperty.call(got[1], '__proto__')).toBe(true);
+    expect(({} as any).polluted).toBeUndefined();
+    expect(Number.isNaN(got[0].extra[2])).toBe(true);
+    fs.writeFileSync(file, 'a: 1\n---\nb: 1\nb: 2\n');
+    expect(() => loadManifests([file])).toThrow(`${file}:4: is not valid YAML: Map keys must be unique at line 4, column 1`);
   });
 
   test('tenant tree from namespace labels', () => {
