@@ -11,6 +11,8 @@
 // and reports wall time, peak RSS and object counts; then `verify` (the whole
 // synthesized output against the intended matrix, tenant-authored check
 // included) for 100, 1,000 and 10,000 tenants (BENCH_VERIFY_SIZES), and the
+// `cozynet verify --manifests` of a 20,000-tenant output folder (BENCH_MANIFESTS_SIZES;
+// the folder written by a synth process first, untimed), and the
 // default platform's `cozynet synth` (CLI start included). Prints tables and
 // writes bench/results.json.
 'use strict';
@@ -23,6 +25,7 @@ const ROOT = path.join(__dirname, '..');
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,4000,10000').split(',').filter(Boolean).map(Number);
 const VERIFY_SIZES = (process.env.BENCH_VERIFY_SIZES ?? '100,1000,10000').split(',').filter(Boolean).map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const MANIFESTS_SIZES = (process.env.BENCH_MANIFESTS_SIZES ?? '20000').split(',').filter(Boolean).map(Number);
 
 function child(mode, n, out) {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js'), mode, String(n), out], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -68,6 +71,19 @@ try {
     });
   }
 
+  const manifests = [];
+  for (const n of MANIFESTS_SIZES) {
+    const dir = path.join(work, `m${n}`);
+    child('synth', n, dir);
+    const runs = [];
+    for (let i = 0; i < REPEAT; i++) runs.push(child('verify-manifests', n, dir));
+    manifests.push({
+      tenants: n, endpoints: runs[0].endpoints, ms: median(runs.map((x) => x.ms)), cpuMs: median(runs.map((x) => x.cpuMs)),
+      ok: runs.every((x) => x.ok), peakRssMiB: Math.max(...runs.map((x) => x.rssMiB)),
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
   const cli = [];
   for (let i = 0; i < REPEAT; i++) {
     const out = path.join(work, `cli-${i}`);
@@ -97,12 +113,19 @@ try {
     targets.push({ target: 'verify 10,000 tenants peak RSS at most 1 GiB', value: `${v10000.peakRssMiB} MiB`, ok: v10000.peakRssMiB <= 1024 });
   }
   for (const v of verify) targets.push({ target: `verify ${v.tenants} tenants clean (matrix and tenant-authored check)`, value: v.ok ? 'clean' : 'DIFFERENCES', ok: v.ok });
+  for (const v of manifests) {
+    const name = v.tenants.toLocaleString('en-US');
+    targets.push({ target: `verify --manifests ${name} tenants at most 10 s`, value: `${v.ms} ms`, ok: v.ms <= 10000 });
+    targets.push({ target: `verify --manifests ${name} tenants peak RSS at most 1 GiB`, value: `${v.peakRssMiB} MiB`, ok: v.peakRssMiB <= 1024 });
+    targets.push({ target: `verify --manifests ${name} tenants clean`, value: v.ok ? 'clean' : 'DIFFERENCES', ok: v.ok });
+  }
 
   // A run of part of the sizes keeps the other part's earlier figures in results.json.
   const previous = fs.existsSync(path.join(__dirname, 'results.json')) ? JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) : {};
   const results = {
     node: process.version, cpus: os.cpus().length, repeat: REPEAT,
     synth: rows.length > 0 ? rows : previous.synth ?? [], verify: verify.length > 0 ? verify : previous.verify ?? [],
+    verifyManifests: manifests.length > 0 ? manifests : previous.verifyManifests ?? [],
     defaultSynthMs,
     targets: [...targets, ...(previous.targets ?? []).filter((t) => !targets.some((n) => n.target === t.target))],
     loadAverage: os.loadavg().map((x) => +x.toFixed(1)),
@@ -123,6 +146,11 @@ try {
       console.log(`| ${pad(v.tenants, 14)} | ${pad(v.endpoints, 9)} | ${pad(v.checks, 14)} | ${pad(v.ms, 9)} | ${pad(v.cpuMs, 6)} | ${pad(v.peakRssMiB, 12)} |`);
     }
     console.log(`(load average while measuring: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')} on ${os.cpus().length} cores)`);
+  }
+  if (manifests.length > 0) {
+    console.log('| verify --manifests tenants | endpoints | verify ms | CPU ms | peak RSS MiB |');
+    console.log('|---------------------------:|----------:|----------:|-------:|-------------:|');
+    for (const v of manifests) console.log(`| ${pad(v.tenants, 26)} | ${pad(v.endpoints, 9)} | ${pad(v.ms, 9)} | ${pad(v.cpuMs, 6)} | ${pad(v.peakRssMiB, 12)} |`);
   }
   console.log(`default platform, cozynet synth (CLI start included): ${defaultSynthMs} ms`);
   console.log('');

@@ -56,6 +56,22 @@ if (mode === 'synth') {
     ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000), ok: report.ok, checks: report.summary.checks, endpoints: report.summary.endpoints,
     tenantAuthored: report.tenantAuthored.ok, rssMiB: rssMiB(),
   }));
+} else if (mode === 'verify-manifests') {
+  // `cozynet verify --manifests OUT` of an output folder written before (mode synth, another
+  // process): reading every manifest, the served-version check, the matrix and the
+  // tenant-authored check, as the CLI runs them. Peak RSS is the whole process's.
+  const { run } = require('../lib/cli/main');
+  const t = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  let text = '';
+  const code = run(['verify', '--manifests', out], { out: (x) => { text += x; }, err: (x) => { text += x; } });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  const m = /\((\d+) tenants, (\d+) endpoints/.exec(text);
+  console.log(JSON.stringify({
+    ms: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000), ok: code === 0 && /^Tenant isolation: OK/.test(text),
+    endpoints: m ? Number(m[2]) : 0, rssMiB: rssMiB(),
+  }));
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

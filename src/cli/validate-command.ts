@@ -5,6 +5,7 @@ import { CozynetValidationError, excerpt } from '../model/errors';
 import { yamlBudgetIssues } from '../platform/budgets';
 import { readUserFile } from '../platform/safe-read';
 import { gitRootOf } from '../render/flux-path';
+import { objectName, servedVersionProblem } from '../validation/api-versions';
 import { validateObjects } from '../validation/object-validator';
 
 /** Largest file `validate DIR` reads (index.json or a manifest). @internal */
@@ -78,7 +79,7 @@ function readBounded(file: string, field: string = file): string {
 }
 
 /** Kubernetes objects of a file (YAML multi-document or JSON), and whether it held any. */
-function objectsOf(file: string, rel: string, problems: string[]): any[] {
+function objectsOf(file: string, rel: string, problems: string[], documentOf: Map<any, number>): any[] {
   let text: string;
   try {
     text = readBounded(file, rel);
@@ -99,7 +100,7 @@ function objectsOf(file: string, rel: string, problems: string[]): any[] {
     return [];
   }
   if (!Array.isArray(docs)) docs = [docs];
-  for (const d of docs) {
+  for (const [index, d] of docs.entries()) {
     if (d.errors.length > 0) {
       problems.push(`${rel}: YAML syntax error: ${excerpt(d.errors[0].message.split('\n')[0], 200)}`);
       return [];
@@ -116,7 +117,10 @@ function objectsOf(file: string, rel: string, problems: string[]): any[] {
       problems.push(`${rel}: YAML aliases cannot be resolved (${excerpt(String(e.message).split('\n')[0], 200)})`);
       return [];
     }
-    if (v && typeof v === 'object' && 'apiVersion' in v && 'kind' in v) out.push(v);
+    if (v && typeof v === 'object' && 'apiVersion' in v && 'kind' in v) {
+      out.push(v);
+      documentOf.set(v, index + 1);
+    }
   }
   return out;
 }
@@ -225,10 +229,17 @@ export function validateFolder(dir: string): { problems: string[]; files: number
   let objects = 0;
   for (const f of files) {
     const rel = path.relative(dir, f);
-    const objs = objectsOf(f, rel, problems);
+    const documentOf = new Map<any, number>();
+    const objs = objectsOf(f, rel, problems, documentOf);
     if (objs.length === 0) skipped.push(`${rel} (no Kubernetes objects)`);
     objects += objs.length;
-    for (const p of validateObjects(objs)) problems.push(`${rel}: ${p}`);
+    // a kind at a version no cluster serves: said once, with the versions served, instead of "no schema"
+    const served = objs.filter((o) => {
+      const bad = servedVersionProblem(o);
+      if (bad) problems.push(`${rel}: document ${documentOf.get(o)}: ${excerpt(objectName(o), 200)}: ${bad.message}`);
+      return !bad;
+    });
+    for (const p of validateObjects(served)) problems.push(`${rel}: ${p}`);
     for (const o of objs) {
       const label = `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
       for (const p of metadataProblems(o)) problems.push(`${rel}: ${excerpt(label, 200)}: ${p}`);

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { servedVersionProblem } from './api-versions';
 import { CrdCatalog, strictCrdSchema } from './crd-catalog';
 import { addKubernetesFormats } from './formats';
 import { compileGoPattern } from './go-pattern';
@@ -91,7 +92,10 @@ export class ObjectValidator {
       return [{ path: '/', message: 'has no string apiVersion and kind, so no schema is known for it' }];
     }
     const validate = this.validatorFor(apiVersion, kind);
-    if (!validate) return [{ path: '/kind', message: `no schema is known for ${apiVersion} ${kind}` }];
+    if (!validate) {
+      const unserved = servedVersionProblem(obj);
+      return [unserved ? { path: '/apiVersion', message: unserved.message } : { path: '/kind', message: `no schema is known for ${apiVersion} ${kind}` }];
+    }
     if (validate(obj)) return [];
     return problemsFrom(validate.errors ?? []);
   }

@@ -217,14 +217,19 @@ export function intersect(a: Intervals, b: Intervals): Intervals {
   return o === a.length && equals(out.subarray(0, o), a) ? a : out.slice(0, o);
 }
 
-/** `a` without the members of `b`. */
+/**
+ * `a` without the members of `b`. No recursion: small minus big first cuts
+ * `b` down to the part that overlaps `a` (binary search per interval of `a`),
+ * then both take the same linear merge.
+ */
 export function subtract(a: Intervals, b: Intervals): Intervals {
-  // Stryker disable next-line ConditionalExpression: with a empty, the skewed branch below also returns `a` (the EMPTY passed in)
-  if (a.length === 0 || b.length === 0) return a;
-  if (a.length * 8 < b.length) {
-    // small minus big: only the part of b that overlaps a matters
-    return subtract(a, intersectSkewed(a, b));
-  }
+  // small minus big: only the part of b that overlaps a matters
+  const cut = a.length * 8 < b.length ? intersectSkewed(a, b) : b;
+  return cut.length === 0 ? a : subtractMerge(a, cut);
+}
+
+/** `a` without the members of `b`, one pass over both. */
+function subtractMerge(a: Intervals, b: Intervals): Intervals {
   const out = new Int32Array(a.length + b.length);
   let o = 0;
   let j = 0;

@@ -15,6 +15,7 @@ import { CELL, LEGEND } from './symbols';
 import { renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
+import { assertServedVersions } from '../validation/api-versions';
 
 const DEFAULT_SYSTEM_NAMESPACE = 'cozy-system';
 const DEFAULT_MAX_MATRIX_CELLS = 4_000_000;
@@ -602,6 +603,7 @@ export interface Verification {
 /** Compiles the model of `objects` against the representative endpoints of `cfg`. @internal */
 export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[], systemNamespace: string = DEFAULT_SYSTEM_NAMESPACE,
   selectorsFrom: any[] = objects): Verification {
+  assertServedVersions(objects);
   const layout = new Layout(cfg, systemNamespace, selectedPodLabels(selectorsFrom, new Set(cfg.tenants.map((t) => t.namespace))));
   const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces() });
   const endpoints = layout.endpoints();

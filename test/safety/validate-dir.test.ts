@@ -48,6 +48,8 @@ describe('validate DIR checks every object it reads', () => {
     ['a cluster-scoped kind with a namespace', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n  namespace: default\n', /Namespace is cluster-scoped but has metadata\.namespace "default"/],
     ['a CRD kind: cluster-scoped by its CRD', 'apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata:\n  name: p\n  namespace: default\n', /CiliumClusterwideNetworkPolicy is cluster-scoped but has metadata\.namespace/],
     ['a namespace of 64 characters', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: ${'a'.repeat(64)}\n`, /metadata\.namespace "a{64}" is not a DNS-1123 label/],
+    ['a policy at an API version no cluster serves (issue 20, finding 3)', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: default\n---\napiVersion: cilium.io/v3\nkind: CiliumNetworkPolicy\nmetadata:\n  name: p\n  namespace: default\nspec: {}\n',
+      /manifests\/extra\.yaml: document 2: CiliumNetworkPolicy default\/p: apiVersion cilium\.io\/v3 is not served: CiliumNetworkPolicy is served at cilium\.io\/v2 \(the CustomResourceDefinition in crds\/cilium\.io\.yaml\)/],
     ['the same object twice', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cozy-cilium\n', /manifests\/extra\.yaml: v1 Namespace\/\/cozy-cilium is also in manifests\/cilium\.yaml: the same object twice/],
   ];
   test.each(cases)('%s', (_name, yaml, expected) => {

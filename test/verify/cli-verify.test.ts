@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { Platform } from '../../src';
 import { run } from '../../src/cli/main';
 import { loadManifests, tenantTreeFromNamespaces } from '../../src/cli/verify-command';
@@ -117,6 +117,85 @@ describe('cozynet verify --manifests', () => {
     expect(r.out).toContain('because: egress allowed by the widest tenant policy (egress); ingress allowed by CiliumNetworkPolicy tenant-root/egress-only ingress[0]');
     const report = JSON.parse(cli(['verify', '--manifests', file, '--format', 'json']).out);
     expect(report.tenantAuthored.opened.some((d: any) => d.source === 'tenant-beta/pod' && d.destination === 'tenant-acme/pod')).toBe(true);
+  });
+
+  test('four tenants and plain CiliumNetworkPolicies (no platform isolation): a verdict, not a crash (issue 20, finding 2)', () => {
+    // each policy selects its own pods: many small rows minus many selections (it crashed from about 8 policies on)
+    const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'tenant.cozystack.io/tenant-root': '', [`tenant.cozystack.io/${name}`]: '' } } });
+    const namespaces = ['tenant-root', 'tenant-a', 'tenant-b', 'tenant-c'].map(ns);
+    for (const count of [8, 12, 200]) {
+      const policies = Array.from({ length: count }, (_, i) => CNP(namespaces[i % 4].metadata.name, `p${i}`, {
+        endpointSelector: { matchLabels: { app: `a${i}` } },
+        ingress: [{ fromEndpoints: [{ matchLabels: { app: `b${i}` } }] }],
+        egress: [{ toEndpoints: [{ matchLabels: { app: `c${i}` } }] }],
+      }));
+      const file = path.join(tmp, `plain-${count}.yaml`);
+      fs.writeFileSync(file, [...namespaces, ...policies].map((o) => stringify(o)).join('---\n'));
+      const r = cli(['verify', '--manifests', file]);
+      expect([count, r.err]).toEqual([count, '']);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/^Tenant isolation: VIOLATED \(4 tenants, \d+ endpoints/);
+      expect(r.out).toMatch(/VIOLATED: \d+ of \d+ checks differ from the intended reachability/);
+    }
+  });
+
+  test('policies at API versions no cluster serves are exit 1 naming each object, never a proof (issue 20, finding 3)', () => {
+    const out = path.join(tmp, 'out-v3');
+    new Platform(new Construct(undefined as any, ''), 'p', { ...readPlatformFile(CONTRACT), delivery: { terraform: false } }).synthesize(out);
+    const manifests: string[] = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8')).manifests;
+    for (const rel of manifests) {
+      const file = path.join(out, rel);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split('cilium.io/v2').join('cilium.io/v3'));
+    }
+    const r = cli(['verify', '--manifests', out]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).not.toMatch(/Tenant isolation: OK|internal error/);
+    expect(r.err).toMatch(/^error: 11 problems:/);
+    expect(r.err).toContain(`${path.join(out, 'manifests', 'tenants.yaml')}: document 10: CiliumNetworkPolicy tenant-root/cozynet-tenant: ` +
+      'apiVersion cilium.io/v3 is not served: CiliumNetworkPolicy is served at cilium.io/v2 (the CustomResourceDefinition in crds/cilium.io.yaml); ' +
+      'no cluster holds this object, so it enforces nothing (got "cilium.io/v3")');
+    expect(r.err).toContain(': document 5: CiliumClusterwideNetworkPolicy cozynet-tenant-baseline: apiVersion cilium.io/v3 is not served');
+    // the same objects at the served version verify clean
+    for (const rel of manifests) {
+      const file = path.join(out, rel);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split('cilium.io/v3').join('cilium.io/v2'));
+    }
+    expect(cli(['verify', '--manifests', out])).toMatchObject({ code: 0, out: expect.stringMatching(/^Tenant isolation: OK/) });
+  });
+
+  test('a NetworkPolicy at networking.k8s.io/v9 in a List dump is named by file, document and item', () => {
+    const dir = path.join(tmp, 'handwritten-v9');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(HANDWRITTEN, 'namespaces.yaml'), path.join(dir, 'namespaces.yaml'));
+    const list = JSON.parse(fs.readFileSync(path.join(HANDWRITTEN, 'policies.json'), 'utf8'));
+    const k = list.items.findIndex((o: any) => o.kind === 'NetworkPolicy');
+    list.items[k].apiVersion = 'networking.k8s.io/v9';
+    fs.writeFileSync(path.join(dir, 'policies.json'), JSON.stringify(list));
+    const r = cli(['verify', '--manifests', dir]);
+    expect(r.code).toBe(1);
+    const o = list.items[k];
+    expect(r.err).toBe(`error: ${path.join(dir, 'policies.json')}: document 1 items[${k}]: NetworkPolicy ${o.metadata.namespace}/${o.metadata.name}: ` +
+      'apiVersion networking.k8s.io/v9 is not served: NetworkPolicy is served at networking.k8s.io/v1 (the Kubernetes API the layer targets (schemas/kubernetes)); ' +
+      'no cluster holds this object, so it enforces nothing (got "networking.k8s.io/v9")\n');
+  });
+
+  test('documents read one at a time give the same values as the YAML library (special numbers, a __proto__ key, lists, errors by line)', () => {
+    const file = path.join(tmp, 'values.yaml');
+    const text = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a, namespace: default }\ndata: { x: "1" }\nextra: [.inf, -.inf, .nan, 0x1f, null, true, "long string value that is sliced"]',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: b, namespace: default }\n__proto__: { polluted: yes }\nlist: &l [a, b]\nagain: *l',
+      '',
+    ].join('\n---\n');
+    fs.writeFileSync(file, text);
+    const want = parseAllDocuments(text).map((d) => d.toJS()).filter((d) => d !== null);
+    const got = loadManifests([file]).objects;
+    expect(got).toEqual(want);
+    expect(Object.prototype.hasOwnProperty.call(got[1], '__proto__')).toBe(true);
+    expect(({} as any).polluted).toBeUndefined();
+    expect(Number.isNaN(got[0].extra[2])).toBe(true);
+    fs.writeFileSync(file, 'a: 1\n---\nb: 1\nb: 2\n');
+    expect(() => loadManifests([file])).toThrow(`${file}:4: is not valid YAML: Map keys must be unique at line 4, column 1`);
   });
 
   test('tenant tree from namespace labels', () => {
