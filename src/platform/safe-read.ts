@@ -29,8 +29,10 @@ export interface ReadUserFileOptions {
   readonly allowPipe?: boolean;
 }
 
-/** What kind of file system object `st` is, in words. */
-function kindOf(st: fs.Stats): string {
+/** What kind of file system object `st` is, in words. @internal */
+export function kindOf(st: fs.Stats): string {
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isFile()) return 'a file';
   if (st.isDirectory()) return 'a folder';
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isCharacterDevice()) return 'a character device';

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CozynetValidationError } from '../model/errors';
+import { kindOf, readUserFile } from '../platform/safe-read';
 
 /** The value of `generator` in every `index.json` cozynet writes: how an earlier output is recognized. @internal */
 export const OUTPUT_GENERATOR = 'cozynet';
@@ -54,16 +55,6 @@ const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 /** How many entries of an earlier output are looked at before giving up (cozynet writes far fewer). */
 const MAX_OUTPUT_ENTRIES = 200_000;
 
-/** What kind of entry a file-system entry is, for messages. */
-function kindOf(st: fs.Stats): string {
-  if (st.isSymbolicLink()) return 'a symbolic link';
-  if (st.isDirectory()) return 'a folder';
-  if (st.isFile()) return 'a file';
-  if (st.isFIFO()) return 'a named pipe';
-  if (st.isSocket()) return 'a socket';
-  return 'a device';
-}
-
 /**
  * `index.json` of a folder, read only when it is a regular file of a bounded
  * size (never through a symbolic link, never a named pipe or device).
@@ -80,17 +71,10 @@ function readIndex(dir: string): { index?: any; problem?: string } {
   if (st.size > MAX_INDEX_BYTES) return { problem: `${st.size} bytes, larger than any cozynet writes` };
   let text: string;
   try {
-    // O_NONBLOCK: a file swapped for a named pipe after the lstat cannot block
-    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    try {
-      if (!fs.fstatSync(fd).isFile()) return { problem: 'not a regular file, not written by cozynet' };
-      const buf = Buffer.alloc(Math.min(st.size, MAX_INDEX_BYTES) + 1);
-      text = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
+    // never blocks: a file swapped for a named pipe after the lstat is refused, not waited on
+    text = readUserFile(file, { field: 'index.json', limit: MAX_INDEX_BYTES, what: 'index.json' });
   } catch {
-    return { problem: 'unreadable' };
+    return { problem: 'unreadable, or not a regular file' };
   }
   try {
     return { index: JSON.parse(text) };

@@ -2,17 +2,8 @@
 // where they enter, in the library as in the platform file (the file cases
 // are test/fixtures/bad/77-98), with the field path and the reason.
 import { Construct } from 'constructs';
+import { refusal } from './helpers';
 import { Platform, ValidationErrors } from '../../src';
-
-function refusal(props: any): string {
-  try {
-    new Platform(new Construct(undefined as any, ''), 'p', props);
-  } catch (e) {
-    expect(ValidationErrors.isValidationError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
 
 const pool = (addresses: string[], extra: any = {}) => ({ loadBalancer: { pools: [{ name: 'a', addresses, ...extra }] } });
 

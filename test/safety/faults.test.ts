@@ -2,7 +2,7 @@
 // one --out. Child processes (SIGKILL), so these take a few seconds.
 import * as fs from 'fs';
 import * as path from 'path';
-import { cli, cliChildAsync, tmp } from './helpers';
+import { cli, cliChildAsync, tmp, waitFor } from './helpers';
 
 jest.setTimeout(120000);
 
@@ -17,18 +17,6 @@ function bigPlatform(dir: string): string {
 /** Entries of a folder (nothing may appear beside --out: no cdktf.out either). */
 function entries(dir: string): string[] {
   return fs.readdirSync(dir).sort();
-}
-
-function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const tick = () => {
-      if (cond()) return resolve(true);
-      if (Date.now() - start > ms) return resolve(false);
-      setTimeout(tick, 2);
-    };
-    tick();
-  });
 }
 
 function exited(child: ReturnType<typeof cliChildAsync>): Promise<{ code: number | null; err: string }> {

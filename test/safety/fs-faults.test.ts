@@ -9,7 +9,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { cli, cliChildAsync, tmp, tree } from './helpers';
+import { cli, cliChildAsync, tmp, tree, waitFor } from './helpers';
 
 jest.setTimeout(120000);
 
@@ -25,9 +25,9 @@ const CAN_MOUNT = (() => {
   sh('umount', [dir]);
   const f = path.join(dir, 'f');
   fs.writeFileSync(f, '');
-  const chattr = sh('chattr', ['+i', f]);
+  const attributes = sh('chattr', ['+i', f]);
   sh('chattr', ['-i', f]);
-  return chattr;
+  return attributes;
 })();
 const rootTest = CAN_MOUNT ? test : test.skip;
 
@@ -186,18 +186,6 @@ describe('file-system faults: exit 1, what to do, nothing lost or left', () => {
     expectFault(dir, ['--out', out], /^error: --out: .*\(EPERM\)/);
   });
 });
-
-function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const tick = () => {
-      if (cond()) return resolve(true);
-      if (Date.now() - start > ms) return resolve(false);
-      setTimeout(tick, 2);
-    };
-    tick();
-  });
-}
 
 describe('a signal while the folder is written', () => {
   const pause = process.env.COZYNET_TEST_WRITE_PAUSE_MS;

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
+import { Construct } from 'constructs';
+import { Platform, ValidationErrors } from '../../src';
 import { run } from '../../src/cli/main';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -70,4 +72,28 @@ export function cliChildAsync(args: string[], cwd: string = ROOT) {
 /** The child-process command line, for shells. */
 export function childCommand(): string {
   return `'${process.execPath}' --import '${TSX}' '${CHILD}'`;
+}
+
+/** The message of the CozynetValidationError that `new Platform(...)` throws for `props` (fails when it is accepted). */
+export function refusal(props: any): string {
+  try {
+    new Platform(new Construct(undefined as any, ''), 'p', props);
+  } catch (e) {
+    expect(ValidationErrors.isValidationError(e)).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error('accepted');
+}
+
+/** Resolves true once `cond()` holds (polled every 2 ms), false after `ms`. */
+export function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const start = Date.now();
+    const tick = () => {
+      if (cond()) return resolve(true);
+      if (Date.now() - start > ms) return resolve(false);
+      setTimeout(tick, 2);
+    };
+    tick();
+  });
 }

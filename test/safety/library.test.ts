@@ -2,17 +2,8 @@
 // the field path, never a TypeError; the same object twice in one app.
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { refusal } from './helpers';
 import { ClusterNetwork, Platform, TenantIsolation, ValidationErrors } from '../../src';
-
-function refusal(props: any): string {
-  try {
-    new Platform(new Construct(undefined as any, ''), 'p', props);
-  } catch (e) {
-    expect(ValidationErrors.isValidationError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
 
 describe('new Platform refuses what the platform file refuses', () => {
   const cases: Array<[string, any, RegExp]> = [

@@ -3,19 +3,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { cli, childCommand, ROOT, tmp } from './helpers';
+import { childCommand, cli, refusal, ROOT, tmp } from './helpers';
 import { Platform, ValidationErrors } from '../../src';
 import { mkdirError } from '../../src/platform/safe-read';
-
-function refusal(props: any): string {
-  try {
-    new Platform(new Construct(undefined as any, ''), 'p', props);
-  } catch (e) {
-    expect(ValidationErrors.isValidationError(e)).toBe(true);
-    return (e as Error).message;
-  }
-  throw new Error('accepted');
-}
 
 function file(text: string): string {
   const f = path.join(tmp(), 'p.yaml');

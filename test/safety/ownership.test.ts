@@ -93,13 +93,13 @@ describe('an earlier output is replaced only when it holds nothing but the files
     const { dir, out } = earlier();
     fs.rmSync(path.join(out, 'index.json'));
     expect(spawnSync('mkfifo', [path.join(out, 'index.json')]).status).toBe(0);
-    expectRefused(dir, out, 'index.json (a named pipe, not written by cozynet)');
+    expectRefused(dir, out, 'index.json (a named pipe (FIFO), not written by cozynet)');
   });
 
   test('a named pipe elsewhere in the output is refused, not read', () => {
     const { dir, out } = earlier();
     expect(spawnSync('mkfifo', [path.join(out, 'manifests', 'pipe')]).status).toBe(0);
-    expectRefused(dir, out, 'manifests/pipe (a named pipe)');
+    expectRefused(dir, out, 'manifests/pipe (a named pipe (FIFO))');
   });
 
   test('a record naming paths outside the folder owns nothing there', () => {
