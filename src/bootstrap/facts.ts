@@ -253,8 +253,6 @@ export const TOOL_FACTS = {
    * `true`", `timeout` default 300 seconds (hashicorp/terraform-provider-helm docs/resources/release.md).
    */
   terraformTimeout: '300s',
-  /** apply/kubectl.sh `apply`: retried 12 times, 10 s apart (two minutes), then the script exits (set -eu). */
-  kubectlRetry: '2m',
   /**
    * Helm: a CRD must be registered before any resource of its kind can be used; a chart's templates are sent as one
    * set, so a CRD and its objects cannot share templates/ (helm.sh/docs/chart_best_practices/custom_resource_definitions/:

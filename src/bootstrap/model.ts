@@ -1,4 +1,4 @@
-import { BUILTIN_GROUPS, BUILTIN_NAMESPACES, PodSecurityLevel, podNetworkOf, PROVIDER_NAMES, TOOL_FACTS } from './facts';
+import { BUILTIN_GROUPS, BUILTIN_NAMESPACES, PodSecurityLevel, podNetworkOf, PROVIDER_NAMES } from './facts';
 import { DeliveryPath, readOutput, ReadOutput, Step, Webhook, Workload } from './read';
 
 /**
@@ -13,7 +13,8 @@ import { DeliveryPath, readOutput, ReadOutput, Step, Webhook, Workload } from '.
  * `kubernetes.io/metadata.name` label), the chart facts of facts.ts, and
  * the delivery tools' defaults (TOOL_FACTS).
  * 1. A custom resource needs its CRD established before it is applied; on the
- *    kubectl path `apply` retries for two minutes, then the script stops; Helm
+ *    kubectl path `apply` retries (as long as the script's loop says: the
+ *    delivery timeout), then the script stops; Helm
  *    (Flux, Terraform) needs the kind known before the install starts.
  * 2. A namespaced object needs its namespace (no path creates namespaces on
  *    the fly: `createNamespace: false`, `create_namespace = false`).
@@ -321,7 +322,8 @@ class Model {
   }
 
   certManagerWhere(): string {
-    return ' (no release of this output installs it)';
+    const release = this.providers.get('cert-manager');
+    return release ? ` (release ${release} installs it, and it is not Ready before this step)` : ' (no release of this output installs it)';
   }
 
   networkName(): string {
@@ -339,7 +341,7 @@ class Model {
 
   walk(path: DeliveryPath, steps: Step[]): PathPlan {
     this.providers = new Map();
-    for (const s of steps) for (const w of s.content.workloads) if (w.provides && w.provides !== 'cert-manager' && !this.providers.has(w.provides)) this.providers.set(w.provides, s.name);
+    for (const s of steps) for (const w of s.content.workloads) if (w.provides && !this.providers.has(w.provides)) this.providers.set(w.provides, s.name);
     const findings: Finding[] = [];
     const plan: PlanStep[] = [];
     const byName = new Map(steps.map((s) => [s.name, s]));
@@ -508,7 +510,7 @@ class Model {
             } else {
               why = 'no release installs it';
             }
-            const retry = s.path === 'kubectl' ? `; the apply retries for ${TOOL_FACTS.kubectlRetry}, then gives up` : '';
+            const retry = s.path === 'kubectl' ? `; the apply retries${s.retry ? ` for ${s.retry}` : ''}, then gives up` : '';
             add(s, object, code, `needs the CRD of ${group}/${kind}, which is not established: ${why}${retry}`);
             continue;
           }
@@ -626,7 +628,9 @@ function isClusterScoped(kind: string): boolean {
  */
 export function bootstrapReport(files: Map<string, string>, options: BootstrapOptions = {}): BootstrapReport {
   const { output, problems } = readOutput(files, options.location);
-  const model = new Model(output, options.assume ?? {});
+  // a cert-manager the output says the cluster runs (components.certManager.preinstalled), unless the caller says otherwise
+  const assume: BootstrapAssumptions = { ...(output.assumes.certManager ? { certManager: output.assumes.certManager } : {}), ...options.assume };
+  const model = new Model(output, assume);
   const paths: PathPlan[] = [];
   for (const p of ['kubectl', 'flux', 'terraform'] as DeliveryPath[]) {
     const steps = output.paths.get(p);
@@ -642,7 +646,7 @@ export function bootstrapReport(files: Map<string, string>, options: BootstrapOp
   const assumptions: string[] = [];
   if (model.network.length === 0) assumptions.push(`variant ${output.variant}: the cluster brings its own CNI, running before the layer (every pod gets an address; with cni: cilium, its cilium.io CRDs exist)`);
   if (fluxSteps) assumptions.push(`flux: Flux runs in namespace ${fluxNs} before the layer (its controllers on the host network, as the reference's flux-aio), and the GitRepository holding the output exists`);
-  if (options.assume?.certManager) assumptions.push(`cert-manager runs in namespace ${options.assume.certManager.namespace} before the layer`);
+  if (assume.certManager) assumptions.push(`cert-manager runs in namespace ${assume.certManager.namespace} before the layer${assume.certManager === output.assumes.certManager ? ' (index.json: components.certManager.preinstalled)' : ''}`);
   assumptions.push('namespaces without pod-security.kubernetes.io/enforce admit privileged pods (no cluster-wide Pod Security default is modelled)');
   return {
     variant: output.variant,

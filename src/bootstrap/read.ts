@@ -85,6 +85,8 @@ export interface Step {
   readonly local?: string;
   /** Whether a local chart is applied with Helm (Flux, Terraform) rather than `kubectl apply` with retries. */
   readonly helm: boolean;
+  /** kubectl: how long the script's `apply` function retries (`10m`), read from its loop; undefined when unreadable. */
+  readonly retry?: string;
   /** CRDs the script waits Established for right after this step. */
   readonly crdWaits: string[];
   /** Workloads a wait-only step waits Ready for (`kubectl rollout status`, `kubectl wait`). */
@@ -101,6 +103,8 @@ export interface ReadOutput {
   readonly paths: Map<DeliveryPath, Step[]>;
   /** Every Namespace object of the output (name → labels). */
   readonly namespaces: Map<string, Record<string, string>>;
+  /** What the output says the cluster runs already (index.json `assumes`): a preinstalled cert-manager's namespace. */
+  readonly assumes: { certManager?: { namespace: string } };
 }
 
 /** Parses multi-document YAML into plain objects (ignores empty documents). @internal */
@@ -374,11 +378,29 @@ function valuesFile(files: Map<string, string>, file: string | undefined): any {
   return parseYamlDocs(text)[0] ?? {};
 }
 
+/**
+ * How long the script's `apply()` retries a local chart: its loop's count
+ * (`[ "$n" -lt 60 ]`) times its pause (`sleep 10`), as `10m` or `90s`;
+ * undefined when the function is not there or not in that shape.
+ */
+function applyRetry(lines: string[]): string | undefined {
+  const start = lines.findIndex((l) => /^\s*apply\(\)\s*\{/.test(l));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > start && /^\}/.test(l));
+  const body = lines.slice(start, end < 0 ? undefined : end).join('\n');
+  const count = /\[\s*"?\$n"?\s+-lt\s+(\d+)\s*\]/.exec(body);
+  const pause = /\bsleep\s+(\d+)\b/.exec(body);
+  if (!count || !pause) return undefined;
+  const total = Number(count[1]) * Number(pause[1]);
+  return total % 60 === 0 ? `${total / 60}m` : `${total}s`;
+}
+
 function readKubectl(files: Map<string, string>, problems: (code: string, m: string) => void): Step[] | undefined {
   const text = files.get('apply/kubectl.sh');
   if (text === undefined) return undefined;
   const steps: Step[] = [];
   const lines = text.split('\n');
+  const retry = applyRetry(lines);
   let inFunction = false;
   lines.forEach((line, i) => {
     const where = `apply/kubectl.sh:${i + 1}`;
@@ -406,6 +428,7 @@ function readKubectl(files: Map<string, string>, problems: (code: string, m: str
         chart: `local chart ${dir}`,
         local: dir,
         helm: false,
+        ...(retry ? { retry } : {}),
         crdWaits: [],
         content: localContent(read?.objects ?? [], name, ns, read?.file ?? dir),
         problems: stepProblems,
@@ -628,5 +651,7 @@ export function readOutput(files: Map<string, string>, location?: string): { out
   if (fl) paths.set('flux', fl);
   const tf = readTerraform(files);
   if (tf) paths.set('terraform', tf);
-  return { output: { variant: String(index.variant ?? 'unknown'), files, paths, namespaces }, problems };
+  const cmNs = index?.assumes?.certManager?.namespace;
+  const assumes = typeof cmNs === 'string' && cmNs !== '' ? { certManager: { namespace: cmNs } } : {};
+  return { output: { variant: String(index.variant ?? 'unknown'), files, paths, namespaces, assumes }, problems };
 }
