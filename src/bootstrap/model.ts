@@ -39,7 +39,7 @@ import { DeliveryPath, readOutput, ReadOutput, Step, Webhook, Workload } from '.
  * @internal
  */
 
-/** Kinds of findings (what synth may enforce, see `TOLERATED_FINDINGS`). @internal */
+/** Kinds of findings (each one fails synth and validate). @internal */
 export type FindingCode =
   | 'pod-network' | 'cert-manager' | 'webhook-lockout' | 'variant-crd' | 'flux-chart-path'
   | 'crd' | 'namespace' | 'pod-security' | 'webhook' | 'chart-missing' | 'dependency' | 'script' | 'never-ready';
@@ -447,10 +447,12 @@ class Model {
     const end = new World(this, order);
     const reported = new Set(findings.flatMap((f) => f.object.split(', ').map((o) => `${f.step} ${o}`)));
     for (const s of applied) {
+      const mark = findings.length;
       for (const w of s.content.workloads) {
         const r = end.reason(w);
         if (r && !reported.has(`${s.name} ${wname(w)}`)) add(s, wname(w), r.code === 'pod-network' ? 'never-ready' : r.code, `never becomes Ready: it ${r.text}`);
       }
+      mergeSameCause(findings, mark, stepLabel(s));
     }
     if (blocked.length > 0) {
       const first = findings.find((f) => f.path === path);
