@@ -341,7 +341,9 @@ class Model {
 
   walk(path: DeliveryPath, steps: Step[]): PathPlan {
     this.providers = new Map();
-    for (const s of steps) for (const w of s.content.workloads) if (w.provides && !this.providers.has(w.provides)) this.providers.set(w.provides, s.name);
+    for (const s of steps) {
+      for (const w of s.content.workloads) if (w.provides && !this.providers.has(w.provides)) this.providers.set(w.provides, s.name);
+    }
     const findings: Finding[] = [];
     const plan: PlanStep[] = [];
     const byName = new Map(steps.map((s) => [s.name, s]));
@@ -506,7 +508,10 @@ class Model {
             if (provider) {
               why = s.path === 'kubectl' ? `release ${provider.name} installs it${all.indexOf(provider) > all.indexOf(s) ? ' later in the script' : ', and it is not Ready then'}` : `release ${provider.name} installs it, and this release does not depend on it`;
             } else if (code === 'cert-manager') {
-              why = 'cert-manager is not installed by this output (nothing installs cert-manager.io CRDs)';
+              const cm = all.find((x) => x.content.workloads.some((w) => w.provides === 'cert-manager'));
+              why = cm
+                ? `release ${cm.name} runs cert-manager without its CRDs (its chart installs them only with crds.enabled: true), and nothing else installs cert-manager.io CRDs`
+                : 'cert-manager is not installed by this output (nothing installs cert-manager.io CRDs)';
             } else if (code === 'variant-crd') {
               why = `no release installs it: Kube-OVN is not part of variant ${this.out.variant}`;
             } else {
@@ -533,7 +538,8 @@ class Model {
     if (s.content.unknownChart) parts.push(`the model has no facts for chart ${s.content.unknownChart}: its workloads are not checked`);
     if (!s.waits) {
       const kinds = [...new Set(s.content.objects.map((o) => o?.kind))];
-      parts.push(`applies ${s.content.objects.length} object${s.content.objects.length === 1 ? '' : 's'}${kinds.length > 0 ? ` (${kinds.slice(0, 6).join(', ')}${kinds.length > 6 ? ', …' : ''})` : ''}`);
+      if (s.local === undefined && s.content.objects.length === 0) parts.push('installs the chart without waiting for it');
+      else parts.push(`applies ${s.content.objects.length} object${s.content.objects.length === 1 ? '' : 's'}${kinds.length > 0 ? ` (${kinds.slice(0, 6).join(', ')}${kinds.length > 6 ? ', …' : ''})` : ''}`);
       const pending = workloads.filter((w) => !world.isReady(w));
       if (workloads.length > 0) parts.push(pending.length === 0 ? 'its pods start at once' : `its pods start later: ${pending.map((w) => `${w.name} ${world.reason(w)?.text ?? ''}`).join('; ')}`);
       return parts.join('; ');
