@@ -181,6 +181,8 @@ function metallbFacts(values: any, release: string): ChartFacts {
  * The cert-manager chart (charts.jetstack.io / quay.io/jetstack/charts `cert-manager`).
  * - controller, webhook and cainjector Deployments: pod network (`deployment.yaml`, `webhook-deployment.yaml`:
  *   hostNetwork only with `webhook.hostNetwork`, default false; `cainjector-deployment.yaml`).
+ * - startupapicheck Job (`startupapicheck-job.yaml`, a post-install hook, `startupapicheck.enabled` default true):
+ *   pod network; it checks that the cert-manager API answers.
  * - ValidatingWebhookConfiguration on cert-manager.io and acme.cert-manager.io, failurePolicy Fail
  *   (`webhook-validating-webhook.yaml`), served by the webhook Deployment.
  * - CRDs cert-manager.io, acme.cert-manager.io with `crds.enabled` or `installCRDs` (`crd-*.yaml`; both default false).
@@ -193,6 +195,9 @@ function certManagerFacts(values: any, release: string): ChartFacts {
   ];
   if (flag(values, 'cainjector.enabled', true)) {
     workloads.push({ kind: 'Deployment', name: `${release}-cainjector`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'cainjector' }, source: `${CM_T}/cainjector-deployment.yaml (no hostNetwork)` });
+  }
+  if (flag(values, 'startupapicheck.enabled', true)) {
+    workloads.push({ kind: 'Job', name: `${release}-startupapicheck`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'startupapicheck' }, source: `${CM_T}/startupapicheck-job.yaml (helm.sh/hook: post-install: Helm's wait includes it; no hostNetwork; values.yaml startupapicheck.securityContext: restricted)` });
   }
   const crds = flag(values, 'crds.enabled', false) || flag(values, 'installCRDs', false);
   return {

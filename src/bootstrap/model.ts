@@ -576,7 +576,8 @@ class Model {
       const usesCertManager = h.injectCaFrom !== undefined
         || backend.some((b) => b.secrets.some((sec) => world.certificateFor(b.namespace, sec) !== undefined));
       if (usesCertManager) {
-        const cm = world.workloads.filter((w) => w.release === world.workloads.find((x) => x.provides === 'cert-manager')?.release);
+        // cert-manager's long-running workloads (a Job such as its startupapicheck is not needed to issue)
+        const cm = world.workloads.filter((w) => w.kind !== 'Job' && w.release === world.workloads.find((x) => x.provides === 'cert-manager')?.release);
         if (cm.length > 0) {for (const w of cm) needs.push({ what: `cert-manager (${wname(w)})`, ns: w.namespace, labels: w.labels, why: 'it issues the webhook\'s certificate', path: 'steady-state' });} else {
           const ns = this.assume.certManager?.namespace ?? 'cert-manager';
           needs.push({ what: `cert-manager (namespace ${ns}${this.assume.certManager ? '' : ', upstream\'s default: no release of this output installs it'})`, ns, labels: {}, why: 'it issues the webhook\'s certificate', path: 'steady-state' });

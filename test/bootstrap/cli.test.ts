@@ -20,7 +20,7 @@ describe('cozynet plan', () => {
     expect(r.err).toBe('');
     expect(r.out).toMatch(/^cozynet plan: variant kubeovn-cilium, from an empty cluster\n\nkubectl: apply\/kubectl\.sh, line by line/);
     expect(r.out).toContain('   4. cilium (chart cilium 1.19.5, waits 10m): waits for DaemonSet cozy-cilium/cilium, Deployment cozy-cilium/cilium-operator, DaemonSet cozy-cilium/cilium-envoy | Ready then: cilium, cilium-operator, cilium-envoy use the host network (no pod address needed)\n');
-    expect(r.out).toContain('   7. cert-manager (chart cert-manager v1.20.2, waits 10m): waits for Deployment cozy-cert-manager/cert-manager, Deployment cozy-cert-manager/cert-manager-webhook, Deployment cozy-cert-manager/cert-manager-cainjector | Ready then: cert-manager, cert-manager-webhook, cert-manager-cainjector get pod addresses: the pod network (Cilium and Kube-OVN) is up\n');
+    expect(r.out).toContain('   7. cert-manager (chart cert-manager v1.20.2, waits 10m): waits for Deployment cozy-cert-manager/cert-manager, Deployment cozy-cert-manager/cert-manager-webhook, Deployment cozy-cert-manager/cert-manager-cainjector, Job cozy-cert-manager/cert-manager-startupapicheck | Ready then: cert-manager, cert-manager-webhook, cert-manager-cainjector, cert-manager-startupapicheck get pod addresses: the pod network (Cilium and Kube-OVN) is up\n');
     expect(r.out).toMatch(/\nflux: flux\/\*\.yaml, HelmReleases/);
     expect(r.out).toMatch(/\nterraform: terraform\/cdk\.tf\.json, helm_release resources/);
     for (const p of ['kubectl', 'flux', 'terraform']) expect(r.out).toContain(`\n  => ${p}: converges, every release Ready\n`);

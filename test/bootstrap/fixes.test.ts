@@ -86,13 +86,13 @@ test('cert-manager delivered by the layer (its namespace labelled system), order
   expect(r.findings.map((f) => f.message)).toEqual([]);
   const kubectl = r.paths.find((p) => p.path === 'kubectl')!;
   expect(kubectl.steps.find((s) => s.name === 'cert-manager')).toMatchObject({
-    waitsFor: ['Deployment cozy-cert-manager/cert-manager', 'Deployment cozy-cert-manager/cert-manager-webhook', 'Deployment cozy-cert-manager/cert-manager-cainjector'],
+    waitsFor: ['Deployment cozy-cert-manager/cert-manager', 'Deployment cozy-cert-manager/cert-manager-webhook', 'Deployment cozy-cert-manager/cert-manager-cainjector', 'Job cozy-cert-manager/cert-manager-startupapicheck'],
     ok: true,
   });
   // cert-manager before kubeovn would wait on pods with no address
   const early = new Map(files);
   early.set('apply/kubectl.sh', files.get('apply/kubectl.sh')!.replace(/\necho 'cozynet: cert-manager'\n[^\n]+\n/, '\n').replace(/(echo 'cozynet: cilium'\n)/, "echo 'cozynet: cert-manager'\nhelm upgrade --install 'cert-manager' 'cert-manager' --repo 'https://charts.jetstack.io' --version 'v1.19.1' --namespace 'cozy-cert-manager' -f 'helm/cert-manager.values.yaml' --wait --timeout 10m\n\n$1"));
-  expect(report(early).findings.find((f) => f.path === 'kubectl')!.message).toMatch(/^kubectl: step cert-manager \(apply\/kubectl\.sh:\d+\): Deployment cozy-cert-manager\/cert-manager, Deployment cozy-cert-manager\/cert-manager-webhook, Deployment cozy-cert-manager\/cert-manager-cainjector: each is waited on, and it gets no pod address before release cilium and kubeovn/);
+  expect(report(early).findings.find((f) => f.path === 'kubectl')!.message).toMatch(/^kubectl: step cert-manager \(apply\/kubectl\.sh:\d+\): Deployment cozy-cert-manager\/cert-manager, Deployment cozy-cert-manager\/cert-manager-webhook, Deployment cozy-cert-manager\/cert-manager-cainjector, Job cozy-cert-manager\/cert-manager-startupapicheck: each is waited on, and it gets no pod address before release cilium and kubeovn/);
 });
 
 test('cert-manager as a local chart of the output (its controller known by its chart\'s labels) also serves the webhook\'s certificate', () => {
