@@ -461,8 +461,8 @@ class Model {
       if (first) {
         const i = findings.indexOf(first);
         const tail = path === 'kubectl'
-          ? `; the script stops there (set -eu): ${blocked.length} later steps are never applied (${blocked.join(', ')})`
-          : `; ${blocked.length} releases that depend on it are never installed (${blocked.join(', ')})`;
+          ? `; the script stops there (set -eu): ${blocked.length === 1 ? '1 later step is' : `${blocked.length} later steps are`} never applied (${blocked.join(', ')})`
+          : `; ${blocked.length === 1 ? '1 release that depends on it is' : `${blocked.length} releases that depend on it are`} never installed (${blocked.join(', ')})`;
         findings[i] = { ...first, message: first.message + tail };
       }
     }

@@ -153,7 +153,7 @@ describe('finding 3: Kube-OVN Subnets on a variant without Kube-OVN', () => {
   });
 
   test('kubectl: the script gives up after its retry loop (10m, the delivery timeout), and what comes after is never applied', () => {
-    expect(one(r.findings, 'kubectl', 'subnets', 'variant-crd').message).toMatch(/the apply retries for 10m, then gives up; the script stops there \(set -eu\): 1 later steps are never applied \(attachments\)$/);
+    expect(one(r.findings, 'kubectl', 'subnets', 'variant-crd').message).toMatch(/the apply retries for 10m, then gives up; the script stops there \(set -eu\): 1 later step is never applied \(attachments\)$/);
   });
   test('kubectl: how long the apply retries is read from the script\'s loop (12 tries 10 s apart: 2m), not assumed', () => {
     const short = new Map(files);
