@@ -8,7 +8,7 @@
  * Chart templates were read in the reference platform's vendored copies
  * (cozystack/cozystack `packages/system/<name>/charts/<chart>/templates/…`,
  * the same chart versions cozynet pins: cilium 1.19.5, kube-ovn v1.15.10,
- * metallb 0.16.1) and in the upstream repositories (metallb/metallb
+ * metallb 0.16.1, cert-manager v1.20.2) and in the upstream repositories (metallb/metallb
  * `charts/metallb/`, kubeovn/kube-ovn `charts/kube-ovn/`,
  * cert-manager/cert-manager `deploy/charts/cert-manager/`).
  * @internal
@@ -181,8 +181,8 @@ function metallbFacts(values: any, release: string): ChartFacts {
  * The cert-manager chart (charts.jetstack.io / quay.io/jetstack/charts `cert-manager`).
  * - controller, webhook and cainjector Deployments: pod network (`deployment.yaml`, `webhook-deployment.yaml`:
  *   hostNetwork only with `webhook.hostNetwork`, default false; `cainjector-deployment.yaml`).
- * - startupapicheck Job (`startupapicheck-job.yaml`, a post-install hook, `startupapicheck.enabled` default true):
- *   pod network; it checks that the cert-manager API answers.
+ * - startupapicheck Job (`startupapicheck-job.yaml`, `startupapicheck.enabled` default true; a post-install hook by
+ *   the default `startupapicheck.jobAnnotations`): pod network; it checks that the cert-manager API answers.
  * - ValidatingWebhookConfiguration on cert-manager.io and acme.cert-manager.io, failurePolicy Fail
  *   (`webhook-validating-webhook.yaml`), served by the webhook Deployment.
  * - CRDs cert-manager.io, acme.cert-manager.io with `crds.enabled` or `installCRDs` (`crd-*.yaml`; both default false).
@@ -197,7 +197,7 @@ function certManagerFacts(values: any, release: string): ChartFacts {
     workloads.push({ kind: 'Deployment', name: `${release}-cainjector`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'cainjector' }, source: `${CM_T}/cainjector-deployment.yaml (no hostNetwork)` });
   }
   if (flag(values, 'startupapicheck.enabled', true)) {
-    workloads.push({ kind: 'Job', name: `${release}-startupapicheck`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'startupapicheck' }, source: `${CM_T}/startupapicheck-job.yaml (helm.sh/hook: post-install: Helm's wait includes it; no hostNetwork; values.yaml startupapicheck.securityContext: restricted)` });
+    workloads.push({ kind: 'Job', name: `${release}-startupapicheck`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'startupapicheck' }, source: `${CM_T}/startupapicheck-job.yaml ({{- if .Values.startupapicheck.enabled }}, no hostNetwork; values.yaml startupapicheck.jobAnnotations helm.sh/hook: post-install, so Helm's wait includes it; startupapicheck.securityContext/containerSecurityContext: restricted)` });
   }
   const crds = flag(values, 'crds.enabled', false) || flag(values, 'installCRDs', false);
   return {
