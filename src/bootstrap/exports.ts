@@ -1,2 +1,2 @@
 export { bootstrapReport } from './model';
-export { formatPlan, planJson, readOutputFolder, repositoryLocation, TOLERATED_FINDINGS } from './format';
+export { formatPlan, planJson, readOutputFolder, repositoryLocation } from './format';

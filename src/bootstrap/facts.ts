@@ -8,7 +8,7 @@
  * Chart templates were read in the reference platform's vendored copies
  * (cozystack/cozystack `packages/system/<name>/charts/<chart>/templates/…`,
  * the same chart versions cozynet pins: cilium 1.19.5, kube-ovn v1.15.10,
- * metallb 0.16.1) and in the upstream repositories (metallb/metallb
+ * metallb 0.16.1, cert-manager v1.20.2) and in the upstream repositories (metallb/metallb
  * `charts/metallb/`, kubeovn/kube-ovn `charts/kube-ovn/`,
  * cert-manager/cert-manager `deploy/charts/cert-manager/`).
  * @internal
@@ -181,6 +181,8 @@ function metallbFacts(values: any, release: string): ChartFacts {
  * The cert-manager chart (charts.jetstack.io / quay.io/jetstack/charts `cert-manager`).
  * - controller, webhook and cainjector Deployments: pod network (`deployment.yaml`, `webhook-deployment.yaml`:
  *   hostNetwork only with `webhook.hostNetwork`, default false; `cainjector-deployment.yaml`).
+ * - startupapicheck Job (`startupapicheck-job.yaml`, `startupapicheck.enabled` default true; a post-install hook by
+ *   the default `startupapicheck.jobAnnotations`): pod network; it checks that the cert-manager API answers.
  * - ValidatingWebhookConfiguration on cert-manager.io and acme.cert-manager.io, failurePolicy Fail
  *   (`webhook-validating-webhook.yaml`), served by the webhook Deployment.
  * - CRDs cert-manager.io, acme.cert-manager.io with `crds.enabled` or `installCRDs` (`crd-*.yaml`; both default false).
@@ -193,6 +195,9 @@ function certManagerFacts(values: any, release: string): ChartFacts {
   ];
   if (flag(values, 'cainjector.enabled', true)) {
     workloads.push({ kind: 'Deployment', name: `${release}-cainjector`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'cainjector' }, source: `${CM_T}/cainjector-deployment.yaml (no hostNetwork)` });
+  }
+  if (flag(values, 'startupapicheck.enabled', true)) {
+    workloads.push({ kind: 'Job', name: `${release}-startupapicheck`, hostNetwork: false, level: 'restricted', labels: { 'app.kubernetes.io/component': 'startupapicheck' }, source: `${CM_T}/startupapicheck-job.yaml ({{- if .Values.startupapicheck.enabled }}, no hostNetwork; values.yaml startupapicheck.jobAnnotations helm.sh/hook: post-install, so Helm's wait includes it; startupapicheck.securityContext/containerSecurityContext: restricted)` });
   }
   const crds = flag(values, 'crds.enabled', false) || flag(values, 'installCRDs', false);
   return {
@@ -253,8 +258,6 @@ export const TOOL_FACTS = {
    * `true`", `timeout` default 300 seconds (hashicorp/terraform-provider-helm docs/resources/release.md).
    */
   terraformTimeout: '300s',
-  /** apply/kubectl.sh `apply`: retried 12 times, 10 s apart (two minutes), then the script exits (set -eu). */
-  kubectlRetry: '2m',
   /**
    * Helm: a CRD must be registered before any resource of its kind can be used; a chart's templates are sent as one
    * set, so a CRD and its objects cannot share templates/ (helm.sh/docs/chart_best_practices/custom_resource_definitions/:

@@ -1,26 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BootstrapReport, Finding, FindingCode, PathPlan, PlanStep } from './model';
+import { BootstrapReport, PathPlan, PlanStep } from './model';
 import { DeliveryPath } from './read';
-
-/**
- * Findings the renderers of this branch still produce (issue 21 items 1-4):
- * `synth` reports them as warnings instead of failing, `validate` as
- * warnings (exit 0), `plan` as errors. Every other finding fails `synth`
- * and `validate` with exit 1. Once the renderers are fixed, empty this set
- * (one line) so that every finding fails synth.
- * - pod-network: Hubble relay/UI in the Cilium release, waited on before Kube-OVN (item 1)
- * - cert-manager, webhook-lockout: cert-manager not delivered; the webhook gating cert-manager's and Flux's pods (item 2)
- * - variant-crd: Kube-OVN Subnets on a variant without Kube-OVN (item 3)
- * - flux-chart-path: chart paths from delivery.flux.path, not from where --out is (item 4)
- * @internal
- */
-export const TOLERATED_FINDINGS: ReadonlySet<FindingCode> = new Set<FindingCode>();
-
-/** Whether synth and validate fail on a finding. @internal */
-export function enforced(f: Finding, tolerated: ReadonlySet<FindingCode> = TOLERATED_FINDINGS): boolean {
-  return !tolerated.has(f.code);
-}
 
 const TITLE: Record<DeliveryPath, string> = {
   kubectl: 'kubectl: apply/kubectl.sh, line by line (each step starts when the one before it is done)',

@@ -1,24 +1,13 @@
-import { enforced, TOLERATED_FINDINGS } from './format';
-import { bootstrapReport, BootstrapOptions, BootstrapReport, Finding, FindingCode } from './model';
+import { bootstrapReport, BootstrapOptions, BootstrapReport, Finding } from './model';
 
-export { bootstrapReport, formatPlan, planJson, readOutputFolder, repositoryLocation, TOLERATED_FINDINGS } from './exports';
+export { bootstrapReport, formatPlan, planJson, readOutputFolder, repositoryLocation } from './exports';
 
 /**
- * Runs the bootstrap model on an output and splits its findings into those
- * that fail synth/validate and those still tolerated (`TOLERATED_FINDINGS`).
+ * Runs the bootstrap model on an output: every finding is an error (synth
+ * refuses the output with exit 1, validate reports it with exit 1).
  * @internal
  */
-export function checkBootstrap(
-  files: Map<string, string>,
-  options: BootstrapOptions = {},
-  tolerated: ReadonlySet<FindingCode> = TOLERATED_FINDINGS,
-): {
-    report: BootstrapReport; errors: Finding[]; warnings: Finding[];
-  } {
+export function checkBootstrap(files: Map<string, string>, options: BootstrapOptions = {}): { report: BootstrapReport; errors: Finding[] } {
   const report = bootstrapReport(files, options);
-  return {
-    report,
-    errors: report.findings.filter((f) => enforced(f, tolerated)),
-    warnings: report.findings.filter((f) => !enforced(f, tolerated)),
-  };
+  return { report, errors: report.findings };
 }

@@ -1,4 +1,4 @@
-import { BUILTIN_GROUPS, BUILTIN_NAMESPACES, PodSecurityLevel, podNetworkOf, PROVIDER_NAMES, TOOL_FACTS } from './facts';
+import { BUILTIN_GROUPS, BUILTIN_NAMESPACES, PodSecurityLevel, podNetworkOf, PROVIDER_NAMES } from './facts';
 import { DeliveryPath, readOutput, ReadOutput, Step, Webhook, Workload } from './read';
 
 /**
@@ -13,7 +13,8 @@ import { DeliveryPath, readOutput, ReadOutput, Step, Webhook, Workload } from '.
  * `kubernetes.io/metadata.name` label), the chart facts of facts.ts, and
  * the delivery tools' defaults (TOOL_FACTS).
  * 1. A custom resource needs its CRD established before it is applied; on the
- *    kubectl path `apply` retries for two minutes, then the script stops; Helm
+ *    kubectl path `apply` retries (as long as the script's loop says: the
+ *    delivery timeout), then the script stops; Helm
  *    (Flux, Terraform) needs the kind known before the install starts.
  * 2. A namespaced object needs its namespace (no path creates namespaces on
  *    the fly: `createNamespace: false`, `create_namespace = false`).
@@ -38,7 +39,7 @@ import { DeliveryPath, readOutput, ReadOutput, Step, Webhook, Workload } from '.
  * @internal
  */
 
-/** Kinds of findings (what synth may enforce, see `TOLERATED_FINDINGS`). @internal */
+/** Kinds of findings (each one fails synth and validate). @internal */
 export type FindingCode =
   | 'pod-network' | 'cert-manager' | 'webhook-lockout' | 'variant-crd' | 'flux-chart-path'
   | 'crd' | 'namespace' | 'pod-security' | 'webhook' | 'chart-missing' | 'dependency' | 'script' | 'never-ready';
@@ -321,7 +322,8 @@ class Model {
   }
 
   certManagerWhere(): string {
-    return ' (no release of this output installs it)';
+    const release = this.providers.get('cert-manager');
+    return release ? ` (release ${release} installs it, and it is not Ready before this step)` : ' (no release of this output installs it)';
   }
 
   networkName(): string {
@@ -339,7 +341,9 @@ class Model {
 
   walk(path: DeliveryPath, steps: Step[]): PathPlan {
     this.providers = new Map();
-    for (const s of steps) for (const w of s.content.workloads) if (w.provides && w.provides !== 'cert-manager' && !this.providers.has(w.provides)) this.providers.set(w.provides, s.name);
+    for (const s of steps) {
+      for (const w of s.content.workloads) if (w.provides && !this.providers.has(w.provides)) this.providers.set(w.provides, s.name);
+    }
     const findings: Finding[] = [];
     const plan: PlanStep[] = [];
     const byName = new Map(steps.map((s) => [s.name, s]));
@@ -445,18 +449,20 @@ class Model {
     const end = new World(this, order);
     const reported = new Set(findings.flatMap((f) => f.object.split(', ').map((o) => `${f.step} ${o}`)));
     for (const s of applied) {
+      const mark = findings.length;
       for (const w of s.content.workloads) {
         const r = end.reason(w);
         if (r && !reported.has(`${s.name} ${wname(w)}`)) add(s, wname(w), r.code === 'pod-network' ? 'never-ready' : r.code, `never becomes Ready: it ${r.text}`);
       }
+      mergeSameCause(findings, mark, stepLabel(s));
     }
     if (blocked.length > 0) {
       const first = findings.find((f) => f.path === path);
       if (first) {
         const i = findings.indexOf(first);
         const tail = path === 'kubectl'
-          ? `; the script stops there (set -eu): ${blocked.length} later steps are never applied (${blocked.join(', ')})`
-          : `; ${blocked.length} releases that depend on it are never installed (${blocked.join(', ')})`;
+          ? `; the script stops there (set -eu): ${blocked.length === 1 ? '1 later step is' : `${blocked.length} later steps are`} never applied (${blocked.join(', ')})`
+          : `; ${blocked.length === 1 ? '1 release that depends on it is' : `${blocked.length} releases that depend on it are`} never installed (${blocked.join(', ')})`;
         findings[i] = { ...first, message: first.message + tail };
       }
     }
@@ -502,13 +508,16 @@ class Model {
             if (provider) {
               why = s.path === 'kubectl' ? `release ${provider.name} installs it${all.indexOf(provider) > all.indexOf(s) ? ' later in the script' : ', and it is not Ready then'}` : `release ${provider.name} installs it, and this release does not depend on it`;
             } else if (code === 'cert-manager') {
-              why = 'cert-manager is not installed by this output (nothing installs cert-manager.io CRDs)';
+              const cm = all.find((x) => x.content.workloads.some((w) => w.provides === 'cert-manager'));
+              why = cm
+                ? `release ${cm.name} runs cert-manager without its CRDs (its chart installs them only with crds.enabled: true), and nothing else installs cert-manager.io CRDs`
+                : 'cert-manager is not installed by this output (nothing installs cert-manager.io CRDs)';
             } else if (code === 'variant-crd') {
               why = `no release installs it: Kube-OVN is not part of variant ${this.out.variant}`;
             } else {
               why = 'no release installs it';
             }
-            const retry = s.path === 'kubectl' ? `; the apply retries for ${TOOL_FACTS.kubectlRetry}, then gives up` : '';
+            const retry = s.path === 'kubectl' ? `; the apply retries${s.retry ? ` for ${s.retry}` : ''}, then gives up` : '';
             add(s, object, code, `needs the CRD of ${group}/${kind}, which is not established: ${why}${retry}`);
             continue;
           }
@@ -529,7 +538,8 @@ class Model {
     if (s.content.unknownChart) parts.push(`the model has no facts for chart ${s.content.unknownChart}: its workloads are not checked`);
     if (!s.waits) {
       const kinds = [...new Set(s.content.objects.map((o) => o?.kind))];
-      parts.push(`applies ${s.content.objects.length} object${s.content.objects.length === 1 ? '' : 's'}${kinds.length > 0 ? ` (${kinds.slice(0, 6).join(', ')}${kinds.length > 6 ? ', …' : ''})` : ''}`);
+      if (s.local === undefined && s.content.objects.length === 0) parts.push('installs the chart without waiting for it');
+      else parts.push(`applies ${s.content.objects.length} object${s.content.objects.length === 1 ? '' : 's'}${kinds.length > 0 ? ` (${kinds.slice(0, 6).join(', ')}${kinds.length > 6 ? ', …' : ''})` : ''}`);
       const pending = workloads.filter((w) => !world.isReady(w));
       if (workloads.length > 0) parts.push(pending.length === 0 ? 'its pods start at once' : `its pods start later: ${pending.map((w) => `${w.name} ${world.reason(w)?.text ?? ''}`).join('; ')}`);
       return parts.join('; ');
@@ -566,7 +576,8 @@ class Model {
       const usesCertManager = h.injectCaFrom !== undefined
         || backend.some((b) => b.secrets.some((sec) => world.certificateFor(b.namespace, sec) !== undefined));
       if (usesCertManager) {
-        const cm = world.workloads.filter((w) => w.release === world.workloads.find((x) => x.provides === 'cert-manager')?.release);
+        // cert-manager's long-running workloads (a Job such as its startupapicheck is not needed to issue)
+        const cm = world.workloads.filter((w) => w.kind !== 'Job' && w.release === world.workloads.find((x) => x.provides === 'cert-manager')?.release);
         if (cm.length > 0) {for (const w of cm) needs.push({ what: `cert-manager (${wname(w)})`, ns: w.namespace, labels: w.labels, why: 'it issues the webhook\'s certificate', path: 'steady-state' });} else {
           const ns = this.assume.certManager?.namespace ?? 'cert-manager';
           needs.push({ what: `cert-manager (namespace ${ns}${this.assume.certManager ? '' : ', upstream\'s default: no release of this output installs it'})`, ns, labels: {}, why: 'it issues the webhook\'s certificate', path: 'steady-state' });
@@ -626,7 +637,9 @@ function isClusterScoped(kind: string): boolean {
  */
 export function bootstrapReport(files: Map<string, string>, options: BootstrapOptions = {}): BootstrapReport {
   const { output, problems } = readOutput(files, options.location);
-  const model = new Model(output, options.assume ?? {});
+  // a cert-manager the output says the cluster runs (components.certManager.preinstalled), unless the caller says otherwise
+  const assume: BootstrapAssumptions = { ...(output.assumes.certManager ? { certManager: output.assumes.certManager } : {}), ...options.assume };
+  const model = new Model(output, assume);
   const paths: PathPlan[] = [];
   for (const p of ['kubectl', 'flux', 'terraform'] as DeliveryPath[]) {
     const steps = output.paths.get(p);
@@ -642,7 +655,7 @@ export function bootstrapReport(files: Map<string, string>, options: BootstrapOp
   const assumptions: string[] = [];
   if (model.network.length === 0) assumptions.push(`variant ${output.variant}: the cluster brings its own CNI, running before the layer (every pod gets an address; with cni: cilium, its cilium.io CRDs exist)`);
   if (fluxSteps) assumptions.push(`flux: Flux runs in namespace ${fluxNs} before the layer (its controllers on the host network, as the reference's flux-aio), and the GitRepository holding the output exists`);
-  if (options.assume?.certManager) assumptions.push(`cert-manager runs in namespace ${options.assume.certManager.namespace} before the layer`);
+  if (assume.certManager) assumptions.push(`cert-manager runs in namespace ${assume.certManager.namespace} before the layer${assume.certManager === output.assumes.certManager ? ' (index.json: components.certManager.preinstalled)' : ''}`);
   assumptions.push('namespaces without pod-security.kubernetes.io/enforce admit privileged pods (no cluster-wide Pod Security default is modelled)');
   return {
     variant: output.variant,

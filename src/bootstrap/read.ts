@@ -85,6 +85,8 @@ export interface Step {
   readonly local?: string;
   /** Whether a local chart is applied with Helm (Flux, Terraform) rather than `kubectl apply` with retries. */
   readonly helm: boolean;
+  /** kubectl: how long the script's `apply` function retries (`10m`), read from its loop; undefined when unreadable. */
+  readonly retry?: string;
   /** CRDs the script waits Established for right after this step. */
   readonly crdWaits: string[];
   /** Workloads a wait-only step waits Ready for (`kubectl rollout status`, `kubectl wait`). */
@@ -101,6 +103,8 @@ export interface ReadOutput {
   readonly paths: Map<DeliveryPath, Step[]>;
   /** Every Namespace object of the output (name → labels). */
   readonly namespaces: Map<string, Record<string, string>>;
+  /** What the output says the cluster runs already (index.json `assumes`): a preinstalled cert-manager's namespace. */
+  readonly assumes: { certManager?: { namespace: string } };
 }
 
 /** Parses multi-document YAML into plain objects (ignores empty documents). @internal */
@@ -374,12 +378,41 @@ function valuesFile(files: Map<string, string>, file: string | undefined): any {
   return parseYamlDocs(text)[0] ?? {};
 }
 
+/**
+ * How long the script's `apply()` retries a local chart: its loop's count
+ * (`[ "$n" -lt 60 ]`) times its pause (`sleep 10`), as `10m` or `90s`;
+ * undefined when the function is not there or not in that shape.
+ */
+function applyRetry(lines: string[]): string | undefined {
+  const start = lines.findIndex((l) => /^\s*apply\(\)\s*\{/.test(l));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > start && /^\}/.test(l));
+  const body = lines.slice(start, end < 0 ? undefined : end).join('\n');
+  const count = /\[\s*"?\$n"?\s+-lt\s+(\d+)\s*\]/.exec(body);
+  const pause = /\bsleep\s+(\d+)\b/.exec(body);
+  if (!count || !pause) return undefined;
+  const total = Number(count[1]) * Number(pause[1]);
+  return total % 60 === 0 ? `${total / 60}m` : `${total}s`;
+}
+
+/** The words of a kubectl command from its verb on (global flags such as `--namespace x` before it skipped). */
+function kubectlVerb(words: string[]): string[] {
+  let i = 1;
+  while (i < words.length && words[i].startsWith('-')) {
+    i += words[i].includes('=') || !['-n', '--namespace', '--context', '--kubeconfig', '--cluster', '--user', '-s', '--server'].includes(words[i]) ? 1 : 2;
+  }
+  return words.slice(i);
+}
+
 function readKubectl(files: Map<string, string>, problems: (code: string, m: string) => void): Step[] | undefined {
   const text = files.get('apply/kubectl.sh');
   if (text === undefined) return undefined;
   const steps: Step[] = [];
   const lines = text.split('\n');
+  const retry = applyRetry(lines);
   let inFunction = false;
+  /** Line index of the last wait line (consecutive ones are one step). */
+  let lastLine = -2;
   lines.forEach((line, i) => {
     const where = `apply/kubectl.sh:${i + 1}`;
     if (/^\s*apply\(\)\s*\{/.test(line)) inFunction = true;
@@ -406,35 +439,43 @@ function readKubectl(files: Map<string, string>, problems: (code: string, m: str
         chart: `local chart ${dir}`,
         local: dir,
         helm: false,
+        ...(retry ? { retry } : {}),
         crdWaits: [],
         content: localContent(read?.objects ?? [], name, ns, read?.file ?? dir),
         problems: stepProblems,
       });
-    } else if (words[0] === 'kubectl' && words[1] === 'wait' && words.some((w) => w.startsWith('crd/'))) {
+    } else if (words[0] === 'kubectl' && kubectlVerb(words)[0] === 'wait' && words.some((w) => w.startsWith('crd/'))) {
       const last = steps[steps.length - 1];
       for (const crd of words.filter((w) => w.startsWith('crd/'))) if (last) (last.crdWaits as string[]).push(crd.slice(4));
-    } else if (words[0] === 'kubectl' && (words[1] === 'wait' || (words[1] === 'rollout' && words[2] === 'status'))) {
-      // a step of its own that waits for workloads applied before it
-      const ns = optionOf(words, '-n') ?? optionOf(words, '--namespace');
-      const targets = words.slice(2).filter((w) => /^[a-z]+\/[^/]+$/.test(w)).map((w) => {
+    } else if (words[0] === 'kubectl' && (kubectlVerb(words)[0] === 'wait' || kubectlVerb(words).slice(0, 2).join(' ') === 'rollout status')) {
+      // a step of its own that waits for workloads applied before it (consecutive wait lines are one step)
+      const verb = kubectlVerb(words);
+      const ns = optionOf(words, '-n') ?? optionOf(words, '--namespace') ?? words.find((w) => w.startsWith('--namespace='))?.slice('--namespace='.length);
+      const targets = verb.slice(verb[0] === 'wait' ? 1 : 2).filter((w) => /^[a-z]+\/[^/]+$/.test(w)).map((w) => {
         const [k, n] = w.split('/');
         return { kind: KIND_ALIASES[k] ?? k, name: n, ...(ns ? { namespace: ns } : {}) };
       });
-      const timeout = words.find((w) => w.startsWith('--timeout='))?.slice('--timeout='.length) ?? optionOf(words, '--timeout');
-      steps.push({
+      const timeout = words.find((w) => w.startsWith('--timeout='))?.slice('--timeout='.length) ?? optionOf(words, '--timeout') ?? (verb[0] === 'wait' ? '30s' : undefined);
+      const last = steps[steps.length - 1];
+      const merge = last?.waitOn !== undefined && last.timeout === timeout && lastLine === i - 1;
+      const waitOn = [...(merge ? last.waitOn! : []), ...targets];
+      const step: Step = {
         path: 'kubectl',
-        name: `wait ${targets.map((t) => `${t.kind}/${t.name}`).join(' ')}`,
-        where,
+        name: `wait ${waitOn.map((t) => `${t.kind}/${t.name}`).join(' ')}`,
+        where: merge ? last.where : where,
         waits: true,
-        timeout: timeout ?? (words[1] === 'wait' ? '30s' : undefined),
-        after: prev,
-        chart: words.slice(0, 3).join(' '),
+        timeout,
+        after: merge ? last.after : prev,
+        chart: `kubectl ${verb.slice(0, verb[0] === 'wait' ? 1 : 2).join(' ')}`,
         helm: false,
         crdWaits: [],
-        waitOn: targets,
+        waitOn,
         content: { objects: [], workloads: [], webhooks: [], crds: [] },
         problems: [],
-      });
+      };
+      if (merge) steps[steps.length - 1] = step;
+      else steps.push(step);
+      lastLine = i;
     } else if (words[0] === 'helm' && words[1] === 'upgrade' && words.includes('--install')) {
       const name = words[words.indexOf('--install') + 1];
       const source = words[words.indexOf('--install') + 2];
@@ -628,5 +669,7 @@ export function readOutput(files: Map<string, string>, location?: string): { out
   if (fl) paths.set('flux', fl);
   const tf = readTerraform(files);
   if (tf) paths.set('terraform', tf);
-  return { output: { variant: String(index.variant ?? 'unknown'), files, paths, namespaces }, problems };
+  const cmNs = index?.assumes?.certManager?.namespace;
+  const assumes = typeof cmNs === 'string' && cmNs !== '' ? { certManager: { namespace: cmNs } } : {};
+  return { output: { variant: String(index.variant ?? 'unknown'), files, paths, namespaces, assumes }, problems };
 }

@@ -96,13 +96,6 @@ function bootstrapIssue(f: Finding): ValidationIssue {
   return { path: 'bootstrap', value: '', message: f.message };
 }
 
-/** One line per tolerated finding (see TOLERATED_FINDINGS), and where to read the whole plan. */
-function bootstrapWarnings(warnings: Finding[], command: string): string {
-  if (warnings.length === 0) return '';
-  return warnings.map((f) => `warning: bootstrap: ${f.message}\n`).join('')
-    + `cozynet: ${warnings.length} bootstrap findings known to the renderers, not enforced yet (${command})\n`;
-}
-
 function formatSummary(s: SynthesisSummary, ms: number): string {
   const kinds = Object.entries(s.objectsByKind).map(([k, n]) => `${n} ${k}`).join(', ');
   const notices = (s.notices ?? []).map((n) => `${n}\n`).join('');
@@ -166,7 +159,6 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
       const progress = io.progress ?? terminalProgress();
       progress?.('cozynet: building the platform');
       const platform = buildPlatform(load(io, config, opts.variant));
-      let warnings = '';
       const options: WriteFolderOptions = {
         config,
         beforeReplace: (previous, files) => {
@@ -178,8 +170,6 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
               path: '--out', value: CozynetValidationError.show(opts.out), message: 'nothing was written: the output above cannot come up from an empty cluster (cozynet plan shows every step)',
             }]);
           }
-          // one line: the whole list is cozynet plan's (and validate's)
-          if (boot.warnings.length > 0) warnings = `cozynet: ${boot.warnings.length} bootstrap findings known to the renderers, not enforced yet (cozynet plan shows them)\n`;
           if (!previous) return;
           const next = JSON.parse(files.get('index.json') ?? '{}');
           const changes = disruptiveChanges(previous, next);
@@ -198,9 +188,9 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
       };
       if (interruptible) {
         return platform._synthesizeInterruptibly(opts.out, progress, options)
-          .then((summary) => io.err(formatSummary(summary, Date.now() - start) + warnings));
+          .then((summary) => io.err(formatSummary(summary, Date.now() - start)));
       }
-      io.err(formatSummary(platform._synthesize(opts.out, progress, options), Date.now() - start) + warnings);
+      io.err(formatSummary(platform._synthesize(opts.out, progress, options), Date.now() - start));
       return undefined;
     });
 
@@ -235,7 +225,6 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
         if (fs.existsSync(path.join(dir, 'index.json'))) {
           const boot = checkBootstrap(readOutputFolder(dir), { location: repositoryLocation(dir) });
           r.problems.push(...boot.errors.map((f) => `bootstrap: ${f.message}`));
-          io.err(bootstrapWarnings(boot.warnings, `cozynet plan ${dir} shows every step`));
         }
         if (r.skipped.length > 0) {
           const shown = r.skipped.slice(0, 20).join(', ');
@@ -262,7 +251,6 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
       const problems = validateObjects(objects);
       const boot = checkBootstrap(platform._renderFiles());
       problems.push(...boot.errors.map((f) => `bootstrap: ${f.message}`));
-      io.err(bootstrapWarnings(boot.warnings, 'cozynet plan shows every step'));
       if (problems.length > 0) {
         io.err(problems.map((p) => `invalid: ${p}\n`).join(''));
         state.code = 1;

@@ -417,6 +417,7 @@ export class Platform extends Construct {
         joinCidr: this.stack.cluster.joinCidr,
         clusterDomain: this.stack.cluster.clusterDomain,
       },
+      ...(this.stack._preinstalledCertManager !== undefined ? { assumes: { certManager: { namespace: this.stack._preinstalledCertManager } } } : {}),
     });
     files.set('topology.mmd', renderDiagram(this, { objects }));
     recordOwnFiles(files);

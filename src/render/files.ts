@@ -18,6 +18,8 @@ export interface RenderOptions {
   readonly apply?: Map<string, string>;
   /** The cluster network the output assumes (index.json `cluster`: what a running cluster cannot change by an apply). */
   readonly cluster?: { podCidr: string; serviceCidr: string; joinCidr: string; clusterDomain: string };
+  /** What the output needs the cluster to run already (index.json `assumes`): cert-manager's namespace with `preinstalled: true`. */
+  readonly assumes?: { certManager?: { namespace: string } };
 }
 
 /** Multi-document YAML with stable formatting. @internal */
@@ -97,6 +99,7 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     clusterSettings: clusterFiles,
     apply: applyFiles,
     ...(options.cluster ? { cluster: options.cluster } : {}),
+    ...(options.assumes?.certManager ? { assumes: options.assumes } : {}),
     // how the next synth recognizes this folder as cozynet's to replace
     generator: 'cozynet',
   };

@@ -142,6 +142,13 @@ export class NetworkStack extends Construct {
   public readonly components: Component[];
   /** The CNI a `noop` cluster runs, as the user stated it. */
   public readonly externalCni?: ExternalCni;
+  /**
+   * The namespace of the cert-manager the cluster already runs
+   * (`components.certManager.preinstalled: true`), recorded in index.json
+   * for the bootstrap model.
+   * @internal
+   */
+  public readonly _preinstalledCertManager?: string;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps = {}) {
     super(scope, id);
@@ -200,6 +207,7 @@ export class NetworkStack extends Construct {
       layer.configure?.(ctx);
     }
     this.components = [...created.values()];
+    if (components.certManager?.preinstalled === true) this._preinstalledCertManager = components.certManager.namespace;
     // Settings of a cert-manager that no component needs (and so is not installed) would change nothing.
     const certManager = components.certManager;
     if (certManager && certManager.preinstalled !== true && !created.has('cert-manager')) {

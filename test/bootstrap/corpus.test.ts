@@ -34,8 +34,8 @@ describe('finding 1: Hubble relay/UI in the Cilium release, waited on before Kub
   });
 
   test('the message names what never comes after it', () => {
-    expect(one(r.findings, 'kubectl', 'cilium', 'pod-network').message).toMatch(/the script stops there \(set -eu\): 6 later steps are never applied \(cilium-networkpolicy, kubeovn, kubeovn-webhook, metallb, multus, cozy-proxy\)$/);
-    expect(one(r.findings, 'flux', 'cilium', 'pod-network').message).toMatch(/; 6 releases that depend on it are never installed \(cilium-networkpolicy, kubeovn, kubeovn-webhook, metallb, multus, cozy-proxy\)$/);
+    expect(one(r.findings, 'kubectl', 'cilium', 'pod-network').message).toMatch(/the script stops there \(set -eu\): 7 later steps are never applied \(cilium-networkpolicy, kubeovn, cert-manager, kubeovn-webhook, metallb, multus, cozy-proxy\)$/);
+    expect(one(r.findings, 'flux', 'cilium', 'pod-network').message).toMatch(/; 7 releases that depend on it are never installed \(cilium-networkpolicy, kubeovn, cert-manager, kubeovn-webhook, metallb, multus, cozy-proxy\)$/);
   });
 
   test('the same release with relay and UI on the cilium variant converges (Cilium alone is the pod network, and it is this release)', () => {
@@ -64,7 +64,7 @@ describe('finding 2: cert-manager is a hidden prerequisite, and the webhook can 
     const r = report(dropRelease(copy(), 'cert-manager'));
     const f = one(r.findings, path, 'kubeovn-webhook', 'cert-manager', 'Certificate');
     expect(f.message).toMatch(/Certificate cozy-kubeovn\/kube-ovn-webhook-root-ca, Certificate cozy-kubeovn\/kube-ovn-webhook-cert: each needs the CRD of cert-manager\.io\/Certificate, which is not established: cert-manager is not installed by this output/);
-    if (path === 'kubectl') expect(f.message).toContain('the apply retries for 2m, then gives up');
+    if (path === 'kubectl') expect(f.message).toContain('the apply retries for 10m, then gives up');
   });
 
   test.each(['flux', 'terraform'])('%s: the webhook Deployment waits on a Secret only cert-manager issues', (path) => {
@@ -90,12 +90,47 @@ describe('finding 2: cert-manager is a hidden prerequisite, and the webhook can 
     expect(r.paths.flatMap((p) => p.findings)).toEqual([]);
   });
 
-  test('the current webhook (system namespaces excluded by label) still gates an unlabelled cert-manager and Flux namespace', () => {
-    const r = report(copy(), { assume: { certManager: { namespace: 'cert-manager' } } });
+  // The webhook as the renderers wrote it before the fix: system namespaces left out by label only.
+  const byLabelOnly = () => editObjects(copy(), /^charts\/kubeovn-webhook\//, (o) => {
+    if (o?.kind === 'MutatingWebhookConfiguration') {
+      o.webhooks[0].namespaceSelector = { matchExpressions: [{ key: 'cozystack.io/system', operator: 'NotIn', values: ['true'] }] };
+    }
+    return o;
+  });
+
+  test('a webhook excluding system namespaces by label only gates an unlabelled cert-manager and Flux namespace', () => {
+    const r = report(dropRelease(byLabelOnly(), 'cert-manager'), { assume: { certManager: { namespace: 'cert-manager' } } });
+    expect(r.steadyState.map((f) => [f.path, f.step, f.object, f.code])).toEqual([
+      ['steady-state', 'kubeovn-webhook', 'MutatingWebhookConfiguration kube-ovn-webhook', 'webhook-lockout'],
+      ['flux', 'kubeovn-webhook', 'MutatingWebhookConfiguration kube-ovn-webhook', 'webhook-lockout'],
+    ]);
     expect(r.steadyState.map((f) => f.message)).toEqual([
-      expect.stringContaining('admits the pods of cert-manager (namespace cert-manager)'),
+      expect.stringContaining('admits the pods of cert-manager (namespace cert-manager), which it needs to come back (it issues the webhook\'s certificate)'),
+      expect.stringContaining('admits the pods of Flux (namespace cozy-fluxcd), which it needs to come back (it reconciles the webhook\'s release)'),
+    ]);
+    // synth and validate refuse it
+    expect(checkBootstrap(dropRelease(byLabelOnly(), 'cert-manager'), { assume: { certManager: { namespace: 'cert-manager' } } }).errors.map((f) => f.code)).toEqual(['webhook-lockout', 'webhook-lockout']);
+  });
+
+  test('the same webhook locks out the layer\'s own cert-manager once its namespace loses the system label', () => {
+    const files = editObjects(byLabelOnly(), /^charts\/namespaces\//, (o) => {
+      if (o?.metadata?.name === 'cozy-cert-manager') delete o.metadata.labels['cozystack.io/system'];
+      return o;
+    });
+    expect(report(files).steadyState.map((f) => f.message)).toEqual([
+      expect.stringContaining('admits the pods of cert-manager (Deployment cozy-cert-manager/cert-manager)'),
+      expect.stringContaining('admits the pods of cert-manager (Deployment cozy-cert-manager/cert-manager-webhook)'),
+      expect.stringContaining('admits the pods of cert-manager (Deployment cozy-cert-manager/cert-manager-cainjector)'),
       expect.stringContaining('admits the pods of Flux (namespace cozy-fluxcd)'),
     ]);
+  });
+
+  test('the webhook as rendered (excluded by label and by name) holds even with every system label removed', () => {
+    const files = editObjects(copy(), /^charts\/namespaces\//, (o) => {
+      if (o?.kind === 'Namespace') delete o.metadata.labels?.['cozystack.io/system'];
+      return o;
+    });
+    expect(report(files).steadyState).toEqual([]);
   });
 });
 
@@ -117,8 +152,19 @@ describe('finding 3: Kube-OVN Subnets on a variant without Kube-OVN', () => {
     expect(f.message).toContain('Subnet acme-vms needs the CRD of kubeovn.io/Subnet, which is not established: no release installs it: Kube-OVN is not part of variant cilium');
   });
 
-  test('kubectl: the script gives up after two minutes, and what comes after is never applied', () => {
-    expect(one(r.findings, 'kubectl', 'subnets', 'variant-crd').message).toMatch(/the apply retries for 2m, then gives up; the script stops there \(set -eu\): 1 later steps are never applied \(attachments\)$/);
+  test('kubectl: the script gives up after its retry loop (10m, the delivery timeout), and what comes after is never applied', () => {
+    expect(one(r.findings, 'kubectl', 'subnets', 'variant-crd').message).toMatch(/the apply retries for 10m, then gives up; the script stops there \(set -eu\): 1 later step is never applied \(attachments\)$/);
+  });
+  test('kubectl: how long the apply retries is read from the script\'s loop (12 tries 10 s apart: 2m), not assumed', () => {
+    const short = new Map(files);
+    short.set('apply/kubectl.sh', files.get('apply/kubectl.sh')!.replace('[ "$n" -lt 60 ]', '[ "$n" -lt 12 ]'));
+    expect(one(report(short, WITH_CERT_MANAGER).findings, 'kubectl', 'subnets', 'variant-crd').message).toContain('; the apply retries for 2m, then gives up;');
+    const odd = new Map(files);
+    odd.set('apply/kubectl.sh', files.get('apply/kubectl.sh')!.replace('[ "$n" -lt 60 ]', '[ "$n" -lt 13 ]'));
+    expect(one(report(odd, WITH_CERT_MANAGER).findings, 'kubectl', 'subnets', 'variant-crd').message).toContain('; the apply retries for 130s, then gives up;');
+    const unreadable = new Map(files);
+    unreadable.set('apply/kubectl.sh', files.get('apply/kubectl.sh')!.replace(/\n\s*sleep 10\n/, '\n'));
+    expect(one(report(unreadable, WITH_CERT_MANAGER).findings, 'kubectl', 'subnets', 'variant-crd').message).toContain('; the apply retries, then gives up;');
   });
 });
 
@@ -126,7 +172,7 @@ describe('finding 4: Flux chart paths that do not exist in the repository', () =
   test('synth --out clusters/staging/network with the default delivery.flux.path: every local chart path is wrong', () => {
     const r = report(copy(), { ...WITH_CERT_MANAGER, location: 'clusters/staging/network' });
     const f = one(r.findings, 'flux', 'namespaces', 'flux-chart-path');
-    expect(f.message).toBe('flux: HelmRelease namespaces (flux/releases.yaml): chart charts/namespaces names the chart ./dist/charts/namespaces of GitRepository cozynet, but the output is at ./clusters/staging/network of the repository: the chart path comes from delivery.flux.path (dist), the output\'s place from --out (clusters/staging/network); make them the same; 9 releases that depend on it are never installed (gateway-api-crds, cilium-manifests, cilium, cilium-networkpolicy, kubeovn, kubeovn-webhook, metallb, multus, cozy-proxy)');
+    expect(f.message).toBe('flux: HelmRelease namespaces (flux/releases.yaml): chart charts/namespaces names the chart ./dist/charts/namespaces of GitRepository cozynet, but the output is at ./clusters/staging/network of the repository: the chart path comes from delivery.flux.path (dist), the output\'s place from --out (clusters/staging/network); make them the same; 10 releases that depend on it are never installed (gateway-api-crds, cilium-manifests, cilium, cilium-networkpolicy, kubeovn, cert-manager, kubeovn-webhook, metallb, multus, cozy-proxy)');
     expect(findingsOf(r, 'flux').filter((x) => x.code === 'flux-chart-path').map((x) => x.step)).toEqual(['namespaces', 'gateway-api-crds', 'cilium-manifests', 'cilium-networkpolicy', 'kubeovn-webhook', 'multus', 'cozy-proxy']);
     expect(findingsOf(r, 'kubectl')).toEqual([]);
     expect(findingsOf(r, 'terraform')).toEqual([]);
@@ -148,6 +194,26 @@ describe('finding 4: Flux chart paths that do not exist in the repository', () =
     expect(one(r.findings, 'flux', 'multus', 'flux-chart-path').message).toContain('whose folder charts/multus is not in the output');
     expect(one(r.findings, 'kubectl', 'multus', 'chart-missing').message).toContain('names the local chart charts/multus, which is not in the output');
     expect(one(r.findings, 'terraform', 'multus', 'chart-missing')).toBeDefined();
+  });
+});
+
+describe('finding 5: three different timeouts for the same releases', () => {
+  test('the tools\' defaults (Flux 5m, Terraform 300s) against the script\'s 10m: a note naming a release and each path\'s wait', () => {
+    // the output as the renderers wrote it before delivery.timeout: no Flux spec.timeout, no Terraform timeout
+    const files = editObjects(copy(), /^flux\//, (o) => {
+      if (o?.kind === 'HelmRelease') delete o.spec.timeout;
+      return o;
+    });
+    const tf = JSON.parse(files.get('terraform/cdk.tf.json')!);
+    for (const rel of Object.values<any>(tf.resource.helm_release)) delete rel.timeout;
+    files.set('terraform/cdk.tf.json', JSON.stringify(tf));
+    const r = report(files, WITH_CERT_MANAGER);
+    expect(r.notes).toEqual(['the paths wait different times for the same releases (cilium: kubectl 10m, flux 5m, terraform 300s; 4 releases in all)']);
+    expect(r.paths.find((p) => p.path === 'terraform')!.steps.find((s) => s.name === 'cilium')!.wait).toBe('waits 300s');
+  });
+
+  test('as rendered: every path waits delivery.timeout (10m), no note', () => {
+    expect(report(copy(), WITH_CERT_MANAGER).notes).toEqual([]);
   });
 });
 
@@ -200,7 +266,7 @@ describe('the other rules of the model', () => {
     const block = /\necho 'cozynet: cilium-networkpolicy'\n[^\n]+\n/.exec(script)![0];
     files.set('apply/kubectl.sh', script.replace(block, '\n').replace('\necho \'cozynet: cilium-manifests\'', `${block}\necho 'cozynet: cilium-manifests'`));
     const r = report(files, WITH_CERT_MANAGER);
-    expect(one(r.findings, 'kubectl', 'cilium-networkpolicy', 'crd').message).toContain('release cilium installs it later in the script; the apply retries for 2m, then gives up');
+    expect(one(r.findings, 'kubectl', 'cilium-networkpolicy', 'crd').message).toContain('release cilium installs it later in the script; the apply retries for 10m, then gives up');
   });
 
   test('namespaces before namespaced objects', () => {
@@ -221,12 +287,34 @@ describe('the other rules of the model', () => {
   });
 
   test('a webhook whose Service no release creates rejects everything it matches', () => {
-    const files = editObjects(copy(), /^charts\/kubeovn-webhook\//, (o) => (o?.kind === 'Service' ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'cozy-kubeovn' } } : o));
-    const files2 = editObjects(files, /^charts\/namespaces\//, (o) => {
+    // the webhook's Service replaced by something else, and cozy-metallb no longer left out of the webhook
+    // (neither by its system label nor by name): metallb's controller is then admitted by a webhook nothing serves
+    const files = editObjects(copy(), /^charts\/kubeovn-webhook\//, (o) => {
+      if (o?.kind === 'Service') return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'cozy-kubeovn' } };
+      if (o?.kind === 'MutatingWebhookConfiguration') {
+        for (const e of o.webhooks[0].namespaceSelector.matchExpressions) if (e.key === 'kubernetes.io/metadata.name') e.values = e.values.filter((v: string) => v !== 'cozy-metallb');
+      }
+      return o;
+    });
+    const files2 = editObjects(new Map(files), /^charts\/namespaces\//, (o) => {
       if (o?.metadata?.name === 'cozy-metallb') delete o.metadata.labels['cozystack.io/system'];
       return o;
     });
     const r = report(files2, WITH_CERT_MANAGER);
-    expect(one(r.findings, 'flux', 'metallb', 'webhook').message).toContain('its Service cozy-kubeovn/kube-ovn-webhook has no pods in any release');
+    for (const path of ['flux', 'terraform']) {
+      const f = one(r.findings, path, 'metallb', 'webhook');
+      expect(f.object).toBe('Deployment cozy-metallb/metallb-controller, DaemonSet cozy-metallb/metallb-speaker, DaemonSet cozy-metallb/metallb-frr-k8s, Deployment cozy-metallb/metallb-frr-k8s-statuscleaner');
+      // the webhook release is not among metallb's dependencies: metallb may install first, and its pods never come
+      expect(f.message).toContain('each never becomes Ready: it cannot be created: MutatingWebhookConfiguration kube-ovn-webhook (failurePolicy Fail) admits its pods, and its Service cozy-kubeovn/kube-ovn-webhook has no pods in any release');
+    }
+    expect(one(r.findings, 'kubectl', 'metallb', 'webhook').message).toContain('its Service cozy-kubeovn/kube-ovn-webhook has no pods in any release');
+    // while cozy-metallb is left out by its label or by its name, metallb is not gated (the renderers exclude it both ways)
+    expect(report(files, WITH_CERT_MANAGER).findings.filter((f) => f.step === 'metallb')).toEqual([]);
+    const byName = editObjects(copy(), /^charts\/(kubeovn-webhook|namespaces)\//, (o) => {
+      if (o?.kind === 'Service') return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'cozy-kubeovn' } };
+      if (o?.metadata?.name === 'cozy-metallb') delete o.metadata.labels['cozystack.io/system'];
+      return o;
+    });
+    expect(report(byName, WITH_CERT_MANAGER).findings.filter((f) => f.step === 'metallb')).toEqual([]);
   });
 });

@@ -23,7 +23,15 @@ test('README "From an empty cluster" shows the plan of the default platform as c
   expect(text.slice(start + START.length, end)).toBe(plan);
   // the section names each step of the kubectl path in the plan's order
   const section = text.slice(text.indexOf('## From an empty cluster'), start);
-  const steps = [...plan.matchAll(/^ {1,2}\d+\. (\S+) /gm)].map((m) => m[1]);
+  const steps = [...plan.matchAll(/^ +\d+\. (\S+) /gm)].map((m) => m[1]);
   expect(steps.length).toBeGreaterThan(0);
   for (const s of new Set(steps)) expect(section).toContain(`\`${s}\``);
+  // and its numbered walk through the default platform is the kubectl path's steps, in order
+  const kubectl = plan.slice(0, plan.indexOf('\nflux: '));
+  const walk = [...section.matchAll(/^ ?\d+\. `([^`]+)`:/gm)].map((m) => m[1]);
+  expect(walk).toEqual([...kubectl.matchAll(/^ +\d+\. (\S+) /gm)].map((m) => m[1]));
+  // the waits it explains are in it: one delivery.timeout, Hubble's waits after kubeovn, cert-manager's place
+  for (const words of ['delivery.timeout', 'kubectl rollout status', 'disableWait', '**after** `kubeovn`', '**before** `kubeovn-webhook`', 'preinstalled: true']) {
+    expect(section).toContain(words);
+  }
 });
