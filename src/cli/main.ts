@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { diagramCommand } from './diagram-command';
+import { mtuCommand } from './mtu-command';
 import { validateFolder } from './validate-command';
 import { verifyCommand } from './verify-command';
 import { CozynetValidationError } from '../model/errors';
@@ -245,6 +246,15 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
     .option('--out <file>', 'file to write; default: stdout')
     .allowExcessArguments(false)
     .action((file: string | undefined, opts) => diagramCommand(load(io, configOf(file, opts)), opts.out, io));
+
+  program.command('mtu')
+    .description('the MTU of every layer, from the wire up to a tenant cluster\'s pod, with each overhead and its source; exit 1 when a set MTU does not fit')
+    .argument('[platform]', 'platform file (YAML or JSON), like --config')
+    .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--variant <name>', "networking variant; overrides the file's variant")
+    .option('--format <format>', 'text or json', 'text')
+    .allowExcessArguments(false)
+    .action((file: string | undefined, opts) => mtuCommand(load(io, configOf(file, opts), opts.variant), opts.format, io));
 
   program.command('schema')
     .description('print the JSON Schema of the platform file (for editors: # yaml-language-server: $schema=…)')
