@@ -458,7 +458,7 @@ export class Platform extends Construct {
     });
     files.set('topology.mmd', renderDiagram(this, { objects }));
     recordOwnFiles(files);
-    return { files, notices: [...terraform.notice ? [terraform.notice] : [], ...clusterNotices(settingsInput)] };
+    return { files, notices: [...terraform.notice ? [terraform.notice] : [], ...clusterNotices(settingsInput), ...(this._mtuPlan?.notices ?? []).map((n) => `cozynet: ${n}`)] };
   }
 }
 
