@@ -238,7 +238,7 @@ export function planMtu(input: MtuInput): MtuPlan {
       for (const name of Object.keys(props.interfaces).sort()) {
         const v = props.interfaces[name];
         if (name.length === 0 || name.length > 15 || /[/:\s]/.test(name)) {
-          issues.add(`interfaces`, name, 'names must be Linux interface names of 1-15 characters without \'/\', \':\' or whitespace');
+          issues.add('interfaces', name, 'names must be Linux interface names of 1-15 characters without \'/\', \':\' or whitespace');
         } else if (checkMtu(issues, `interfaces.${name}`, v)) {
           interfaces[name] = v;
         }
@@ -277,6 +277,7 @@ export function planMtu(input: MtuInput): MtuPlan {
     below.push(['Geneve', GENEVE_OVN_OVERHEAD[fam]]);
     layers.push({ layer: 'Cilium (chained, native routing: no tunnel)', mtu: podMax, overhead: 0, source: 'src/constructs/cilium.ts kubeOvnChaining routingMode: native' });
   } else if (CILIUM_TUNNEL_VARIANTS.includes(variant)) {
+    if (input.encryption) notices.push(`notice: cluster.encryption is Kube-OVN's IPsec: variant ${variant} runs no Kube-OVN, so no encryption overhead is counted`);
     let device = underlay;
     if (variant === 'cilium-kilo') {
       const wg = WIREGUARD_OVERHEAD[fam];
@@ -310,6 +311,9 @@ export function planMtu(input: MtuInput): MtuPlan {
     notices.push(`notice: variant ${variant}: the cluster's own CNI sets the pod MTU; cozynet computes only the underlay and the secondary interfaces`);
   }
 
+  if (podMax !== undefined && input.podFamily === 6 && podMax < MIN_MTU) {
+    issues.add('underlay', underlay, `leaves the IPv6 pod network ${podMax} bytes after ${below.map(([n, b]) => `${n} ${b}`).join(' + ')}${podMax < underlay - below.reduce((x, [, b]) => x + b, 0) ? ' (and Kube-OVN\'s allowance)' : ''}, below IPv6's minimum MTU ${MIN_MTU} (RFC 8200 §5): at least ${underlay + MIN_MTU - podMax}`);
+  }
   let pod = podMax;
   if (props.pod !== undefined) {
     if (podMax === undefined) {

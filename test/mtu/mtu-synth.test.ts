@@ -1,10 +1,10 @@
 // Issue 23: every MTU the layer sets is the plan's, asserted on the synthesized files.
-import { AttachmentType, UnderlayFamily } from '../../src';
-import { cli } from '../safety/helpers';
-import { propsFor, synth } from '../helpers/synth';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { AttachmentType, UnderlayFamily } from '../../src';
+import { propsFor, synth } from '../helpers/synth';
+import { cli } from '../safety/helpers';
 
 const VLAN_SUBNET = { name: 'vms-vlan', cidr: '10.250.0.0/24', vlan: { id: 100, interface: 'eth1' } };
 const OVERLAY_SUBNET = { name: 'vms', cidr: '10.251.0.0/24', namespaces: ['tenant-a'] };
