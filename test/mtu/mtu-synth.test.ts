@@ -144,3 +144,8 @@ test('cozynet mtu prints the table and JSON', () => {
   expect(JSON.parse(json.out)).toMatchObject({ variant: 'cilium', cilium: 1500, pod: 1450 });
   expect(cli(['mtu', '--format', 'yaml']).err).toMatch(/^error: --format: must be text or json/);
 });
+
+test('the topology diagram names the pod network\'s MTU on the CNI\'s node', () => {
+  expect(synth({ mtu: { underlay: 9000 } }).files.get('topology.mmd')).toContain('Pod CIDR 10.244.0.0/16, MTU 8900 (underlay 9000; tenant cluster pods 8850)');
+  expect(synth(propsFor('noop')).files.get('topology.mmd')).not.toContain('MTU');
+});
