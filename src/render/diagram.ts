@@ -32,10 +32,10 @@ export interface DiagramModel {
   readonly attachments: MultusAttachment[];
   readonly passthroughServices: PassthroughService[];
   readonly tenantIsolation?: { readonly namespaces: string[] };
-  /** Every Kubernetes object of manifests/ (when `options.objects` is not given). */
-  objects(): any[];
   /** The MTU plan, when there is one (a line on the CNI's node). */
   readonly _mtuPlan?: { readonly underlay: number; readonly pod?: number; readonly tenantPod?: number };
+  /** Every Kubernetes object of manifests/ (when `options.objects` is not given). */
+  objects(): any[];
 }
 
 /**
