@@ -15,7 +15,7 @@ import { PassthroughService, PassthroughServiceProps } from '../constructs/passt
 import { ValuesLayer } from '../helm/release';
 import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
-import { MtuPlan, mtuPlanJson, MtuProps } from '../model/mtu';
+import { MtuPlan, mtuPlanJson, MtuProps, UnderlayFamily } from '../model/mtu';
 import { renderApplyScript } from '../render/apply-script';
 import { planDelivery } from '../render/charts';
 import { clusterNotices, clusterSettings, compareClusterConfig, renderClusterSettings } from '../render/cluster-settings';
@@ -214,7 +214,9 @@ export class Platform extends Construct {
     const issues: ValidationIssue[] = [...mtuIssues];
     const mtuPlan = this._mtuPlan;
     if (mtuPlan?.cilium !== undefined) {
-      (this.stack.component('cilium') as CiliumChain | undefined)?.addValuesLayer(ValuesLayer.of('mtu', { MTU: mtuPlan.cilium }));
+      // Cilium's tunnel runs over the underlay's family (chart value underlayProtocol, default ipv4).
+      const underlayProtocol = mtuPlan.underlayFamily === UnderlayFamily.IPV6 ? { underlayProtocol: 'ipv6' } : {};
+      (this.stack.component('cilium') as CiliumChain | undefined)?.addValuesLayer(ValuesLayer.of('mtu', { MTU: mtuPlan.cilium, ...underlayProtocol }));
     }
     const attempt = <T>(fn: () => T): T | undefined => {
       try {

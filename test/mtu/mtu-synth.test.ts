@@ -70,8 +70,12 @@ test('cilium-kilo: Kilo\'s --mtu is the underlay minus WireGuard (60 IPv4, 80 IP
   const v4 = synth({ ...propsFor('cilium-kilo'), mtu: { underlay: 9000 } });
   expect(kiloArgs(v4)).toContain('--mtu=8940');
   expect(v4.values('cilium').MTU).toBe(8940);
+  expect(v4.values('cilium').underlayProtocol).toBeUndefined();
   const v6 = synth({ ...propsFor('cilium-kilo'), mtu: { underlayFamily: UnderlayFamily.IPV6 } });
   expect(kiloArgs(v6)).toContain('--mtu=1420');
+  // Cilium's VXLAN runs over IPv6 too (its overhead is then 70)
+  expect(v6.values('cilium')).toMatchObject({ MTU: 1420, underlayProtocol: 'ipv6' });
+  expect(v6.index.mtu.pod).toBe(1350);
 });
 
 describe('refusal, not silence', () => {
