@@ -272,7 +272,10 @@ export class Platform extends Construct {
     const refused = new Set(withoutKubeOvn.map((x) => /^attachments\[(\d+)\]/.exec(x.path)?.[1]).filter((x) => x !== undefined).map(Number));
     each(props.attachments, 'attachments', 'attachments',
       (group, p, i) => (refused.has(i) ? undefined : new MultusAttachment(group, `attachment-${i}`, mtuPlan ? attachmentMtu(mtuPlan, p, `attachments[${i}]`) : p)) as MultusAttachment, this.attachments);
-    if (mtuPlan && props.mtu?.check === true) new MtuCheck(this, 'mtu-check', mtuPlan);
+    if (mtuPlan && props.mtu?.check === true) {
+      const cluster = this.stack.cluster;
+      new MtuCheck(this, 'mtu-check', mtuPlan, cluster.clusterDomain, cluster.podCidr.includes(':'));
+    }
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
     if (this.tenantIsolation) {
       issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));

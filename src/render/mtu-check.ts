@@ -14,12 +14,12 @@ export const MTU_CHECK_IMAGE = 'docker.io/nicolaka/netshoot:v0.13';
 export const MTU_CHECK_NAMESPACE = 'cozy-mtu-check';
 
 /** The probe loop: every peer of the headless Service answers a DF ping of `size` bytes, or the pod is not Ready. */
-function script(service: string, size: number, ipv6: boolean): string {
+function script(service: string, domain: string, size: number, ipv6: boolean): string {
   return [
     'set -u',
     'while true; do',
     '  ok=1; n=0',
-    `  for ip in $(dig +short ${ipv6 ? 'AAAA' : 'A'} ${service}.${MTU_CHECK_NAMESPACE}.svc); do`,
+    `  for ip in $(dig +short ${ipv6 ? 'AAAA' : 'A'} ${service}.${MTU_CHECK_NAMESPACE}.svc.${domain}.); do`,
     '    n=$((n+1))',
     `    if ping ${ipv6 ? '-6 ' : ''}-M do -c 2 -W 2 -s ${size} "$ip" >/dev/null 2>&1; then echo "ok   $ip payload ${size}"; else echo "FAIL $ip payload ${size} (don't-fragment)"; ok=0; fi`,
     '  done',
@@ -40,8 +40,16 @@ function script(service: string, size: number, ipv6: boolean): string {
  * @internal
  */
 export class MtuCheck extends ManifestGroup {
-  constructor(scope: Construct, id: string, plan: MtuPlan) {
+  private readonly domain: string;
+
+  /**
+   * @param plan the MTU plan
+   * @param clusterDomain the cluster's DNS domain (the peers' headless Services)
+   * @param podIpv6 whether the pod network is IPv6
+   */
+  constructor(scope: Construct, id: string, plan: MtuPlan, clusterDomain: string, podIpv6: boolean) {
     super(scope, id);
+    this.domain = clusterDomain;
     new ApiObject(this, 'namespace', {
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -49,7 +57,7 @@ export class MtuCheck extends ManifestGroup {
     });
     const nodeV6 = plan.underlayFamily === UnderlayFamily.IPV6;
     this.probe('nodes', true, plan.pingNode, nodeV6);
-    if (plan.pingPod !== undefined) this.probe('pods', false, plan.pingPod, plan.pingPod === (plan.pod ?? 0) - 48);
+    if (plan.pingPod !== undefined) this.probe('pods', false, plan.pingPod, podIpv6);
   }
 
   private probe(what: string, hostNetwork: boolean, size: number, ipv6: boolean): void {
@@ -76,7 +84,7 @@ export class MtuCheck extends ManifestGroup {
             containers: [{
               name: 'ping',
               image: MTU_CHECK_IMAGE,
-              command: ['/bin/sh', '-c', script(name, size, ipv6)],
+              command: ['/bin/sh', '-c', script(name, this.domain, size, ipv6)],
               readinessProbe: { exec: { command: ['test', '-f', '/tmp/ok'] }, periodSeconds: 10 },
               resources: { requests: { cpu: '5m', memory: '16Mi' }, limits: { memory: '64Mi' } },
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_RAW'] } },
