@@ -93,9 +93,10 @@ export const KUBE_OVN_IPV6_EXTRA = 20;
 /**
  * What a Geneve packet of OVN really adds: outer IPv4 20 (RFC 791) or IPv6
  * 40 (RFC 8200), UDP 8 (RFC 768), Geneve base header 8 (RFC 8926 §3.4),
- * OVN's one option (4-byte option header + 32-bit port identifiers, class
- * 0x0102 type 0x80: ovn-architecture(7), "Tunnel Encapsulations") 8, inner
- * Ethernet 14: 58 / 78.
+ * OVN's one option (4-byte option header, RFC 8926 §3.5, + 4 bytes of port
+ * identifiers: ovn-org/ovn controller/physical.h `OVN_GENEVE_CLASS 0x0102`,
+ * `OVN_GENEVE_TYPE 0x80`, `OVN_GENEVE_LEN 4`; ovn-architecture(7), "Tunnel
+ * Encapsulations") 8, inner Ethernet 14: 58 / 78.
  * @internal
  */
 export const GENEVE_OVN_OVERHEAD = { ipv4: 58, ipv6: 78 } as const;
@@ -272,7 +273,7 @@ export function planMtu(input: MtuInput): MtuPlan {
       layer: `Kube-OVN Geneve overlay${margin > 0 ? ` (Kube-OVN allowance ${allowance}, ${margin} spare)` : ''}`,
       mtu: podMax,
       overhead: (input.encryption ? underlay - ESP_TRANSPORT_OVERHEAD : underlay) - podMax,
-      source: `kubeovn/kube-ovn v1.15.10 pkg/util/const.go GeneveHeaderLength=100${fam === 'ipv6' ? ', pkg/daemon/config.go IPv6 +20' : ''}; real ${GENEVE_OVN_OVERHEAD[fam]} (RFC 8926, ovn-architecture(7))`,
+      source: `kubeovn/kube-ovn v1.15.10 pkg/util/const.go GeneveHeaderLength=100${fam === 'ipv6' ? ', pkg/daemon/config.go IPv6 +20' : ''}; real ${GENEVE_OVN_OVERHEAD[fam]} (RFC 8926, ovn controller/physical.h OVN_GENEVE_LEN)`,
     });
     below.push(['Geneve', GENEVE_OVN_OVERHEAD[fam]]);
     layers.push({ layer: 'Cilium (chained, native routing: no tunnel)', mtu: podMax, overhead: 0, source: 'src/constructs/cilium.ts kubeOvnChaining routingMode: native' });
