@@ -7,6 +7,7 @@ import { kubeOvnOnlyIssues } from './kube-ovn-only';
 import { CiliumChain } from '../constructs/cilium';
 import { ManifestGroup } from '../constructs/component';
 import { FluxReleases } from '../constructs/flux-releases';
+import { KUBE_OVN_IMAGE } from '../constructs/images';
 import { KubeOvnSubnet, KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
 import { KubeOvnWebhook } from '../constructs/kubeovn-webhook';
 import { MetalLbPool, MetalLbPoolProps } from '../constructs/metallb-pool';
@@ -25,7 +26,7 @@ import { recordOwnFiles, renderFiles } from '../render/files';
 import { checkFluxSource, DEFAULT_FLUX_NAMESPACE, FluxOptions, fluxObjects } from '../render/flux';
 import { fluxPathFor } from '../render/flux-path';
 import { MtuCheck } from '../render/mtu-check';
-import { applyMtuPlan, attachmentMtu, makeMtuPlan, ovnDefaultSubnet, subnetMtu } from '../render/mtu-plan';
+import { applyMtuPlan, attachmentMtu, makeMtuPlan, ovnDefaultMtu, ovnDefaultMtuObjects, subnetMtu } from '../render/mtu-plan';
 import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically, writeFolderInterruptibly } from '../render/output';
 import { renderTerraformOutput } from '../render/terraform';
 import { checkDeliveryTimeout, DeliveryTimeout, deliveryTimeout } from '../render/timeout';
@@ -264,9 +265,12 @@ export class Platform extends Construct {
     if (withoutKubeOvn.length === 0) {
       each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, mtuPlan ? subnetMtu(mtuPlan, p, `subnets[${i}]`) : p), this.subnets);
     }
-    if (mtuPlan && this.stack.runsKubeOvn) {
-      const subnet = ovnDefaultSubnet(mtuPlan, this.stack.cluster);
-      if (subnet) new ApiObject(this.node.tryFindChild('subnets') as Construct ?? new ManifestGroup(this, 'subnets'), 'ovn-default', subnet);
+    const ovnDefault = mtuPlan && this.stack.runsKubeOvn ? ovnDefaultMtu(mtuPlan) : undefined;
+    if (ovnDefault !== undefined) {
+      const kubeovn = this.stack.component('kubeovn')!;
+      const image = props.images?.kubeovn ?? props.components?.kubeovn?.image ?? KUBE_OVN_IMAGE;
+      const group = new ManifestGroup(this, 'ovn-default-mtu');
+      ovnDefaultMtuObjects(ovnDefault, kubeovn.releaseNamespace, image).forEach((o, i) => new ApiObject(group, `object-${i}`, o));
     }
     // (an attachment refused for calling Kube-OVN is not built: its subnet errors would only repeat it)
     const refused = new Set(withoutKubeOvn.map((x) => /^attachments\[(\d+)\]/.exec(x.path)?.[1]).filter((x) => x !== undefined).map(Number));

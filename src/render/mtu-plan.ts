@@ -1,6 +1,6 @@
 import { KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
 import { AttachmentType, MultusAttachmentProps } from '../constructs/multus-attachment';
-import { ClusterNetwork, CLUSTER_DEFAULTS } from '../model/cluster';
+import { CLUSTER_DEFAULTS } from '../model/cluster';
 import { CozynetValidationError } from '../model/errors';
 import { parseCidr } from '../model/ip';
 import { interfaceMtu, KUBE_OVN_GENEVE_ALLOWANCE, KUBE_OVN_IPV6_EXTRA, MtuPlan, planMtu, secondaryMtuIssue, UnderlayFamily } from '../model/mtu';
@@ -77,37 +77,87 @@ export function attachmentMtu(plan: MtuPlan, props: MultusAttachmentProps, _at: 
 }
 
 /**
- * Kube-OVN's own pod subnet, `ovn-default`, with `spec.mtu`, when the plan
+ * `spec.mtu` of Kube-OVN's own pod subnet, `ovn-default`, when the plan
  * differs from what Kube-OVN gives without it: pods get the node NIC's MTU
  * minus 100 (120 on IPv6; kube-ovn v1.15.10 pkg/daemon/config.go), VMs get
- * 1400 over DHCP (pkg/controller/subnet.go updateSubnetDHCPOption). The
- * spec is the one Kube-OVN creates (pkg/controller/init.go
- * initDefaultLogicalSwitch): Kube-OVN keeps an existing `ovn-default`, and
+ * 1400 over DHCP (pkg/controller/subnet.go updateSubnetDHCPOption). Kube-OVN
  * reads `spec.mtu` for both pod interfaces (pkg/daemon/handler.go) and DHCP.
  * Undefined when Kube-OVN's own MTUs are the plan's.
  * @internal
  */
-export function ovnDefaultSubnet(plan: MtuPlan, cluster: ClusterNetwork): any {
+export function ovnDefaultMtu(plan: MtuPlan): number | undefined {
   const mtu = plan.kubeOvnSubnet;
   if (mtu === undefined) return undefined;
   const own = plan.underlay - KUBE_OVN_GENEVE_ALLOWANCE - (plan.underlayFamily === UnderlayFamily.IPV6 ? KUBE_OVN_IPV6_EXTRA : 0);
-  if (mtu === own && mtu === 1500 - KUBE_OVN_GENEVE_ALLOWANCE) return undefined;
-  const pod = parseCidr(cluster.podCidr);
-  return {
-    apiVersion: 'kubeovn.io/v1',
-    kind: 'Subnet',
-    metadata: { name: 'ovn-default' },
-    spec: {
-      vpc: 'ovn-cluster',
-      default: true,
-      provider: 'ovn',
-      protocol: pod.ok && pod.value.family === 6 ? 'IPv6' : 'IPv4',
-      cidrBlock: cluster.podCidr,
-      gateway: cluster.podGateway,
-      excludeIps: [cluster.podGateway],
-      natOutgoing: true,
-      gatewayType: 'distributed',
-      mtu,
+  return mtu === own && mtu === 1500 - KUBE_OVN_GENEVE_ALLOWANCE ? undefined : mtu;
+}
+
+/**
+ * The objects that set `ovn-default`'s `spec.mtu`: Kube-OVN's controller
+ * creates that Subnet itself (pkg/controller/init.go), so a Helm release
+ * cannot own it (Helm refuses to adopt an object it did not create). A Job
+ * in Kube-OVN's namespace waits for it and patches `spec.mtu` (named after
+ * the value: a new MTU is a new Job), with the Kube-OVN image's kubectl
+ * (dist/images/Dockerfile.base copies it to /usr/bin), allowed to get and
+ * patch that one Subnet only.
+ * @internal
+ */
+export function ovnDefaultMtuObjects(mtu: number, namespace: string, image: string): any[] {
+  const name = 'cozynet-ovn-default-mtu';
+  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'cozynet' };
+  const patch = JSON.stringify({ spec: { mtu } });
+  const script = [
+    'set -eu',
+    'for i in $(seq 1 120); do',
+    '  if kubectl get subnet ovn-default >/dev/null 2>&1; then',
+    `    kubectl patch subnet ovn-default --type merge -p '${patch}'`,
+    `    echo "ovn-default: spec.mtu ${mtu}"; exit 0`,
+    '  fi',
+    '  sleep 5',
+    'done',
+    'echo "ovn-default did not appear in 10 minutes" >&2; exit 1',
+    '',
+  ].join('\n');
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name, labels },
+      rules: [{ apiGroups: ['kubeovn.io'], resources: ['subnets'], resourceNames: ['ovn-default'], verbs: ['get', 'patch'] }],
     },
-  };
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: `${name}-${mtu}`, namespace, labels },
+      spec: {
+        backoffLimit: 6,
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            restartPolicy: 'OnFailure',
+            securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'patch',
+              image,
+              command: ['/bin/sh', '-c', script],
+              env: [{ name: 'HOME', value: '/tmp' }],
+              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    },
+  ];
 }

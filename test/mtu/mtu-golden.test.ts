@@ -22,6 +22,8 @@ function row(variant: string, underlay: number, family: UnderlayFamily, encrypti
   });
   const objects = s.objects();
   const subnet = (name: string) => objects.find((o) => o.kind === 'Subnet' && o.metadata.name === name)?.spec.mtu ?? '-';
+  // ovn-default: the value the Job patches in (none: Kube-OVN's own)
+  const ovnDefault = /"mtu":(\d+)/.exec(objects.find((o) => o.kind === 'Job')?.spec.template.spec.containers[0].command[2] ?? '')?.[1] ?? '-';
   const nad = JSON.parse(objects.find((o) => o.kind === 'NetworkAttachmentDefinition').spec.config).mtu;
   const kilo = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'kilo')?.spec.template.spec.containers[0].args
     .find((a: string) => a.startsWith('--mtu='))?.slice(6) ?? '-';
@@ -29,7 +31,7 @@ function row(variant: string, underlay: number, family: UnderlayFamily, encrypti
   const m = s.index.mtu;
   return [
     variant.padEnd(22), String(underlay).padEnd(4), family.padEnd(4), (encryption ? 'ipsec' : '-').padEnd(5),
-    `pod=${m.pod ?? '-'}`, `ovn-default=${subnet('ovn-default')}`, `subnet=${subnet('vms')}`, `vlan-subnet=${subnet('vms-vlan')}`,
+    `pod=${m.pod ?? '-'}`, `ovn-default=${ovnDefault}`, `subnet=${subnet('vms')}`, `vlan-subnet=${subnet('vms-vlan')}`,
     `vlan-nad=${nad}`, `cilium=${cilium}`, `kilo=${kilo}`, `tenant=${m.tenantPod ?? '-'}/mss${m.tenantMss ?? '-'}`,
   ].join(' ');
 }

@@ -24,9 +24,17 @@ describe('a 9000-byte underlay on the default variant', () => {
   });
   const objects = s.objects();
 
-  test('VMs and pods on the pod network get 8900 (9000 - Kube-OVN\'s 100-byte Geneve allowance), not 1400: ovn-default carries spec.mtu', () => {
-    const [ovnDefault] = kind(objects, 'Subnet', 'ovn-default');
-    expect(ovnDefault.spec).toMatchObject({ mtu: 8900, cidrBlock: '10.244.0.0/16', gateway: '10.244.0.1', default: true, provider: 'ovn', vpc: 'ovn-cluster' });
+  test('VMs and pods on the pod network get 8900 (9000 - Kube-OVN\'s 100-byte Geneve allowance), not 1400: a Job patches ovn-default\'s spec.mtu', () => {
+    // Kube-OVN creates ovn-default itself: no Helm release may own it
+    expect(kind(objects, 'Subnet', 'ovn-default')).toEqual([]);
+    const [job] = kind(objects, 'Job', 'cozynet-ovn-default-mtu-8900');
+    expect(job.metadata.namespace).toBe('cozy-kubeovn');
+    const pod = job.spec.template.spec;
+    expect(pod.containers[0].command[2]).toContain('kubectl patch subnet ovn-default --type merge -p \'{"spec":{"mtu":8900}}\'');
+    expect(pod.containers[0].image).toMatch(/^ghcr\.io\/cozystack\/cozystack\/kubeovn:v1\.15\.10@sha256:/);
+    expect(kind(objects, 'ClusterRole', 'cozynet-ovn-default-mtu')[0].rules)
+      .toEqual([{ apiGroups: ['kubeovn.io'], resources: ['subnets'], resourceNames: ['ovn-default'], verbs: ['get', 'patch'] }]);
+    expect(s.files.has('manifests/ovn-default-mtu.yaml')).toBe(true);
   });
 
   test('an overlay subnet gets the pod network MTU, a VLAN subnet its interface\'s', () => {
@@ -49,15 +57,15 @@ describe('a 9000-byte underlay on the default variant', () => {
   });
 });
 
-test('the default platform writes no ovn-default: Kube-OVN\'s own 1400 is the plan\'s', () => {
+test('the default platform patches no ovn-default: Kube-OVN\'s own 1400 is the plan\'s', () => {
   const s = synth({});
-  expect(kind(s.objects(), 'Subnet', 'ovn-default')).toEqual([]);
+  expect(kind(s.objects(), 'Job')).toEqual([]);
   expect(s.index.mtu).toMatchObject({ underlay: 1500, pod: 1400, tenantPod: 1350, tenantMss: 1310 });
 });
 
 test('IPsec on a 1500-byte underlay: ovn-default at 1385 (Geneve 58 + ESP 57 exceed Kube-OVN\'s 100)', () => {
   const s = synth({ cluster: { encryption: true } });
-  expect(kind(s.objects(), 'Subnet', 'ovn-default')[0].spec.mtu).toBe(1385);
+  expect(kind(s.objects(), 'Job')[0].spec.template.spec.containers[0].command[2]).toContain('{"spec":{"mtu":1385}}');
 });
 
 test('cilium: Cilium owns the device, its MTU value is the underlay', () => {
