@@ -123,6 +123,15 @@ describe('refusal, not silence', () => {
     expect(refused({ mtu: { underlay: 100 } })).toMatch(/mtu\.underlay: must be an MTU: a whole number from 1280 to 9216/);
   });
 
+  test('a VLAN subnet above its interface, bad interface MTUs, a pod MTU on noop', () => {
+    expect(refused({ mtu: { interfaces: { eth1: 1500 } }, subnets: [{ ...VLAN_SUBNET, mtu: 9000 }] }))
+      .toMatch(/subnets\[0\]\.mtu: the VLAN subnet's MTU 9000 \+ VLAN\/bridge 0 = 9000 exceeds the node interface eth1's 1500 \(mtu\.interfaces\.eth1\)/);
+    expect(refused({ mtu: { interfaces: { eth1: 10000 } } })).toMatch(/mtu\.interfaces\.eth1: must be an MTU/);
+    expect(refused({ ...propsFor('noop'), mtu: { pod: 1400 } })).toMatch(/mtu\.pod: applies to the variants whose CNI cozynet installs/);
+    expect(refused({ mtu: { underlay: 1300 }, cluster: { podCidr: 'fd00:10::/64', podGateway: 'fd00:10::1', serviceCidr: 'fd00:20::/108', joinCidr: 'fd00:30::/64' } }))
+      .toMatch(/mtu\.underlay: leaves the IPv6 pod network 1200 bytes after Geneve 58 \(and Kube-OVN's allowance\), below IPv6's minimum MTU 1280 \(RFC 8200 §5\): at least 1380/);
+  });
+
   test('a pod MTU much smaller than possible is a notice, not an error', () => {
     const s = synth({ mtu: { underlay: 9000, pod: 1500 } });
     expect(s.index.mtu.pod).toBe(1500);
