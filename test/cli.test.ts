@@ -70,7 +70,7 @@ describe('cozynet synth', () => {
       'topology.mmd',
     ].sort());
     const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8'));
-    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'clusterSettings', 'apply', 'cluster', 'files', 'generator']);
+    expect(Object.keys(index)).toEqual(['variant', 'components', 'manifests', 'flux', 'terraform', 'charts', 'clusterSettings', 'apply', 'cluster', 'mtu', 'files', 'generator']);
     expect(index.generator).toBe('cozynet');
     // the ownership record: exactly the files of the folder
     expect(index.files).toEqual(listFiles(out).sort());

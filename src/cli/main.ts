@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { diagramCommand } from './diagram-command';
 import { planCommand } from './plan-command';
+import { mtuCommand } from './mtu-command';
 import { validateFolder } from './validate-command';
 import { verifyCommand } from './verify-command';
 import { checkBootstrap, readOutputFolder, repositoryLocation } from '../bootstrap';
@@ -283,6 +284,15 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
     .action((file: string | undefined, opts) => {
       state.code = planCommand({ ...opts, config: configOf(file, opts) }, io, (config, variant) => buildPlatform(load(io, config, variant)));
     });
+
+  program.command('mtu')
+    .description('the MTU of every layer, from the wire up to a tenant cluster\'s pod, with each overhead and its source; exit 1 when a set MTU does not fit')
+    .argument('[platform]', 'platform file (YAML or JSON), like --config')
+    .option('--config <file>', 'platform file (YAML or JSON)')
+    .option('--variant <name>', "networking variant; overrides the file's variant")
+    .option('--format <format>', 'text or json', 'text')
+    .allowExcessArguments(false)
+    .action((file: string | undefined, opts) => mtuCommand(load(io, configOf(file, opts), opts.variant), opts.format, io));
 
   program.command('schema')
     .description('print the JSON Schema of the platform file (for editors: # yaml-language-server: $schema=…)')

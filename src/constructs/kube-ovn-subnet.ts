@@ -118,13 +118,21 @@ export interface KubeOvnSubnetProps {
   readonly vlan?: KubeOvnSubnetVlanProps;
 
   /**
+   * MTU of the subnet's interfaces (`spec.mtu`): what Kube-OVN gives pods
+   * and, over DHCP, VMs on it, 1280-9216. In a Platform it is computed from
+   * the MTU plan (`mtu`), and a larger one is refused.
+   * @default - in a Platform, the plan's (overlay: the pod network's; VLAN: its interface's); standalone, Kube-OVN's own (1400 over DHCP)
+   */
+  readonly mtu?: number;
+
+  /**
    * The cluster network, for standalone use (see `MetalLbPoolProps.cluster`).
    * @default - the cluster already registered in the construct tree, if any
    */
   readonly cluster?: ClusterNetwork;
 }
 
-const SUBNET_KEYS = ['name', 'cidr', 'gateway', 'excludeIps', 'namespaces', 'private', 'allowSubnets', 'natOutgoing', 'provider', 'vlan', 'cluster'];
+const SUBNET_KEYS = ['name', 'cidr', 'gateway', 'excludeIps', 'namespaces', 'private', 'allowSubnets', 'natOutgoing', 'provider', 'vlan', 'mtu', 'cluster'];
 const VLAN_KEYS = ['id', 'providerNetwork', 'interface', 'name'];
 const RESERVED_SUBNETS = ['ovn-default', 'join'];
 const PROVIDER = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.ovn)?$/;
@@ -139,6 +147,7 @@ interface ResolvedSubnet {
   readonly allowSubnets: string[];
   readonly natOutgoing: boolean;
   readonly provider?: string;
+  readonly mtu?: number;
   readonly vlan?: { id: number; providerNetwork: string; interface?: string; name: string; createNetwork: boolean; createVlan: boolean };
 }
 
@@ -194,6 +203,7 @@ export class KubeOvnSubnet extends Construct {
         private: r.private,
         allowSubnets: r.private && r.allowSubnets.length > 0 ? r.allowSubnets : undefined,
         natOutgoing: r.natOutgoing,
+        mtu: r.mtu,
       },
     });
 
@@ -348,6 +358,10 @@ function validateSubnet(props: KubeOvnSubnetProps, plan: AddressPlan): ResolvedS
     }
   }
 
+  if (props.mtu !== undefined && (typeof props.mtu !== 'number' || !Number.isInteger(props.mtu) || props.mtu < 1280 || props.mtu > 9216)) {
+    issues.add('mtu', props.mtu, 'must be an MTU: a whole number from 1280 to 9216');
+  }
+
   let vlan: ResolvedSubnet['vlan'];
   if (props.vlan !== undefined) vlan = validateVlan(issues.at('vlan'), props.vlan, plan);
 
@@ -362,6 +376,7 @@ function validateSubnet(props: KubeOvnSubnetProps, plan: AddressPlan): ResolvedS
     allowSubnets,
     natOutgoing: props.natOutgoing ?? false,
     provider: props.provider === 'ovn' ? undefined : props.provider,
+    mtu: props.mtu,
     vlan,
   };
 }

@@ -4,15 +4,19 @@ import { checkValueBudgets } from './budgets';
 import { BuiltComponent, checkComponents, checkPlatformValues, plainData } from './checks';
 import { MAX_NESTING, parsePlatformObject } from './file';
 import { kubeOvnOnlyIssues } from './kube-ovn-only';
+import { CiliumChain } from '../constructs/cilium';
 import { ManifestGroup } from '../constructs/component';
 import { FluxReleases } from '../constructs/flux-releases';
+import { KUBE_OVN_IMAGE } from '../constructs/images';
 import { KubeOvnSubnet, KubeOvnSubnetProps } from '../constructs/kube-ovn-subnet';
 import { KubeOvnWebhook } from '../constructs/kubeovn-webhook';
 import { MetalLbPool, MetalLbPoolProps } from '../constructs/metallb-pool';
 import { MultusAttachment, MultusAttachmentProps } from '../constructs/multus-attachment';
 import { PassthroughService, PassthroughServiceProps } from '../constructs/passthrough';
+import { ValuesLayer } from '../helm/release';
 import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
+import { MtuPlan, mtuPlanJson, MtuProps, UnderlayFamily } from '../model/mtu';
 import { renderApplyScript } from '../render/apply-script';
 import { planDelivery } from '../render/charts';
 import { clusterNotices, clusterSettings, compareClusterConfig, renderClusterSettings } from '../render/cluster-settings';
@@ -21,6 +25,8 @@ import { renderDiagram } from '../render/diagram';
 import { recordOwnFiles, renderFiles } from '../render/files';
 import { checkFluxSource, DEFAULT_FLUX_NAMESPACE, FluxOptions, fluxObjects } from '../render/flux';
 import { fluxPathFor } from '../render/flux-path';
+import { MtuCheck } from '../render/mtu-check';
+import { applyMtuPlan, attachmentMtu, makeMtuPlan, ovnDefaultMtu, ovnDefaultMtuObjects, subnetMtu } from '../render/mtu-plan';
 import { checkOutputTarget, WriteFolderOptions, writeFolderAtomically, writeFolderInterruptibly } from '../render/output';
 import { renderTerraformOutput } from '../render/terraform';
 import { checkDeliveryTimeout, DeliveryTimeout, deliveryTimeout } from '../render/timeout';
@@ -118,6 +124,14 @@ export interface PlatformProps extends NetworkStackProps {
    * @default - Flux and Terraform outputs with default settings
    */
   readonly delivery?: DeliveryProps;
+
+  /**
+   * The MTU plan: the underlay's MTU and IP family, other node interfaces,
+   * an optional pod MTU, and the optional live check. Every MTU the layer
+   * sets is computed from it (`cozynet mtu` shows the table).
+   * @default - a 1500-byte IPv4 underlay, the largest MTUs that fit
+   */
+  readonly mtu?: MtuProps;
 }
 
 /**
@@ -161,6 +175,11 @@ export class Platform extends Construct {
   public readonly tenantIsolation?: TenantIsolation;
   /** The variant's name. */
   public readonly variantName: string;
+  /**
+   * The MTU plan (every layer from the wire up), when it could be made.
+   * @internal
+   */
+  public readonly _mtuPlan?: MtuPlan;
   private readonly delivery: DeliveryProps;
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
@@ -176,7 +195,15 @@ export class Platform extends Construct {
     if (valueIssues.length > 0) throw new CozynetValidationError(valueIssues);
     this.node.addValidation({ validate: () => duplicateObjects(this) });
 
-    this.stack = new NetworkStack(this, 'network', props);
+    // The MTU plan first: Kilo's MTU is an argument of its construct.
+    const mtuIssues: ValidationIssue[] = [];
+    try {
+      this._mtuPlan = makeMtuPlan(props);
+    } catch (e) {
+      if (!(e instanceof CozynetValidationError)) throw e;
+      mtuIssues.push(...e.issues);
+    }
+    this.stack = new NetworkStack(this, 'network', this._mtuPlan ? applyMtuPlan(props, this._mtuPlan) : props);
     this.variantName = this.stack.variant.name;
     this.delivery = props.delivery ?? {};
     // Flux's controllers recreate the webhook's release: their namespace stays out of it.
@@ -185,7 +212,13 @@ export class Platform extends Construct {
     }
 
     // Problems of every section are collected and reported at once.
-    const issues: ValidationIssue[] = [];
+    const issues: ValidationIssue[] = [...mtuIssues];
+    const mtuPlan = this._mtuPlan;
+    if (mtuPlan?.cilium !== undefined) {
+      // Cilium's tunnel runs over the underlay's family (chart value underlayProtocol, default ipv4).
+      const underlayProtocol = mtuPlan.underlayFamily === UnderlayFamily.IPV6 ? { underlayProtocol: 'ipv6' } : {};
+      (this.stack.component('cilium') as CiliumChain | undefined)?.addValuesLayer(ValuesLayer.of('mtu', { MTU: mtuPlan.cilium, ...underlayProtocol }));
+    }
     const attempt = <T>(fn: () => T): T | undefined => {
       try {
         return fn();
@@ -229,11 +262,24 @@ export class Platform extends Construct {
     // Kube-OVN objects only where Kube-OVN runs (src/platform/kube-ovn-only.ts).
     const withoutKubeOvn = this.stack.runsKubeOvn ? [] : kubeOvnOnlyIssues(props, this.variantName);
     issues.push(...withoutKubeOvn);
-    if (withoutKubeOvn.length === 0) each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, p), this.subnets);
+    if (withoutKubeOvn.length === 0) {
+      each(props.subnets, 'subnets', 'subnets', (group, p, i) => new KubeOvnSubnet(group, `subnet-${i}`, mtuPlan ? subnetMtu(mtuPlan, p, `subnets[${i}]`) : p), this.subnets);
+    }
+    const ovnDefault = mtuPlan && this.stack.runsKubeOvn ? ovnDefaultMtu(mtuPlan) : undefined;
+    if (ovnDefault !== undefined) {
+      const kubeovn = this.stack.component('kubeovn')!;
+      const image = props.images?.kubeovn ?? props.components?.kubeovn?.image ?? KUBE_OVN_IMAGE;
+      const group = new ManifestGroup(this, 'ovn-default-mtu');
+      ovnDefaultMtuObjects(ovnDefault, kubeovn.releaseNamespace, image).forEach((o, i) => new ApiObject(group, `object-${i}`, o));
+    }
     // (an attachment refused for calling Kube-OVN is not built: its subnet errors would only repeat it)
     const refused = new Set(withoutKubeOvn.map((x) => /^attachments\[(\d+)\]/.exec(x.path)?.[1]).filter((x) => x !== undefined).map(Number));
     each(props.attachments, 'attachments', 'attachments',
-      (group, p, i) => (refused.has(i) ? undefined : new MultusAttachment(group, `attachment-${i}`, p)) as MultusAttachment, this.attachments);
+      (group, p, i) => (refused.has(i) ? undefined : new MultusAttachment(group, `attachment-${i}`, mtuPlan ? attachmentMtu(mtuPlan, p, `attachments[${i}]`) : p)) as MultusAttachment, this.attachments);
+    if (mtuPlan && props.mtu?.check === true) {
+      const cluster = this.stack.cluster;
+      new MtuCheck(this, 'mtu-check', mtuPlan, cluster.clusterDomain, cluster.podCidr.includes(':'));
+    }
     each(props.passthrough, 'passthrough', 'passthrough', (group, p, i) => new PassthroughService(group, `service-${i}`, p), this.passthroughServices);
     if (this.tenantIsolation) {
       issues.push(...tenantNamespaceReferences(props, this.tenantIsolation.namespaces));
@@ -411,6 +457,7 @@ export class Platform extends Construct {
       flux: fluxObjects(plan.releases, fluxOptions, timeout),
       apply: new Map([['apply/kubectl.sh', renderApplyScript(plan.releases, timeout)]]),
       clusterSettings: renderClusterSettings(settingsInput),
+      ...(this._mtuPlan ? { mtu: mtuPlanJson(this._mtuPlan) } : {}),
       cluster: {
         podCidr: this.stack.cluster.podCidr,
         serviceCidr: this.stack.cluster.serviceCidr,
@@ -421,7 +468,7 @@ export class Platform extends Construct {
     });
     files.set('topology.mmd', renderDiagram(this, { objects }));
     recordOwnFiles(files);
-    return { files, notices: [...terraform.notice ? [terraform.notice] : [], ...clusterNotices(settingsInput)] };
+    return { files, notices: [...terraform.notice ? [terraform.notice] : [], ...clusterNotices(settingsInput), ...(this._mtuPlan?.notices ?? []).map((n) => `cozynet: ${n}`)] };
   }
 }
 

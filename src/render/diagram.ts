@@ -32,6 +32,8 @@ export interface DiagramModel {
   readonly attachments: MultusAttachment[];
   readonly passthroughServices: PassthroughService[];
   readonly tenantIsolation?: { readonly namespaces: string[] };
+  /** The MTU plan, when there is one (a line on the CNI's node). */
+  readonly _mtuPlan?: { readonly underlay: number; readonly pod?: number; readonly tenantPod?: number };
   /** Every Kubernetes object of manifests/ (when `options.objects` is not given). */
   objects(): any[];
 }
@@ -464,7 +466,8 @@ export function renderDiagram(platform: DiagramModel, options: DiagramOptions = 
   }
 
   // --- The variant's CNI.
-  const podCidr = `Pod CIDR ${cluster.podCidr}`;
+  const mtu = platform._mtuPlan;
+  const podCidr = `Pod CIDR ${cluster.podCidr}${mtu?.pod !== undefined ? `, MTU ${mtu.pod} (underlay ${mtu.underlay}; tenant cluster pods ${mtu.tenantPod})` : ''}`;
   if (kubeovn) {
     chart.node(CNI, label(
       `Kube-OVN (${kubeovn.releaseNamespace})`,

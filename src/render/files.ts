@@ -16,6 +16,8 @@ export interface RenderOptions {
   readonly clusterSettings?: Map<string, string>;
   /** Scripts of the kubectl path (`apply/...`), if any. */
   readonly apply?: Map<string, string>;
+  /** The MTU plan (index.json `mtu`: every layer's MTU, the tenant clusters' recommendation). */
+  readonly mtu?: any;
   /** The cluster network the output assumes (index.json `cluster`: what a running cluster cannot change by an apply). */
   readonly cluster?: { podCidr: string; serviceCidr: string; joinCidr: string; clusterDomain: string };
   /** What the output needs the cluster to run already (index.json `assumes`): cert-manager's namespace with `preinstalled: true`. */
@@ -100,6 +102,7 @@ export function renderFiles(collected: Collected, options: RenderOptions): Map<s
     apply: applyFiles,
     ...(options.cluster ? { cluster: options.cluster } : {}),
     ...(options.assumes?.certManager ? { assumes: options.assumes } : {}),
+    ...(options.mtu ? { mtu: options.mtu } : {}),
     // how the next synth recognizes this folder as cozynet's to replace
     generator: 'cozynet',
   };

@@ -134,6 +134,7 @@ describe('reference conformance', () => {
       { path: /^DaemonSet: spec\.template\.spec\.(priorityClassName|containers\[kilo\]\.terminationMessagePolicy)$|^DaemonSet: spec\.updateStrategy/, reason: HOST_AGENT },
       { path: /^DaemonSet: spec\.template\.spec\.containers\[kilo\]\.image$/, reason: 'facts §13: upstream Kilo 0.7.0 (docker.io/squat/kilo:0.7.0, fully qualified for CRI-O); the reference builds main of 2026-06 with a patch adding the cross granularity' },
       { path: /^DaemonSet: spec\.template\.spec\.containers\[kilo\]\.args\[--port\]$/, reason: 'the WireGuard port is explicit (a setting, default 51820 as kg\'s own default)' },
+      { path: /^DaemonSet: spec\.template\.spec\.containers\[kilo\]\.args\[--mtu\]$/, reason: 'issue 23: the MTU plan\'s (the underlay minus WireGuard\'s 60/80 bytes), not auto: Cilium\'s MTU is computed from it' },
       { path: /^DaemonSet: spec\.template\.spec\.containers\[kilo\]\.resources/, reason: 'requests and a memory limit (the pod cgroup gets memory.max; the reference sets none)' },
       { path: /^DaemonSet: spec\.template\.spec\.volumes\[kilo-dir\]\.hostPath\.type$/, reason: 'DirectoryOrCreate: the folder exists before kg writes its key there' },
       { path: /^ConfigMap: data\.kubeconfig$/, reason: 'the same kubeconfig (KubePrism 127.0.0.1:7445, service account CA and token), written by cozynet in its own key order' },
