@@ -38,6 +38,7 @@ const DEFAULT = [
   'multiple_topology_resources_4', 'exposure_test_pod_exposed_only_to_representative_peers', 'k8s_ingress_test', 'minikube_resources',
   'multiple_ingress_objects_with_different_ports', 'one_ingress_multiple_ports', 'one_ingress_multiple_services',
   'online_boutique_workloads_no_ns', 'new_online_boutique_synthesis', 'semanticDiff-orig-topologies-no-policy',
+  'acs-security-demos-with-netpol-list',
 ];
 const SCENARIOS = process.argv[3] ? process.argv[3].split(',').filter(Boolean) : DEFAULT;
 const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController', 'CronJob']);
