@@ -1,0 +1,91 @@
+/*
+ * Conformance with the Kubernetes e2e NetworkPolicy truth tables
+ * (github:kubernetes/kubernetes test/e2e/network/netpol/network_policy.go; the
+ * commit and the translation are in fixtures/kubernetes-e2e-netpol.ts).
+ *
+ * Each step lays out the suite's nine pods (x/a … z/c) as explicit endpoints
+ * of the verifier's model, with the step's namespace and pod labels, and
+ * compares the model's verdict for every ordered pair of distinct pods on
+ * every probe the step's tables name.
+ */
+import * as fs from 'fs';
+import { E2eStep, ENTITIES, Op, PeerSpec, SOURCE, STEPS } from './fixtures/kubernetes-e2e-netpol';
+import { keyOf, knownDisagreements, runSuite, Scenario } from './harness';
+import { ModelEndpoint, Probe } from '../../../src/verify/model';
+
+const SUITE = 'kubernetes-e2e';
+const NAMESPACES = ['x', 'y', 'z'];
+const PODS = NAMESPACES.flatMap((ns) => ['a', 'b', 'c'].map((p) => `${ns}/${p}`));
+
+const matches = (spec: PeerSpec, pod: string) => {
+  const [ns, name] = pod.split('/');
+  return (spec.ns === undefined || spec.ns === ns) && (spec.pod === undefined || spec.pod === name);
+};
+
+/** The suite's table: starts all-allowed, then the Expect* calls in order. */
+function table(ops: Op[]): Map<string, boolean> {
+  const t = new Map<string, boolean>();
+  for (const s of PODS) for (const d of PODS) t.set(`${s} ${d}`, true);
+  for (const op of ops) {
+    for (const s of PODS) {
+      for (const d of PODS) {
+        let hit = false;
+        if (op[0] === 'peer') hit = matches(op[1], s) && matches(op[2], d);
+        else if (op[0] === 'in') hit = d === op[1];
+        else if (op[0] === 'out') hit = s === op[1];
+        else hit = s === op[1] && d === op[2];
+        if (hit) t.set(`${s} ${d}`, op[op.length - 1] as boolean);
+      }
+    }
+  }
+  return t;
+}
+
+function scenario(step: E2eStep): Scenario {
+  const namespaces = NAMESPACES.map((ns) => ({
+    apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns, ...step.nsLabels?.[ns] } },
+  }));
+  const endpoints: ModelEndpoint[] = PODS.map((id) => {
+    const [ns, pod] = id.split('/');
+    return { id, namespace: ns, labels: { pod, ...step.podLabels?.[id] } };
+  });
+  const entityPairs = Object.entries(step.entityPairs ?? {}).map(([k, v]) => [k.split(' ') as [string, string], v] as const);
+  if (entityPairs.length > 0) endpoints.push(...ENTITIES.map((entity) => ({ id: entity, entity })));
+  const pairs = PODS.flatMap((s) => PODS.filter((d) => d !== s).map((d) => [s, d] as [string, string]));
+  const tables = new Map(Object.entries(step.tables).map(([probe, ops]) => [probe, table(ops)]));
+  const probes: Probe[] = [...tables.keys()].map((p) => {
+    const [protocol, port] = p.split('/');
+    return { protocol: protocol as Probe['protocol'], port: Number(port) };
+  });
+  return {
+    name: step.name,
+    objects: [...namespaces, ...step.policies],
+    endpoints,
+    probes,
+    pairs: [...pairs, ...entityPairs.map(([pair]) => pair)],
+    expected: (src, dst, probe) => step.entityPairs?.[`${src} ${dst}`] ?? tables.get(`${probe.protocol}/${probe.port}`)!.get(`${src} ${dst}`)!,
+  };
+}
+
+describe(`conformance: ${SOURCE.repository} ${SOURCE.path} @ ${SOURCE.commit.slice(0, 12)}`, () => {
+  const result = runSuite(SUITE, STEPS.map(scenario));
+
+  test('every verdict agrees with the suite except the listed disagreements, and every listed one still disagrees', () => {
+    const known = new Map(knownDisagreements(SUITE).map((d) => [keyOf(d), d]));
+    const found = new Map(result.disagreements.map((d) => [keyOf(d), d]));
+    const unlisted = [...found.keys()].filter((k) => !known.has(k));
+    const fixed = [...known.keys()].filter((k) => !found.has(k));
+    expect({ unlisted, fixed }).toEqual({ unlisted: [], fixed: [] });
+  });
+
+  test('every listed disagreement has a reason', () => {
+    for (const d of knownDisagreements(SUITE)) expect(d.reason ?? '').toMatch(/\S{3}/);
+  });
+
+  test('size of the suite (see the README conformance table)', () => {
+    expect({ scenarios: result.scenarios, pairs: result.pairs, checks: result.checks, disagreeingPairs: result.disagreements.length })
+      .toEqual({ scenarios: 58, pairs: 4194, checks: 4698, disagreeingPairs: 76 });
+  });
+
+  if (process.env.CONFORMANCE_DUMP) fs.writeFileSync(process.env.CONFORMANCE_DUMP, JSON.stringify(result, null, 1));
+});
