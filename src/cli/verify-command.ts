@@ -40,6 +40,8 @@ export interface VerifyCommandOptions {
   readonly explain?: string[];
   readonly port?: string;
   readonly format?: string;
+  /** `--cluster`: the objects read from a running cluster (`readCluster`), read before the command runs. */
+  readonly cluster?: { readonly objects: any[]; readonly label: string };
 }
 
 /** What `loadManifests` read. @internal */
@@ -234,6 +236,19 @@ function expand(doc: any, out: any[], where: string, issues: ValidationIssue[]):
 }
 
 /**
+ * Objects read from elsewhere (a cluster) under the same rule as files: an
+ * object of a kind cozynet knows at an API version no cluster serves is an
+ * issue. @internal
+ */
+export function servedObjects(objects: any[], where: string): any[] {
+  const out: any[] = [];
+  const issues: ValidationIssue[] = [];
+  objects.forEach((o, i) => expand(o, out, `${where}: items[${i}]`, issues));
+  if (issues.length > 0) throw new CozynetValidationError(issues);
+  return out;
+}
+
+/**
  * The tenant tree of a set of objects, from the `tenant.cozystack.io/<ns>`
  * labels of their Namespaces (facts §9): a namespace carrying its own label
  * is a tenant; its parent is the deepest other tenant whose label it carries.
@@ -334,8 +349,10 @@ export function verifyCommand(opts: VerifyCommandOptions, io: { out(t: string): 
 
   let side: Side | undefined;
   let options: TenantIsolationOptions = {};
-  if (opts.manifests !== undefined) {
-    if (opts.manifests.length === 0) fail('--manifests', '', 'must name at least one file or folder');
+  if (opts.manifests !== undefined && opts.cluster !== undefined) fail('--cluster', opts.manifests.join(' '), 'and --manifests name two inputs; give one');
+  if (opts.manifests !== undefined || opts.cluster !== undefined) {
+    const input = opts.cluster !== undefined ? '--cluster' : '--manifests';
+    if (opts.manifests !== undefined && opts.manifests.length === 0) fail('--manifests', '', 'must name at least one file or folder');
     if (opts.config !== undefined) {
       const platform = platformOf(opts.config, loadPlatform);
       const p = platform._isolationProps();
@@ -345,9 +362,10 @@ export function verifyCommand(opts: VerifyCommandOptions, io: { out(t: string): 
     } else {
       options = { allowFromIngress: true }; // the Cilium values' default: Gateway API on
     }
-    const loaded = loadManifests(opts.manifests);
-    side = sideFromObjects(loaded.objects, opts.manifests.join(' '), options, '--manifests');
-    if (!side) fail('--manifests', opts.manifests.join(' '), `holds no tenant namespaces (Namespaces labelled ${TENANT_LABEL_PREFIX}<their own name>); nothing to verify`);
+    const objects = opts.cluster !== undefined ? servedObjects(opts.cluster.objects, '--cluster') : loadManifests(opts.manifests!).objects;
+    const label = opts.cluster !== undefined ? opts.cluster.label : opts.manifests!.join(' ');
+    side = sideFromObjects(objects, label, options, input);
+    if (!side) fail(input, label, `holds no tenant namespaces (Namespaces labelled ${TENANT_LABEL_PREFIX}<their own name>); nothing to verify`);
   } else {
     const platform = platformOf(opts.config, loadPlatform);
     const props = platform._isolationProps();
