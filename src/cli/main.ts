@@ -313,10 +313,12 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
     .option('--against <dir>', 'compare with an earlier output folder or manifest set: cells opened and closed; exit 1 when a path between tenants opens')
     .option('--explain <endpoint...>', 'SRC DST: the verdict for one cell and the policies and rules that decide it')
     .option('--port <port>', 'with --explain: PORT/PROTOCOL (e.g. 8443/TCP) or ICMP; default: the destination\'s probes')
+    .option('--explain-file <file>', 'answer every query of FILE in one run: one SRC DST [PORT/PROTOCOL] a line (# comments); exit 1 when an answer differs from the intention')
+    .option('--matrix', 'who reaches whom on which ports, for any policy set (no tenant tree needed); with --against: the connectivity diff (exit 1 when it opens a connection)')
     .option('--cluster', 'verify the objects of a running cluster (read-only: get and list), through the current kubeconfig context')
     .option('--kubeconfig <file>', 'with --cluster: the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--context <name>', 'with --cluster: the kubeconfig context (default: its current-context)')
-    .option('--format <format>', 'text or json', 'text')
+    .option('--format <format>', 'text or json; with --matrix also csv, mermaid or dot', 'text')
     .allowExcessArguments(false)
     .action((file: string | undefined, opts) => {
       const { cluster, kubeconfig, context, ...rest } = opts;
