@@ -154,6 +154,19 @@ describe('verify --cluster', () => {
     if (format === 'text') expect(live.out).toMatch(/^Tenant isolation: OK \(4 tenants/);
   });
 
+  test.each([['text'], ['csv']])('--matrix gives the same reachability as on the kubectl dump (%s)', async (format) => {
+    const dump = path.join(tmp, `dump-matrix-${format}.yaml`);
+    kubectlDump(dump);
+    let out = '';
+    const offline = run(['verify', '--manifests', dump, '--matrix', '--format', format], { out: (t) => { out += t; }, err: () => undefined });
+    const live = await cli(['verify', '--cluster', '--kubeconfig', kubeconfig, '--matrix', '--format', format]);
+    expect(live.code).toBe(offline);
+    expect(live.out).toBe(out);
+    // the workloads read from the cluster are endpoints, named as a user names them
+    expect(live.out).toContain('tenant-acme/deployment/api');
+    expect(live.out).not.toContain('replicaset/api-'); // owned by the Deployment
+  });
+
   test('--against compares the cluster with a manifest set', async () => {
     const dump = path.join(tmp, 'dump-against.yaml');
     kubectlDump(dump);
