@@ -5,9 +5,11 @@
  */
 import * as fs from 'fs';
 import * as http from 'http';
+import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as tls from 'tls';
 import { parseAllDocuments, stringify } from 'yaml';
 import { CLUSTER_RESOURCES, listPath, readCluster } from '../../src/cli/cluster-reader';
 import { run, runInterruptible } from '../../src/cli/main';
@@ -233,6 +235,88 @@ describe('verify --cluster', () => {
     const both = await cli(['verify', '--cluster', '--kubeconfig', kubeconfig, '--manifests', tmp]);
     expect(both.code).toBe(1);
     expect(both.err).toContain('and --manifests name two inputs; give one');
+  });
+});
+
+describe('verify --cluster over TLS, with a client certificate or an exec credential plugin', () => {
+  const TLS = path.join(__dirname, 'cluster-fixtures', 'tls');
+  const pem = (f: string) => fs.readFileSync(path.join(TLS, f));
+  const b64 = (f: string) => pem(f).toString('base64');
+  let server: https.Server;
+  let tlsPort: number;
+  const seen: Array<{ cn?: string; auth?: string }> = [];
+
+  beforeAll(async () => {
+    server = https.createServer({ key: pem('server.key'), cert: pem('server.crt'), ca: pem('ca.crt'), requestCert: true, rejectUnauthorized: false }, (req, res) => {
+      const cert = (req.socket as tls.TLSSocket).getPeerCertificate();
+      const authorized = (req.socket as tls.TLSSocket).authorized;
+      seen.push({ cn: authorized ? cert?.subject?.CN : undefined, auth: req.headers.authorization });
+      if (!authorized && req.headers.authorization !== `Bearer ${TOKEN}`) {
+        res.writeHead(401, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }));
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      const token = url.searchParams.get('continue');
+      const file = path.join(FIXTURES, `${url.pathname.slice(1).replace(/\//g, '_')}${token ? `@${token}` : ''}.json`);
+      if (!fs.existsSync(file)) {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 }));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(fs.readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    tlsPort = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => { seen.length = 0; });
+
+  const config = (file: string, cluster: any, user: any) => {
+    fs.writeFileSync(file, stringify({
+      'apiVersion': 'v1',
+      'kind': 'Config',
+      'clusters': [{ name: 'tls', cluster: { server: `https://127.0.0.1:${tlsPort}`, ...cluster } }],
+      'users': [{ name: 'u', user }],
+      'contexts': [{ name: 'tls', context: { cluster: 'tls', user: 'u' } }],
+      'current-context': 'tls',
+    }));
+    return file;
+  };
+
+  test('client certificate, CA data: the same objects as over HTTP', async () => {
+    const file = config(path.join(tmp, 'tls-cert'), { 'certificate-authority-data': b64('ca.crt') }, { 'client-certificate-data': b64('client.crt'), 'client-key-data': b64('client.key') });
+    const read = await readCluster({ kubeconfig: file });
+    expect(seen.every((x) => x.cn === 'verify' && x.auth === undefined)).toBe(true);
+    expect(read.objects).toEqual((await readCluster({ kubeconfig })).objects);
+  });
+
+  test('CA and key files relative to the kubeconfig; an exec credential plugin gives the token', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'kc-'));
+    fs.copyFileSync(path.join(TLS, 'ca.crt'), path.join(dir, 'ca.crt'));
+    const plugin = 'console.log(JSON.stringify({ apiVersion: \'client.authentication.k8s.io/v1\', kind: \'ExecCredential\', status: { token: process.env.TOKEN_FOR_TEST } }))';
+    const file = config(path.join(dir, 'config'), { 'certificate-authority': 'ca.crt' }, {
+      exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: ['-e', plugin], env: [{ name: 'TOKEN_FOR_TEST', value: TOKEN }] },
+    });
+    const r = await cli(['verify', '--cluster', '--kubeconfig', file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Tenant isolation: OK/);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((x) => x.auth === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  test('a server certificate the kubeconfig does not trust, or a failing plugin: exit 1 with the reason', async () => {
+    const untrusted = config(path.join(tmp, 'tls-untrusted'), {}, { token: TOKEN });
+    const r = await cli(['verify', '--cluster', '--kubeconfig', untrusted]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: --cluster: cannot reach the API server: .*(self[- ]signed|unable to verify|issuer certificate)/i);
+    const failing = config(path.join(tmp, 'tls-plugin'), { 'certificate-authority-data': b64('ca.crt') }, { exec: { command: process.execPath, args: ['-e', 'console.error("token expired; log in again"); process.exit(3)'] } });
+    const p = await cli(['verify', '--cluster', '--kubeconfig', failing]);
+    expect(p.code).toBe(1);
+    expect(p.err).toContain('the credential plugin failed: token expired; log in again');
+    const provider = config(path.join(tmp, 'tls-provider'), {}, { 'auth-provider': { name: 'gcp' } });
+    expect((await cli(['verify', '--cluster', '--kubeconfig', provider])).err).toContain('auth-provider plugins are not supported; use an exec credential plugin');
   });
 });
 
