@@ -16,10 +16,11 @@ export type MatrixFormat = typeof MATRIX_FORMATS[number];
 export function portsText(classes: PortClass[], allowed: number[]): string {
   if (allowed.length === 0) return 'none';
   if (allowed.length === classes.length) return 'All Connections';
+  const isOn = new Set(allowed);
   const parts: string[] = [];
   for (const protocol of ['TCP', 'UDP', 'SCTP', 'ICMP']) {
     const mine = classes.map((c, i) => ({ c, i })).filter((x) => x.c.protocol === protocol);
-    const on = mine.filter((x) => allowed.includes(x.i));
+    const on = mine.filter((x) => isOn.has(x.i));
     if (on.length === 0) continue;
     if (on.length === mine.length) {
       parts.push(protocol === 'ICMP' ? 'ICMP' : `${protocol} 1-65535`);
@@ -40,9 +41,20 @@ export function portsText(classes: PortClass[], allowed: number[]): string {
   return parts.join(';');
 }
 
+/** `portsText`, memoized per matrix (most pairs share a few port sets). */
+const textCache = new WeakMap<AnalyzerMatrix, Map<string, string>>();
+function cachedPorts(m: AnalyzerMatrix, list: number[]): string {
+  let cache = textCache.get(m);
+  if (!cache) textCache.set(m, (cache = new Map()));
+  const key = list.join(',');
+  let text = cache.get(key);
+  if (text === undefined) cache.set(key, (text = portsText(m.classes, list)));
+  return text;
+}
+
 function connectionText(m: AnalyzerMatrix, c: MatrixConnection): string {
-  const allowed = c.allowed.length > 0 ? portsText(m.classes, c.allowed) : 'none for sure';
-  return c.undetermined.length > 0 ? `${allowed} (undetermined: ${portsText(m.classes, c.undetermined)})` : allowed;
+  const allowed = c.allowed.length > 0 ? cachedPorts(m, c.allowed) : 'none for sure';
+  return c.undetermined.length > 0 ? `${allowed} (undetermined: ${cachedPorts(m, c.undetermined)})` : allowed;
 }
 
 function csvField(s: string): string {
@@ -75,7 +87,7 @@ export function formatAnalyzerMatrix(m: AnalyzerMatrix, format: MatrixFormat): s
         connections: m.connections.map((c) => ({
           source: c.source,
           destination: c.destination,
-          ports: c.allowed.length > 0 ? portsText(m.classes, c.allowed) : '',
+          ports: c.allowed.length > 0 ? cachedPorts(m, c.allowed) : '',
           allowed: c.allowed.map((i) => className(m.classes[i])),
           undetermined: c.undetermined.map((i) => className(m.classes[i])),
         })),
@@ -84,7 +96,7 @@ export function formatAnalyzerMatrix(m: AnalyzerMatrix, format: MatrixFormat): s
       }), null, 2) + '\n';
     case 'csv':
       return ['src,dst,conn,undetermined', ...m.connections.map((c) =>
-        [c.source, c.destination, c.allowed.length > 0 ? portsText(m.classes, c.allowed) : '', c.undetermined.length > 0 ? portsText(m.classes, c.undetermined) : ''].map(csvField).join(','))].join('\n') + '\n';
+        [c.source, c.destination, c.allowed.length > 0 ? cachedPorts(m, c.allowed) : '', c.undetermined.length > 0 ? cachedPorts(m, c.undetermined) : ''].map(csvField).join(','))].join('\n') + '\n';
     case 'dot': {
       const lines = ['digraph reachability {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];'];
       const byNs = new Map<string, string[]>();

@@ -22,12 +22,16 @@
 import * as iv from './intervals';
 import { CiliumPolicyModel, Decision, EntityName, L4Protocol, ModelEndpoint, Probe, Reachability } from './model';
 import { selectedPodLabels } from './verify';
+import { CozynetValidationError } from '../model/errors';
 
 /** Label Cilium gives every pod's identity: its service account. */
 const SERVICE_ACCOUNT_LABEL = 'io.cilium.k8s.policy.serviceaccount';
 const L4: L4Protocol[] = ['TCP', 'UDP', 'SCTP'];
 const ENTITIES: EntityName[] = ['world', 'kube-apiserver', 'host', 'remote-node', 'ingress'];
 const ICMP_TYPES: Record<string, number> = { EchoReply: 0, DestinationUnreachable: 3, Redirect: 5, EchoRequest: 8, TimeExceeded: 11 };
+
+/** Most endpoints `--matrix` lists every pair of (about 4 million pairs, some seconds). @internal */
+export const MATRIX_LIMITS = { endpoints: 2_000 };
 
 /** A port class: a protocol and a range of ports (ICMP: of types) on which every policy agrees. */
 export interface PortClass {
@@ -252,6 +256,14 @@ export function matrixEndpoints(objects: any[]): MatrixEndpoint[] {
  */
 export function analyzerMatrix(objects: any[], layoutFrom: any[] = objects): AnalyzerMatrix {
   const endpoints = matrixEndpoints(layoutFrom);
+  if (endpoints.length > MATRIX_LIMITS.endpoints) {
+    throw new CozynetValidationError([{
+      path: '--matrix',
+      value: CozynetValidationError.show(endpoints.length),
+      message: `the input has more than ${MATRIX_LIMITS.endpoints} endpoints (workloads, selected label sets, namespaces): every pair is listed, ` +
+        'so give the namespaces you mean (e.g. --manifests of a kubectl get -n NS dump), or run verify without --matrix',
+    }]);
+  }
   const classes = portClasses(layoutFrom);
   const model = new CiliumPolicyModel(objects);
   const modelEndpoints: ModelEndpoint[] = endpoints.map((e) => (e.entity

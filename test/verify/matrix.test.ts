@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { Platform } from '../../src';
 import { run } from '../../src/cli/main';
 import { readPlatformFile } from '../../src/platform/file';
-import { analyzerMatrix, className, portClasses } from '../../src/verify/matrix';
+import { analyzerMatrix, className, MATRIX_LIMITS, portClasses } from '../../src/verify/matrix';
 import { CiliumPolicyModel } from '../../src/verify/model';
 
 const CONTRACT = path.join(__dirname, '..', '..', 'examples', 'platforms', 'contract.yaml');
@@ -211,6 +211,18 @@ describe('verify --matrix --against: the connectivity diff', () => {
 
   test('--against without a tenant tree is the connectivity diff too', () => {
     expect(cli(['verify', '--manifests', OPEN, '--against', SHOP]).code).toBe(1);
+  });
+});
+
+describe('limits', () => {
+  test('more endpoints than --matrix lists: exit 1 saying how to narrow the input', () => {
+    const saved = MATRIX_LIMITS.endpoints;
+    (MATRIX_LIMITS as any).endpoints = 5;
+    try {
+      expect(cli(['verify', '--manifests', SHOP, '--matrix'])).toMatchObject({ code: 1, out: '', err: expect.stringContaining('error: --matrix: the input has more than 5 endpoints') });
+    } finally {
+      (MATRIX_LIMITS as any).endpoints = saved;
+    }
   });
 });
 
