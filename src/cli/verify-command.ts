@@ -351,7 +351,8 @@ export function verifyCommand(opts: VerifyCommandOptions, io: { out(t: string): 
   const format = opts.format ?? 'text';
   const formats: readonly string[] = opts.matrix ? MATRIX_FORMATS : ['text', 'json'];
   if (!formats.includes(format)) {
-    fail('--format', format, opts.matrix ? `must be ${MATRIX_FORMATS.join(', ')} with --matrix` : 'must be text or json (csv, mermaid and dot go with --matrix)');
+    fail('--format', format, opts.matrix ? `must be ${MATRIX_FORMATS.join(', ')} with --matrix`
+      : MATRIX_FORMATS.includes(format as MatrixFormat) ? 'must be text or json; csv, mermaid and dot go with --matrix' : 'must be text or json');
   }
   if (opts.explain !== undefined && opts.explain.length !== 2) fail('--explain', opts.explain.join(' '), 'takes two endpoints: SRC DST (e.g. tenant-beta/pod tenant-acme/pod)');
   if (opts.explain !== undefined && opts.explainFile !== undefined) fail('--explain-file', opts.explainFile, 'and --explain both ask; give the query as a line of the file');

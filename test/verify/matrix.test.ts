@@ -228,7 +228,7 @@ describe('limits', () => {
 
 describe('flags', () => {
   test('csv, mermaid and dot go with --matrix; verify without a tenant tree points at --matrix', () => {
-    expect(cli(['verify', '--manifests', SHOP, '--format', 'csv'])).toMatchObject({ code: 1, err: expect.stringContaining('error: --format: must be text or json (csv, mermaid and dot go with --matrix)') });
+    expect(cli(['verify', '--manifests', SHOP, '--format', 'csv'])).toMatchObject({ code: 1, err: expect.stringContaining('error: --format: must be text or json; csv, mermaid and dot go with --matrix (got "csv")') });
     expect(cli(['verify', '--manifests', SHOP, '--matrix', '--format', 'png'])).toMatchObject({ code: 1, err: expect.stringContaining('must be text, json, csv, mermaid, dot with --matrix') });
     expect(cli(['verify', '--manifests', SHOP])).toMatchObject({ code: 1, err: expect.stringContaining('--matrix shows who reaches whom on which ports without one') });
   });
