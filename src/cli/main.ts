@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Command, CommanderError } from 'commander';
+import { readCluster } from './cluster-reader';
 import { diagramCommand } from './diagram-command';
 import { planCommand } from './plan-command';
 import { mtuCommand } from './mtu-command';
@@ -310,10 +311,30 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
     .option('--against <dir>', 'compare with an earlier output folder or manifest set: cells opened and closed; exit 1 when a path between tenants opens')
     .option('--explain <endpoint...>', 'SRC DST: the verdict for one cell and the policies and rules that decide it')
     .option('--port <port>', 'with --explain: PORT/PROTOCOL (e.g. 8443/TCP) or ICMP; default: the destination\'s probes')
-    .option('--format <format>', 'text or json', 'text')
+    .option('--explain-file <file>', 'answer every query of FILE in one run: one SRC DST [PORT/PROTOCOL] a line (# comments); exit 1 when an answer differs from the intention')
+    .option('--matrix', 'who reaches whom on which ports, for any policy set (no tenant tree needed); with --against: the connectivity diff (exit 1 when it opens a connection)')
+    .option('--cluster', 'verify the objects of a running cluster (read-only: get and list), through the current kubeconfig context')
+    .option('--kubeconfig <file>', 'with --cluster: the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--context <name>', 'with --cluster: the kubeconfig context (default: its current-context)')
+    .option('--format <format>', 'text or json; with --matrix also csv, mermaid or dot', 'text')
     .allowExcessArguments(false)
     .action((file: string | undefined, opts) => {
-      state.code = verifyCommand({ ...opts, config: configOf(file, opts) }, io, (config) => buildPlatform(load(io, config)));
+      const { cluster, kubeconfig, context, ...rest } = opts;
+      const verify = (read?: { objects: any[]; label: string }) => {
+        state.code = verifyCommand({ ...rest, config: configOf(file, opts), cluster: read }, io, (config) => buildPlatform(load(io, config)));
+      };
+      if (!cluster) {
+        for (const [flag, v] of [['--kubeconfig', kubeconfig], ['--context', context]] as const) {
+          if (v !== undefined) throw new CozynetValidationError([{ path: flag, value: CozynetValidationError.show(v), message: 'only applies to --cluster' }]);
+        }
+        verify();
+        return undefined;
+      }
+      if (opts.manifests !== undefined) {
+        throw new CozynetValidationError([{ path: '--cluster', value: CozynetValidationError.show(opts.manifests.join(' ')), message: 'and --manifests name two inputs; give one' }]);
+      }
+      if (!interruptible) throw new Error('verify --cluster reads the cluster asynchronously: use runInterruptible');
+      return readCluster({ kubeconfig, context, note: io.err }).then(verify);
     });
 
   return program;

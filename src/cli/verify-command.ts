@@ -11,8 +11,10 @@ import { ResolvedTenantIsolation, resolveTenants, TENANT_LABEL_PREFIX } from '..
 import { objectName, servedVersionProblem } from '../validation/api-versions';
 import { formatVerifyReport } from '../verify/format';
 import * as iv from '../verify/intervals';
+import { analyzerMatrix, className, decideCell } from '../verify/matrix';
+import { connectivityDiff, formatAnalyzerMatrix, formatConnectivityDiff, MATRIX_FORMATS, MatrixFormat } from '../verify/matrix-format';
 import { Probe } from '../verify/model';
-import { compileVerification, explainCell, forEachCell, intendedCell, probeName, Verification, verifyResolved } from '../verify/verify';
+import { CellExplanation, compileVerification, explainCell, forEachCell, intendedCell, probeName, Verification, verifyResolved } from '../verify/verify';
 
 /** Limits of `--manifests` and `--against` reading. @internal */
 export const MANIFEST_LIMITS = {
@@ -40,6 +42,12 @@ export interface VerifyCommandOptions {
   readonly explain?: string[];
   readonly port?: string;
   readonly format?: string;
+  /** `--cluster`: the objects read from a running cluster (`readCluster`), read before the command runs. */
+  readonly cluster?: { readonly objects: any[]; readonly label: string };
+  /** `--matrix`: who reaches whom on which ports (no tenant tree needed; `--format` text, json, csv, mermaid or dot). */
+  readonly matrix?: boolean;
+  /** `--explain-file FILE`: one `SRC DST [PORT/PROTOCOL]` a line, answered in one run. */
+  readonly explainFile?: string;
 }
 
 /** What `loadManifests` read. @internal */
@@ -234,6 +242,19 @@ function expand(doc: any, out: any[], where: string, issues: ValidationIssue[]):
 }
 
 /**
+ * Objects read from elsewhere (a cluster) under the same rule as files: an
+ * object of a kind cozynet knows at an API version no cluster serves is an
+ * issue. @internal
+ */
+export function servedObjects(objects: any[], where: string): any[] {
+  const out: any[] = [];
+  const issues: ValidationIssue[] = [];
+  objects.forEach((o, i) => expand(o, out, `${where}: items[${i}]`, issues));
+  if (issues.length > 0) throw new CozynetValidationError(issues);
+  return out;
+}
+
+/**
  * The tenant tree of a set of objects, from the `tenant.cozystack.io/<ns>`
  * labels of their Namespaces (facts §9): a namespace carrying its own label
  * is a tenant; its parent is the deepest other tenant whose label it carries.
@@ -328,14 +349,25 @@ function sideFromObjects(objects: any[], label: string, options: TenantIsolation
  */
 export function verifyCommand(opts: VerifyCommandOptions, io: { out(t: string): void }, loadPlatform: (config?: string) => Platform): number {
   const format = opts.format ?? 'text';
-  if (format !== 'text' && format !== 'json') fail('--format', format, 'must be text or json');
+  const formats: readonly string[] = opts.matrix ? MATRIX_FORMATS : ['text', 'json'];
+  if (!formats.includes(format)) {
+    fail('--format', format, opts.matrix ? `must be ${MATRIX_FORMATS.join(', ')} with --matrix`
+      : MATRIX_FORMATS.includes(format as MatrixFormat) ? 'must be text or json; csv, mermaid and dot go with --matrix' : 'must be text or json');
+  }
   if (opts.explain !== undefined && opts.explain.length !== 2) fail('--explain', opts.explain.join(' '), 'takes two endpoints: SRC DST (e.g. tenant-beta/pod tenant-acme/pod)');
+  if (opts.explain !== undefined && opts.explainFile !== undefined) fail('--explain-file', opts.explainFile, 'and --explain both ask; give the query as a line of the file');
   if (opts.port !== undefined && opts.explain === undefined) fail('--port', opts.port, 'only applies to --explain');
+  const explaining = opts.explain !== undefined || opts.explainFile !== undefined;
+  if (explaining && opts.against !== undefined) fail('--against', opts.against, 'compares two policy sets; --explain asks about one: give one of them');
+  if (opts.matrix && explaining && format !== 'text' && format !== 'json') fail('--format', format, 'must be text or json with --explain');
 
   let side: Side | undefined;
+  let objects: any[];
   let options: TenantIsolationOptions = {};
-  if (opts.manifests !== undefined) {
-    if (opts.manifests.length === 0) fail('--manifests', '', 'must name at least one file or folder');
+  if (opts.manifests !== undefined && opts.cluster !== undefined) fail('--cluster', opts.manifests.join(' '), 'and --manifests name two inputs; give one');
+  if (opts.manifests !== undefined || opts.cluster !== undefined) {
+    const input = opts.cluster !== undefined ? '--cluster' : '--manifests';
+    if (opts.manifests !== undefined && opts.manifests.length === 0) fail('--manifests', '', 'must name at least one file or folder');
     if (opts.config !== undefined) {
       const platform = platformOf(opts.config, loadPlatform);
       const p = platform._isolationProps();
@@ -345,65 +377,107 @@ export function verifyCommand(opts: VerifyCommandOptions, io: { out(t: string): 
     } else {
       options = { allowFromIngress: true }; // the Cilium values' default: Gateway API on
     }
-    const loaded = loadManifests(opts.manifests);
-    side = sideFromObjects(loaded.objects, opts.manifests.join(' '), options, '--manifests');
-    if (!side) fail('--manifests', opts.manifests.join(' '), `holds no tenant namespaces (Namespaces labelled ${TENANT_LABEL_PREFIX}<their own name>); nothing to verify`);
+    objects = opts.cluster !== undefined ? servedObjects(opts.cluster.objects, '--cluster') : loadManifests(opts.manifests!).objects;
+    const label = opts.cluster !== undefined ? opts.cluster.label : opts.manifests!.join(' ');
+    side = sideFromObjects(objects, label, options, input);
+    if (!side && !opts.matrix && !explaining && opts.against === undefined) {
+      fail(input, label, `holds no tenant namespaces (Namespaces labelled ${TENANT_LABEL_PREFIX}<their own name>), so there is no intention to verify against; ` +
+        '--matrix shows who reaches whom on which ports without one (--explain and --against work too)');
+    }
   } else {
     const platform = platformOf(opts.config, loadPlatform);
     const props = platform._isolationProps();
+    objects = platform.objects();
     if (props) {
-      side = { objects: platform.objects(), cfg: resolveTenants(props), label: opts.config ?? 'the default platform' };
+      side = { objects, cfg: resolveTenants(props), label: opts.config ?? 'the default platform' };
       options = { ...props };
       delete (options as any).tenants;
       delete (options as any).path;
       options = { ...options, exposures: props.exposures?.filter((e) => !e.name.startsWith('passthrough-')) };
     }
   }
-  if (!side) {
-    io.out(format === 'json' ? '{"ok":true,"tenants":0}\n' : 'cozynet: the platform has no tenants; nothing to verify\n');
+  const queries = opts.explainFile !== undefined ? readQueries(opts.explainFile)
+    : opts.explain !== undefined ? [{ src: opts.explain[0], dst: opts.explain[1], port: opts.port, where: '--explain' }] : undefined;
+  // no tenant tree, or --matrix: the analyzer's endpoints and ports, no intention
+  if (!side || opts.matrix) {
+    if (queries) return explainGeneric(objects, queries, opts.explainFile !== undefined, format, io);
+    if (opts.against !== undefined) {
+      const then = loadManifests([opts.against], '--against').objects;
+      const both = [...objects, ...then];
+      const changes = connectivityDiff(analyzerMatrix(objects, both), analyzerMatrix(then, both));
+      io.out(formatConnectivityDiff(changes, opts.against, format as MatrixFormat));
+      return changes.some((c) => c.opened.length > 0) ? 1 : 0;
+    }
+    if (opts.matrix) {
+      io.out(formatAnalyzerMatrix(analyzerMatrix(objects), format as MatrixFormat));
+      return 0;
+    }
+    io.out(format === 'json' ? '{"ok":true,"tenants":0}\n' : 'cozynet: the platform has no tenants; nothing to verify (--matrix shows who reaches whom)\n');
     return 0;
   }
 
-  if (opts.explain) return explainCommand(side, opts.explain, opts.port, format, io);
+  if (queries) return explainCommand(side, queries, opts.explainFile !== undefined, format, io);
   if (opts.against !== undefined) return againstCommand(side, opts.against, options, format, io);
   const report = verifyResolved(side.cfg, side.objects);
   io.out(formatVerifyReport(report, format as 'text' | 'json'));
   return report.ok ? 0 : 1;
 }
 
-function parseProbe(text: string): Probe {
+/** One `--explain` question: SRC DST [PORT/PROTO], and where it was asked (for messages). */
+interface Query {
+  readonly src: string;
+  readonly dst: string;
+  readonly port?: string;
+  readonly where: string;
+}
+
+/** Largest `--explain-file`, and most queries in it. @internal */
+export const EXPLAIN_FILE_LIMITS = { bytes: 4 * 1024 * 1024, queries: 100_000 };
+
+/** The queries of an `--explain-file`: one `SRC DST [PORT/PROTO]` a line; blank lines and `#` comments skipped. */
+function readQueries(file: string): Query[] {
+  const text = readUserFile(file, { field: '--explain-file', limit: EXPLAIN_FILE_LIMITS.bytes, what: 'the file of queries', allowPipe: true });
+  const out: Query[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '') return;
+    const where = `--explain-file ${file}:${i + 1}`;
+    const words = line.split(/\s+/);
+    if (words.length < 2 || words.length > 3) fail(where, line, 'must be SRC DST [PORT/PROTOCOL] (e.g. tenant-beta/pod tenant-acme/pod 5432/TCP)');
+    out.push({ src: words[0], dst: words[1], port: words[2], where });
+    if (out.length > EXPLAIN_FILE_LIMITS.queries) fail('--explain-file', file, `holds more than ${EXPLAIN_FILE_LIMITS.queries} queries`);
+  });
+  if (out.length === 0) fail('--explain-file', file, 'holds no query (one SRC DST [PORT/PROTOCOL] a line)');
+  return out;
+}
+
+function parseProbe(text: string, where: string = '--port'): Probe {
   const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(text);
   if (m && Number(m[1]) >= 1 && Number(m[1]) <= 65535) return { port: Number(m[1]), protocol: (m[2] ?? 'TCP').toUpperCase() as Probe['protocol'] };
   if (/^icmp$/i.test(text)) return { port: 8, protocol: 'ICMP' };
-  fail('--port', text, 'must be PORT[/PROTOCOL] with a port 1-65535 and TCP, UDP or SCTP (e.g. 8443/TCP), or ICMP');
+  fail(where, text, 'must be PORT[/PROTOCOL] with a port 1-65535 and TCP, UDP or SCTP (e.g. 8443/TCP), or ICMP');
 }
 
-function endpointIndex(v: Verification, text: string, option: string): number {
-  const ids = v.layout.reps.map((r) => r.id);
+function endpointIndex(ids: string[], text: string, option: string): number {
   let i = ids.indexOf(text);
   if (i < 0) i = ids.indexOf(`${text}/pod`);
   if (i < 0) {
     const known = ids.length > 12 ? `${ids.slice(0, 12).join(', ')}, … (${ids.length} in all; --format json lists them)` : ids.join(', ');
-    fail(option, text, `is not an endpoint of the matrix; use an id such as ${known}, or a tenant namespace for its pod`);
+    fail(option, text, `is not an endpoint of the matrix; use an id such as ${known}, or a namespace for its pod`);
   }
   return i;
 }
 
-function explainCommand(side: Side, pair: string[], port: string | undefined, format: string, io: { out(t: string): void }): number {
-  const v = compileVerification(side.cfg, side.objects);
-  const src = endpointIndex(v, pair[0], '--explain SRC');
-  const dst = endpointIndex(v, pair[1], '--explain DST');
-  const cells = explainCell(v, src, dst, port !== undefined ? parseProbe(port) : undefined);
-  if (format === 'json') {
-    io.out(JSON.stringify(sortKeysDeep(cells), null, 2) + '\n');
-    return 0;
-  }
-  const lines: string[] = [];
+/** The text of explained cells; `true` when each is as intended (or nothing is intended). */
+function explainLines(cells: CellExplanation[], lines: string[]): boolean {
+  let asIntended = true;
   for (const c of cells) {
     const d = c.decision;
     const verdict = c.lower ? 'UNDETERMINED' : d.allowed ? 'ALLOWED' : 'DENIED';
+    const ok = c.intended === undefined || (c.intended === d.allowed && !c.lower);
+    if (!ok) asIntended = false;
     lines.push(`${c.source} -> ${c.destination} ${c.probe}: ${verdict}` +
-      (c.intended === undefined ? '' : c.intended === d.allowed && !c.lower ? ' (as intended)' : ` (intended ${c.intended ? 'allowed' : 'denied'})`));
+      (c.intended === undefined ? '' : ok ? ' (as intended)' : ` (intended ${c.intended ? 'allowed' : 'denied'})`));
     for (const [dir, x, who] of [['egress', d.egress, c.source], ['ingress', d.ingress, c.destination]] as const) {
       const head = `  ${dir.toUpperCase()} ${x.allowed ? 'ALLOWED' : 'DENIED'}`;
       switch (x.how) {
@@ -416,8 +490,67 @@ function explainCommand(side: Side, pair: string[], port: string | undefined, fo
     if (c.expectation) lines.push(`  intended: ${c.expectation}`);
     if (d.uncertain.length > 0 || c.lower) lines.push(`  cannot be judged offline: ${[...d.uncertain, ...(c.lower?.uncertain ?? [])].filter((x, i, a) => a.indexOf(x) === i).join('; ')}`);
   }
+  return asIntended;
+}
+
+/**
+ * Answers the queries and prints them; exit 1 when an answer differs from
+ * the intended verdict (a file of queries as a gate), else 0.
+ */
+function printAnswers(answers: Array<{ q: Query; cells: CellExplanation[] }>, many: boolean, format: string, io: { out(t: string): void }): number {
+  const differs = (c: CellExplanation) => c.intended !== undefined && (c.intended !== c.decision.allowed || c.lower !== undefined);
+  const wrong = answers.filter((a) => a.cells.some(differs)).length;
+  if (format === 'json') {
+    io.out(JSON.stringify(sortKeysDeep(many
+      ? { ok: wrong === 0, queries: answers.length, notAsIntended: wrong, answers: answers.map((a) => ({ query: [a.q.src, a.q.dst, a.q.port].filter((x) => x !== undefined).join(' '), at: a.q.where, cells: a.cells })) }
+      : answers[0].cells), null, 2) + '\n');
+    return wrong === 0 ? 0 : 1;
+  }
+  const lines: string[] = [];
+  answers.forEach((a, i) => {
+    if (many && i > 0) lines.push('');
+    explainLines(a.cells, lines);
+  });
+  if (many || wrong > 0) {
+    lines.push('');
+    const intended = answers.some((a) => a.cells.some((c) => c.intended !== undefined));
+    lines.push(wrong > 0 ? `VIOLATED: ${wrong} of ${answers.length} ${answers.length === 1 ? 'answer differs' : 'answers differ'} from the intended reachability.`
+      : `${answers.length} ${answers.length === 1 ? 'query' : 'queries'} answered${intended ? ', each as intended' : ''}.`);
+  }
   io.out(lines.join('\n') + '\n');
-  return 0;
+  return wrong === 0 ? 0 : 1;
+}
+
+function explainCommand(side: Side, queries: Query[], many: boolean, format: string, io: { out(t: string): void }): number {
+  const v = compileVerification(side.cfg, side.objects);
+  const ids = v.layout.reps.map((r) => r.id);
+  // every query checked before any is answered
+  const asked = queries.map((q) => ({
+    q,
+    src: endpointIndex(ids, q.src, many ? `${q.where}: SRC` : '--explain SRC'),
+    dst: endpointIndex(ids, q.dst, many ? `${q.where}: DST` : '--explain DST'),
+    probe: q.port !== undefined ? parseProbe(q.port, many ? `${q.where}: PORT` : '--port') : undefined,
+  }));
+  return printAnswers(asked.map((a) => ({ q: a.q, cells: explainCell(v, a.src, a.dst, a.probe) })), many, format, io);
+}
+
+/** `--explain` on the analyzer's endpoints (no tenant tree, or `--matrix`): no intention, every port class without a port. */
+function explainGeneric(objects: any[], queries: Query[], many: boolean, format: string, io: { out(t: string): void }): number {
+  const m = analyzerMatrix(objects);
+  const ids = m.endpoints.map((e) => e.id);
+  const asked = queries.map((q) => ({
+    q,
+    src: endpointIndex(ids, q.src, many ? `${q.where}: SRC` : '--explain SRC'),
+    dst: endpointIndex(ids, q.dst, many ? `${q.where}: DST` : '--explain DST'),
+    probe: q.port !== undefined ? parseProbe(q.port, many ? `${q.where}: PORT` : '--port') : undefined,
+  }));
+  return printAnswers(asked.map((a) => {
+    const probes = a.probe ? [{ probe: a.probe, name: probeName(a.probe) }] : m.classes.map((c) => ({ probe: c.probe, name: className(c) }));
+    return {
+      q: a.q,
+      cells: probes.map(({ probe, name }) => ({ source: ids[a.src], destination: ids[a.dst], probe: name, ...decideCell(m, a.src, a.dst, probe) })),
+    };
+  }), many, format, io);
 }
 
 interface CellChange {
