@@ -14,12 +14,17 @@ export enum UnderlayFamily {
  * e.g. storage nodes with jumbo frames next to 1500-byte workers.
  */
 export interface MtuNodePoolProps {
-  /** Name of the pool (a DNS-1123 label, unique among the pools). */
+  /**
+   * Name of the pool: a DNS-1123 label of at most 47 characters, unique
+   * among the pools (the live check names a DaemonSet `mtu-check-nodes-<name>`).
+   */
   readonly name: string;
 
   /**
    * The node labels that select the pool's nodes (a label map, as a pod's
-   * `nodeSelector`); the live check runs a DaemonSet on them.
+   * `nodeSelector`). With `check: true`, a pool whose underlay is larger
+   * than the smallest gets a host-network DaemonSet on these nodes that
+   * pings them with its own full-size packets.
    */
   readonly nodeSelector: { [key: string]: string };
 
@@ -328,7 +333,7 @@ function checkPools(issues: IssueCollector, base: string, value: unknown, underl
       return;
     }
     let ok = true;
-    const nameProblem = dnsLabelProblem(p.name);
+    const nameProblem = dnsLabelProblem(p.name, 47);
     if (nameProblem) {
       issues.add(`${at}.name`, p.name, nameProblem);
       ok = false;

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ManifestGroup, SYSTEM_NAMESPACE_LABEL } from '../constructs/component';
 import { POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel } from '../constructs/pod-security';
-import { MtuPlan, UnderlayFamily } from '../model/mtu';
+import { ICMP_ECHO_HEADERS, MtuPlan, UnderlayFamily } from '../model/mtu';
 
 /**
  * Image of the live check: netshoot, whose iputils `ping` sends
@@ -73,6 +73,10 @@ export class MtuCheck extends ManifestGroup {
     });
     const nodeV6 = plan.underlayFamily === UnderlayFamily.IPV6;
     this.probe('nodes', true, plan.pingNode, nodeV6);
+    // a pool with a larger underlay: its nodes ping each other with its full size too
+    for (const pool of plan.nodePools) {
+      if (pool.underlay > plan.underlay) this.probe(`nodes-${pool.name}`, true, pool.underlay - ICMP_ECHO_HEADERS[nodeV6 ? 'ipv6' : 'ipv4'], nodeV6, [], pool.nodeSelector);
+    }
     if (plan.pingPod !== undefined) {
       const vm = plan.checkVm && plan.pod !== undefined;
       this.probe('pods', false, plan.pingPod, podIpv6, vm ? ['mtu-check-vm'] : []);
@@ -166,7 +170,7 @@ export class MtuCheck extends ManifestGroup {
     });
   }
 
-  private probe(what: string, hostNetwork: boolean, size: number, ipv6: boolean, extraTargets: string[] = []): void {
+  private probe(what: string, hostNetwork: boolean, size: number, ipv6: boolean, extraTargets: string[] = [], nodeSelector?: { [k: string]: string }): void {
     const name = `mtu-check-${what}`;
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'cozynet' };
     this.service(`${what}-service`, name, labels);
@@ -180,6 +184,7 @@ export class MtuCheck extends ManifestGroup {
           metadata: { labels },
           spec: {
             ...(hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
+            ...(nodeSelector ? { nodeSelector: { ...nodeSelector } } : {}),
             automountServiceAccountToken: false,
             tolerations: [{ operator: 'Exists' }],
             containers: [{

@@ -104,6 +104,21 @@ describe('node pools: the pod network fits the smallest underlay', () => {
     expect(refused({ mtu: { nodePools: { name: 'a' } } })).toMatch(/mtu\.nodePools: /);
   });
 
+  test('the live check pings a larger pool\'s nodes with its own full size, on its nodes only; every node pair with the smallest', () => {
+    const docs = synth({ mtu: { check: true, nodePools: [STORAGE, { name: 'same', nodeSelector: { a: 'b' } }] } }).docs('manifests/mtu-check.yaml');
+    expect(kind(docs, 'DaemonSet').map((d) => d.metadata.name).sort()).toEqual(['mtu-check-nodes', 'mtu-check-nodes-storage', 'mtu-check-pods']);
+    const ds = kind(docs, 'DaemonSet', 'mtu-check-nodes-storage')[0].spec.template.spec;
+    expect(ds.nodeSelector).toEqual({ 'node.kubernetes.io/pool': 'storage' });
+    expect(ds.hostNetwork).toBe(true);
+    expect(ds.containers[0].command[2]).toContain('dig +short A "$s"');
+    expect(ds.containers[0].command[2]).toContain('mtu-check-nodes-storage.cozy-mtu-check.svc.cozy.local.');
+    expect(ds.containers[0].command[2]).toContain('ping -M do -c 2 -W 2 -s 8972 ');
+    expect(kind(docs, 'DaemonSet', 'mtu-check-nodes')[0].spec.template.spec.containers[0].command[2]).toContain('ping -M do -c 2 -W 2 -s 1472 ');
+    expect(kind(docs, 'Service', 'mtu-check-nodes-storage')[0].spec.selector).toEqual(kind(docs, 'DaemonSet', 'mtu-check-nodes-storage')[0].spec.selector.matchLabels);
+    expect(validateObjects(docs)).toEqual([]);
+    expect(refused({ mtu: { nodePools: [{ name: 'a'.repeat(48), nodeSelector: { a: 'b' } }] } })).toMatch(/mtu\.nodePools\[0\]\.name: .*at most 47 characters/);
+  });
+
   test('cozynet mtu shows what each pool gets and which one limits the pod MTU', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-mtu-pools-'));
     fs.writeFileSync(path.join(dir, 'p.yaml'), [
