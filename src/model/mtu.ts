@@ -1,5 +1,5 @@
-import { dnsLabelProblem, labelKeyProblem, labelValueProblem } from '../platform/checks';
 import { IssueCollector, ValidationIssue } from './errors';
+import { dnsLabelProblem, labelKeyProblem, labelValueProblem } from '../platform/checks';
 
 /** The IP family of the underlay: the addresses nodes reach each other at (outer headers of every tunnel). */
 export enum UnderlayFamily {

@@ -170,7 +170,10 @@ export class MtuCheck extends ManifestGroup {
     });
   }
 
-  private probe(what: string, hostNetwork: boolean, size: number, ipv6: boolean, extraTargets: string[] = [], nodeSelector?: { [k: string]: string }): void {
+  private probe(
+    what: string, hostNetwork: boolean, size: number, ipv6: boolean,
+    extraTargets: string[] = [], nodeSelector?: { [k: string]: string },
+  ): void {
     const name = `mtu-check-${what}`;
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'cozynet' };
     this.service(`${what}-service`, name, labels);

@@ -56,7 +56,7 @@ describe('node pools: the pod network fits the smallest underlay', () => {
   });
 
   test('every layer follows the smallest pool: IPsec, Cilium\'s MTU value, Kilo', () => {
-    expect(synth({ cluster: { encryption: true }, mtu: { underlay: 9000, nodePools: [EDGE] } }).index.mtu.pod).toBe(1450 - 57 - 58) // ESP + Geneve exceed Kube-OVN's 100;
+    expect(synth({ cluster: { encryption: true }, mtu: { underlay: 9000, nodePools: [EDGE] } }).index.mtu.pod).toBe(1450 - 57 - 58); // ESP + Geneve exceed Kube-OVN's 100
     expect(synth({ ...propsFor('cilium'), mtu: { underlay: 9000, nodePools: [EDGE] } }).values('cilium').MTU).toBe(1450);
     const kilo = synth({ ...propsFor('cilium-kilo'), mtu: { underlay: 9000, nodePools: [EDGE] } });
     expect(kind(kilo.objects(), 'DaemonSet', 'kilo')[0].spec.template.spec.containers[0].args).toContain('--mtu=1390');
