@@ -25,6 +25,8 @@ export const MTU_CHECK_NAMESPACE = 'cozy-mtu-check';
  * @internal
  */
 export const MTU_CHECK_VM_IMAGE = 'quay.io/containerdisks/fedora:43';
+/** The VMI's file, `checks/<this>.yaml`: applied by hand, not by any delivery path. @internal */
+export const MTU_CHECK_VM_FILE = 'mtu-check-vm';
 /** Port of the VM's readiness endpoint (`/ok` exists while every check passes). @internal */
 export const MTU_CHECK_VM_PORT = 8080;
 
@@ -143,7 +145,11 @@ export class MtuCheck extends ManifestGroup {
       '  - [systemd-run, --unit=mtu-check, -p, StandardOutput=journal+console, /usr/local/bin/mtu-check]',
       '',
     ].join('\n');
-    new ApiObject(this, 'vm', {
+    // Not in manifests/: KubeVirt is no part of the network layer (it comes
+    // after it), so no delivery path may apply the VMI before its CRD
+    // exists; the user applies checks/mtu-check-vm.yaml once KubeVirt runs.
+    const checks = new ManifestGroup(this.node.scope as Construct, 'mtu-check-vm', MTU_CHECK_VM_FILE, 'checks');
+    new ApiObject(checks, 'vm', {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachineInstance',
       metadata: { name, namespace: MTU_CHECK_NAMESPACE, labels },

@@ -139,7 +139,7 @@ describe('node pools: the pod network fits the smallest underlay', () => {
 describe('the live check\'s VM (mtu.checkVm)', () => {
   const s = synth({ mtu: { underlay: 9000, check: true, checkVm: true } });
   const docs = s.docs('manifests/mtu-check.yaml');
-  const [vmi] = kind(docs, 'VirtualMachineInstance');
+  const [vmi] = s.docs('checks/mtu-check-vm.yaml');
   const userData = vmi.spec.volumes.find((v: any) => v.cloudInitNoCloud).cloudInitNoCloud.userData as string;
   const cloudConfig = parse(userData);
   const vmScript = cloudConfig.write_files[0].content as string;
@@ -179,9 +179,29 @@ describe('the live check\'s VM (mtu.checkVm)', () => {
     expect(svc.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true, selector: vmi.metadata.labels });
   });
 
+  test('the VMI is in checks/, applied by hand once KubeVirt runs: no delivery path applies it before its CRD exists', () => {
+    expect(kind(docs, 'VirtualMachineInstance')).toEqual([]);
+    expect(s.index.manifests).not.toContain('checks/mtu-check-vm.yaml');
+    expect(s.index.files).toContain('checks/mtu-check-vm.yaml');
+    expect(JSON.stringify(s.flux())).not.toContain('VirtualMachineInstance');
+  });
+
   test('the objects with schemas validate; KubeVirt\'s VMI has none in crds/', () => {
-    const problems = validateObjects(docs);
-    expect(problems).toEqual(['VirtualMachineInstance/cozy-mtu-check/mtu-check-vm: /kind no schema is known for kubevirt.io/v1 VirtualMachineInstance']);
+    expect(validateObjects(docs)).toEqual([]);
+    expect(validateObjects([vmi])).toEqual(['VirtualMachineInstance/cozy-mtu-check/mtu-check-vm: /kind no schema is known for kubevirt.io/v1 VirtualMachineInstance']);
+  });
+
+  test('cozynet synth writes it and cozynet validate passes on the output', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cozynet-mtu-vm-'));
+    fs.writeFileSync(path.join(dir, 'p.yaml'), 'mtu:\n  check: true\n  checkVm: true\n');
+    const out = path.join(dir, 'o');
+    const r = cli(['synth', '--config', path.join(dir, 'p.yaml'), '--out', out]);
+    expect(r.err).toMatch(/^cozynet: wrote /);
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'checks', 'mtu-check-vm.yaml'), 'utf8')).toContain('kind: VirtualMachineInstance');
+    const v = cli(['validate', out]);
+    expect(v.err).toBe('');
+    expect(v.code).toBe(0);
   });
 
   test('the VMI uses only fields of KubeVirt\'s documented v1 API', () => {
@@ -221,8 +241,9 @@ describe('the live check\'s VM (mtu.checkVm)', () => {
   });
 
   test('off unless asked: check: true alone adds no VM and the pods ping only each other', () => {
-    const plain = synth({ mtu: { check: true } }).docs('manifests/mtu-check.yaml');
-    expect(kind(plain, 'VirtualMachineInstance')).toEqual([]);
+    const plainOut = synth({ mtu: { check: true } });
+    const plain = plainOut.docs('manifests/mtu-check.yaml');
+    expect([...plainOut.files.keys()].filter((f) => f.startsWith('checks/'))).toEqual([]);
     expect(kind(plain, 'Service', 'mtu-check-vm')).toEqual([]);
     expect(kind(plain, 'DaemonSet', 'mtu-check-pods')[0].spec.template.spec.containers[0].command[2]).not.toContain('mtu-check-vm');
   });
