@@ -91,12 +91,13 @@ export interface MtuProps {
   readonly check?: boolean;
 
   /**
-   * Adds a KubeVirt VM to the live check (needs `check: true`, KubeVirt in
-   * the cluster and a Kube-OVN variant with an IPv4 pod network): a
-   * `VirtualMachineInstance` on the pod network (bridge binding) that gets
-   * its MTU over DHCP, refuses any other than the plan's, pings the pod
-   * DaemonSet's pods with don't-fragment packets of the computed size, and
-   * is pinged by them.
+   * Adds a KubeVirt VM to the live check (needs `check: true` and a
+   * Kube-OVN variant with an IPv4 pod network): a `VirtualMachineInstance`
+   * in `checks/mtu-check-vm.yaml`, which you apply once KubeVirt runs (no
+   * delivery path applies it), on the pod network (bridge binding). It gets
+   * its MTU over DHCP, checks it is the plan's, pings the pod DaemonSet's
+   * pods with don't-fragment packets of the computed size, and is pinged
+   * by them.
    * @default false
    */
   readonly checkVm?: boolean;
