@@ -538,6 +538,9 @@ export function planMtu(input: MtuInput): MtuPlan {
     pingPod = pod - ICMP_ECHO_HEADERS[pf];
   }
   if (pod !== undefined) {
+    if (pools.length > 0 && defaultUnderlay - underlay > MTU_SLACK_NOTICE) {
+      notices.push(`notice: mtu.underlay (the nodes in no pool): its ${defaultUnderlay}-byte underlay carries pod packets of at most ${pod} bytes: the pod network fits the smallest underlay, ${underlay} (${limitedBy}), since pods talk across pools over the overlay`);
+    }
     for (const p of pools) {
       const spare = p.underlay - underlay;
       if (spare > MTU_SLACK_NOTICE) {

@@ -36,6 +36,7 @@ describe('node pools: the pod network fits the smallest underlay', () => {
       nodePools: [{ name: 'workers', nodeSelector: { role: 'worker' }, underlay: 1500, pod: 1400, unusedByPods: 0, limitsPod: true }],
     });
     expect(s.index.mtu.layers[0]).toMatchObject({ mtu: 1500, source: 'mtu.nodePools[0].underlay (pool workers), the smallest of 2 node groups' });
+    expect(s.index.mtu.notices).toEqual([expect.stringMatching(/^notice: mtu\.underlay \(the nodes in no pool\): its 9000-byte underlay carries pod packets of at most 1400 bytes: the pod network fits the smallest underlay, 1500 \(mtu\.nodePools\[0\]\.underlay\)/)]);
     const job = kind(s.objects(), 'Job', 'cozynet-ovn-default-mtu-1400')[0];
     expect(job.spec.template.spec.containers[0].command[2]).toContain('{"spec":{"mtu":1400}}');
   });
