@@ -1,7 +1,7 @@
 export type { ValidationIssue } from './model/errors';
 export * from './model/validation-errors';
 export * from './model/cluster';
-export { MtuProps, UnderlayFamily } from './model/mtu';
+export { MtuNodePoolProps, MtuProps, UnderlayFamily } from './model/mtu';
 export * from './helm/release';
 export * from './constructs/component';
 export * from './constructs/cilium';

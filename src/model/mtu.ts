@@ -1,4 +1,5 @@
 import { IssueCollector, ValidationIssue } from './errors';
+import { dnsLabelProblem, labelKeyProblem, labelValueProblem } from '../platform/checks';
 
 /** The IP family of the underlay: the addresses nodes reach each other at (outer headers of every tunnel). */
 export enum UnderlayFamily {
@@ -6,6 +7,39 @@ export enum UnderlayFamily {
   IPV4 = 'ipv4',
   /** Nodes talk IPv6 (40-byte outer headers). */
   IPV6 = 'ipv6',
+}
+
+/**
+ * A node pool with its own underlay (platform file `mtu.nodePools[]`):
+ * e.g. storage nodes with jumbo frames next to 1500-byte workers.
+ */
+export interface MtuNodePoolProps {
+  /**
+   * Name of the pool: a DNS-1123 label of at most 47 characters, unique
+   * among the pools (the live check names a DaemonSet `mtu-check-nodes-<name>`).
+   */
+  readonly name: string;
+
+  /**
+   * The node labels that select the pool's nodes (a label map, as a pod's
+   * `nodeSelector`). With `check: true`, a pool whose underlay is larger
+   * than the smallest gets a host-network DaemonSet on these nodes that
+   * pings them with its own full-size packets.
+   */
+  readonly nodeSelector: { [key: string]: string };
+
+  /**
+   * MTU of the pool's underlay interface, 1280-9216.
+   * @default - `mtu.underlay`
+   */
+  readonly underlay?: number;
+
+  /**
+   * MTU of the pool's other interfaces by name (as `mtu.interfaces`).
+   * Interfaces not listed have `mtu.interfaces`' MTU, else the pool's underlay.
+   * @default - `mtu.interfaces`, else the pool's underlay
+   */
+  readonly interfaces?: { [name: string]: number };
 }
 
 /**
@@ -55,6 +89,26 @@ export interface MtuProps {
    * @default false
    */
   readonly check?: boolean;
+
+  /**
+   * Adds a KubeVirt VM to the live check (needs `check: true` and a
+   * Kube-OVN variant with an IPv4 pod network): a `VirtualMachineInstance`
+   * in `checks/mtu-check-vm.yaml`, which you apply once KubeVirt runs (no
+   * delivery path applies it), on the pod network (bridge binding). It gets
+   * its MTU over DHCP, checks it is the plan's, pings the pod DaemonSet's
+   * pods with don't-fragment packets of the computed size, and is pinged
+   * by them.
+   * @default false
+   */
+  readonly checkVm?: boolean;
+
+  /**
+   * Node pools whose underlay differs from `mtu.underlay` (which the nodes
+   * no pool selects keep). The pod network fits the smallest underlay of
+   * all: pods talk across pools over the overlay.
+   * @default - every node has `mtu.underlay`
+   */
+  readonly nodePools?: MtuNodePoolProps[];
 }
 
 /** One layer of the MTU plan, from the wire up. @internal */
@@ -166,10 +220,33 @@ export interface MtuInput {
   readonly path?: string;
 }
 
+/** A node pool in the plan. @internal */
+export interface MtuPoolPlan {
+  readonly name: string;
+  readonly nodeSelector: { [key: string]: string };
+  /** The pool's underlay MTU. */
+  readonly underlay: number;
+  /** Its interfaces: its own, then `mtu.interfaces`. */
+  readonly interfaces: { [name: string]: number };
+  /** The interfaces the pool itself lists. */
+  readonly own: { [name: string]: number };
+  /** Field path of the pool (`mtu.nodePools[0]`). */
+  readonly path: string;
+}
+
 /** The computed plan. @internal */
 export interface MtuPlan {
   readonly variant: string;
+  /** The smallest underlay of every node (`mtu.underlay` and the pools'): every layer is computed from it. */
   readonly underlay: number;
+  /** `mtu.underlay`: the nodes no pool selects. */
+  readonly defaultUnderlay: number;
+  /** The node pools (`mtu.nodePools`), in order. */
+  readonly nodePools: MtuPoolPlan[];
+  /** What sets the smallest underlay: `mtu.underlay` or `mtu.nodePools[i].underlay`. */
+  readonly limitedBy: string;
+  /** Whether the live check includes the KubeVirt VM (`mtu.checkVm`). */
+  readonly checkVm: boolean;
   readonly underlayFamily: UnderlayFamily;
   readonly encryption: boolean;
   /** From the wire up to a tenant cluster's pod. */
@@ -199,9 +276,105 @@ export interface MtuPlan {
 const KUBEOVN_VARIANTS = ['kubeovn-cilium', 'kubeovn-cilium-generic'];
 const CILIUM_TUNNEL_VARIANTS = ['cilium', 'cilium-generic', 'cilium-kilo'];
 
-/** The MTU of a node interface: its own (`mtu.interfaces`) or the underlay's. @internal */
+const has = (o: { [k: string]: number }, k: string | undefined): k is string => k !== undefined && Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * The MTU a node interface has on every node (the smallest over the nodes
+ * no pool selects and every pool), and the field that sets it.
+ * @internal
+ */
+export function interfaceLimit(plan: MtuPlan, name: string | undefined): { mtu: number; from: string } {
+  let best = has(plan.interfaces, name)
+    ? { mtu: plan.interfaces[name], from: `mtu.interfaces.${name}` }
+    : { mtu: plan.defaultUnderlay, from: 'mtu.underlay' };
+  for (const p of plan.nodePools) {
+    const here = has(p.interfaces, name)
+      ? { mtu: p.interfaces[name], from: has(p.own, name) ? `${p.path}.interfaces.${name}` : `mtu.interfaces.${name}` }
+      : { mtu: p.underlay, from: `${p.path}.underlay` };
+    if (here.mtu < best.mtu) best = here;
+  }
+  return best;
+}
+
+/** The MTU of a node interface on every node: its own (`mtu.interfaces`, the pools') or the underlay's. @internal */
 export function interfaceMtu(plan: MtuPlan, name: string | undefined): number {
-  return name !== undefined && Object.prototype.hasOwnProperty.call(plan.interfaces, name) ? plan.interfaces[name] : plan.underlay;
+  return interfaceLimit(plan, name).mtu;
+}
+
+function checkInterfaces(issues: IssueCollector, field: string, value: unknown, into: { [name: string]: number }): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    issues.add(field, value, 'must be a mapping of interface names to MTUs, e.g. eth1: 9000');
+    return;
+  }
+  const map = value as { [name: string]: unknown };
+  for (const name of Object.keys(map).sort()) {
+    const v = map[name];
+    if (name.length === 0 || name.length > 15 || /[/:\s]/.test(name)) {
+      issues.add(field, name, 'names must be Linux interface names of 1-15 characters without \'/\', \':\' or whitespace');
+    } else if (checkMtu(issues, `${field}.${name}`, v)) {
+      into[name] = v;
+    }
+  }
+}
+
+/** Checks `mtu.nodePools`; the pools that are well formed. */
+function checkPools(issues: IssueCollector, base: string, value: unknown, underlay: number, interfaces: { [name: string]: number }): MtuPoolPlan[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    issues.add('nodePools', value, 'must be a list of node pools: {name, nodeSelector, underlay, interfaces}');
+    return [];
+  }
+  const pools: MtuPoolPlan[] = [];
+  const seen = new Map<string, number>();
+  value.forEach((p: any, i) => {
+    const at = `nodePools[${i}]`;
+    if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+      issues.add(at, p, 'must be a mapping with name, nodeSelector, underlay, interfaces');
+      return;
+    }
+    let ok = true;
+    const nameProblem = dnsLabelProblem(p.name, 47);
+    if (nameProblem) {
+      issues.add(`${at}.name`, p.name, nameProblem);
+      ok = false;
+    } else if (seen.has(p.name)) {
+      issues.add(`${at}.name`, p.name, `must be unique: nodePools[${seen.get(p.name)}] has the same name`);
+      ok = false;
+    } else {
+      seen.set(p.name, i);
+    }
+    const sel = p.nodeSelector;
+    if (sel === null || typeof sel !== 'object' || Array.isArray(sel) || Object.keys(sel).length === 0) {
+      issues.add(`${at}.nodeSelector`, sel, 'must be a non-empty mapping of node labels, e.g. node.kubernetes.io/pool: storage');
+      ok = false;
+    } else {
+      for (const k of Object.keys(sel).sort()) {
+        const kp = labelKeyProblem(k);
+        if (kp) {
+          issues.add(`${at}.nodeSelector`, k, kp);
+          ok = false;
+        }
+        const vp = labelValueProblem(sel[k]);
+        if (!kp && vp) {
+          issues.add(`${at}.nodeSelector.${k}`, sel[k], vp);
+          ok = false;
+        }
+      }
+    }
+    const own = p.underlay === undefined ? underlay : p.underlay;
+    if (!checkMtu(issues, `${at}.underlay`, own)) ok = false;
+    const ifs: { [name: string]: number } = {};
+    const before = issues.issues.length;
+    checkInterfaces(issues, `${at}.interfaces`, p.interfaces, ifs);
+    if (issues.issues.length !== before) ok = false;
+    if (ok) {
+      const merged: { [name: string]: number } = {};
+      for (const n of [...new Set([...Object.keys(interfaces), ...Object.keys(ifs)])].sort()) merged[n] = has(ifs, n) ? ifs[n] : interfaces[n];
+      pools.push({ name: p.name, nodeSelector: { ...sel }, underlay: own, interfaces: merged, path: `${base}.${at}`, own: ifs });
+    }
+  });
+  return pools;
 }
 
 function checkMtu(issues: IssueCollector, field: string, value: unknown): value is number {
@@ -226,30 +399,43 @@ export function planMtu(input: MtuInput): MtuPlan {
     issues.add(undefined, props, 'must be a mapping with underlay, underlayFamily, interfaces, pod, check');
     issues.throwIfAny();
   }
-  const underlay = props.underlay === undefined ? 1500 : props.underlay;
+  let underlay = props.underlay === undefined ? 1500 : props.underlay;
   if (!checkMtu(issues, 'underlay', underlay)) issues.throwIfAny();
   const familyName = props.underlayFamily ?? UnderlayFamily.IPV4;
   if (!Object.values(UnderlayFamily).includes(familyName)) issues.add('underlayFamily', familyName, 'must be one of ipv4, ipv6');
   const fam = familyName === UnderlayFamily.IPV6 ? 'ipv6' : 'ipv4';
   const interfaces: { [name: string]: number } = {};
-  if (props.interfaces !== undefined) {
-    if (props.interfaces === null || typeof props.interfaces !== 'object' || Array.isArray(props.interfaces)) {
-      issues.add('interfaces', props.interfaces, 'must be a mapping of interface names to MTUs, e.g. eth1: 9000');
-    } else {
-      for (const name of Object.keys(props.interfaces).sort()) {
-        const v = props.interfaces[name];
-        if (name.length === 0 || name.length > 15 || /[/:\s]/.test(name)) {
-          issues.add('interfaces', name, 'names must be Linux interface names of 1-15 characters without \'/\', \':\' or whitespace');
-        } else if (checkMtu(issues, `interfaces.${name}`, v)) {
-          interfaces[name] = v;
-        }
-      }
+  checkInterfaces(issues, 'interfaces', props.interfaces, interfaces);
+  if (props.check !== undefined && typeof props.check !== 'boolean') issues.add('check', props.check, 'must be true or false');
+  const pools = checkPools(issues, base, props.nodePools, underlay, interfaces);
+  if (props.checkVm !== undefined && typeof props.checkVm !== 'boolean') issues.add('checkVm', props.checkVm, 'must be true or false');
+  const checkVm = props.checkVm === true;
+  if (checkVm) {
+    if (props.check !== true) {
+      issues.add('checkVm', true, 'needs check: true: the VM pings the pod DaemonSet\'s pods of the live check, and they ping it');
+    } else if (!KUBEOVN_VARIANTS.includes(input.variant)) {
+      issues.add('checkVm', true, `applies to the Kube-OVN variants (${KUBEOVN_VARIANTS.join(', ')}), where VMs run on the pod network and get Subnet.spec.mtu over DHCP; variant ${input.variant} runs no Kube-OVN`);
+    } else if (input.podFamily === 6) {
+      issues.add('checkVm', true, 'needs an IPv4 pod network: KubeVirt\'s bridge binding hands the VM the pod\'s address (and MTU) over DHCPv4 only');
     }
   }
-  if (props.check !== undefined && typeof props.check !== 'boolean') issues.add('check', props.check, 'must be true or false');
   issues.throwIfAny();
 
-  const layers: MtuLayer[] = [{ layer: `underlay NIC (${fam})`, mtu: underlay, overhead: 0, source: 'mtu.underlay' }];
+  // Every layer is computed from the smallest underlay: pods talk across pools over the overlay.
+  const defaultUnderlay = underlay;
+  let limitedBy = 'mtu.underlay';
+  for (const p of pools) {
+    if (p.underlay < underlay) {
+      underlay = p.underlay;
+      limitedBy = `${p.path}.underlay`;
+    }
+  }
+  const layers: MtuLayer[] = [{
+    layer: `underlay NIC (${fam})`,
+    mtu: underlay,
+    overhead: 0,
+    source: pools.length === 0 ? 'mtu.underlay' : `${limitedBy === 'mtu.underlay' ? 'mtu.underlay' : `${limitedBy} (pool ${pools.find((p) => `${p.path}.underlay` === limitedBy)!.name})`}, the smallest of ${pools.length + 1} node groups`,
+  }];
   const notices: string[] = [];
   const variant = input.variant;
   let podMax: number | undefined;
@@ -351,9 +537,24 @@ export function planMtu(input: MtuInput): MtuPlan {
     layers.push({ layer: 'tenant cluster pod (its Cilium VXLAN in the VMs)', mtu: tenantPod, overhead: CILIUM_TUNNEL_OVERHEAD[pf], source: `cilium/cilium pkg/mtu/mtu.go TunnelOverheadIPv${input.podFamily}` });
     pingPod = pod - ICMP_ECHO_HEADERS[pf];
   }
+  if (pod !== undefined) {
+    if (pools.length > 0 && defaultUnderlay - underlay > MTU_SLACK_NOTICE) {
+      notices.push(`notice: mtu.underlay (the nodes in no pool): its ${defaultUnderlay}-byte underlay carries pod packets of at most ${pod} bytes: the pod network fits the smallest underlay, ${underlay} (${limitedBy}), since pods talk across pools over the overlay`);
+    }
+    for (const p of pools) {
+      const spare = p.underlay - underlay;
+      if (spare > MTU_SLACK_NOTICE) {
+        notices.push(`notice: ${p.path} (${p.name}): its ${p.underlay}-byte underlay carries pod packets of at most ${pod} bytes, like every node's: the pod network fits the smallest underlay, ${underlay} (${limitedBy}), since pods talk across pools over the overlay; ${spare} bytes of it serve only host-network traffic between the pool's nodes`);
+      }
+    }
+  }
   return {
     variant,
     underlay,
+    defaultUnderlay,
+    nodePools: pools,
+    limitedBy,
+    checkVm,
     underlayFamily: familyName as UnderlayFamily,
     encryption: input.encryption,
     layers,
@@ -385,14 +586,28 @@ function checkMtuLow(issues: IssueCollector, field: string, value: unknown): val
  * @internal
  */
 export function secondaryMtuIssue(plan: MtuPlan, field: string, mtu: number, nic: string | undefined, what: string): ValidationIssue | undefined {
-  const limit = interfaceMtu(plan, nic);
+  const { mtu: limit, from } = interfaceLimit(plan, nic);
   if (mtu <= limit) return undefined;
-  const from = nic !== undefined && nic in plan.interfaces ? `mtu.interfaces.${nic}` : 'mtu.underlay';
   return {
     path: field,
     value: String(mtu),
     message: `${what} MTU ${mtu} + VLAN/bridge ${VLAN_OVERHEAD} = ${mtu + VLAN_OVERHEAD} exceeds the node interface ${nic ?? '(underlay)'}'s ${limit} (${from}): at most ${limit}`,
   };
+}
+
+/** What each node pool gets, for the table and JSON. */
+function poolRows(plan: MtuPlan) {
+  return plan.nodePools.map((p) => ({
+    name: p.name,
+    nodeSelector: { ...p.nodeSelector },
+    selector: Object.entries(p.nodeSelector).map(([k, v]) => `${k}=${v}`).join(','),
+    underlay: p.underlay,
+    pod: plan.pod,
+    spare: p.underlay - plan.underlay,
+    limiting: plan.limitedBy === `${p.path}.underlay`,
+    ifs: { ...p.interfaces },
+    interfaces: Object.entries(p.interfaces).map(([n, v]) => `, interface ${n}: ${v}`).join(''),
+  }));
 }
 
 /** The plan as a table (the `cozynet mtu` text format). @internal */
@@ -408,6 +623,12 @@ export function formatMtuTable(plan: MtuPlan): string {
   if (plan.kilo !== undefined) extra.push(`Kilo --mtu: ${plan.kilo}`);
   if (plan.tenantPod !== undefined) extra.push(`tenant clusters: MTU ${plan.tenantPod}, TCP MSS clamp ${plan.tenantMss}`);
   for (const [n, v] of Object.entries(plan.interfaces)) extra.push(`interface ${n}: ${v}`);
+  for (const p of poolRows(plan)) {
+    extra.push(`node pool ${p.name} (${p.selector}): underlay ${p.underlay}${p.pod === undefined ? '' : `, pod network ${p.pod}`}${p.limiting ? ' (the smallest underlay: it limits the pod MTU)' : `, ${p.spare} bytes of it unused by pods`}${p.interfaces}`);
+  }
+  if (plan.nodePools.length > 0) {
+    extra.push(`nodes in no pool: underlay ${plan.defaultUnderlay}${plan.limitedBy === 'mtu.underlay' ? ' (the smallest underlay: it limits the pod MTU)' : ''}`);
+  }
   return `${out.join('\n')}\n${extra.map((e) => `${e}\n`).join('')}${plan.notices.map((n) => `${n}\n`).join('')}`;
 }
 
@@ -424,6 +645,19 @@ export function mtuPlanJson(plan: MtuPlan): any {
     if (plan[key] !== undefined) out[key] = plan[key];
   }
   if (Object.keys(plan.interfaces).length > 0) out.interfaces = { ...plan.interfaces };
+  if (plan.nodePools.length > 0) {
+    out.defaultUnderlay = plan.defaultUnderlay;
+    out.limitedBy = plan.limitedBy;
+    out.nodePools = poolRows(plan).map((p) => ({
+      name: p.name,
+      nodeSelector: p.nodeSelector,
+      underlay: p.underlay,
+      ...(Object.keys(p.ifs).length > 0 ? { interfaces: p.ifs } : {}),
+      ...(p.pod === undefined ? {} : { pod: p.pod }),
+      unusedByPods: p.spare,
+      limitsPod: p.limiting,
+    }));
+  }
   if (plan.notices.length > 0) out.notices = [...plan.notices];
   return out;
 }

@@ -88,8 +88,10 @@ export function attachmentMtu(plan: MtuPlan, props: MultusAttachmentProps, _at: 
 export function ovnDefaultMtu(plan: MtuPlan): number | undefined {
   const mtu = plan.kubeOvnSubnet;
   if (mtu === undefined) return undefined;
-  const own = plan.underlay - KUBE_OVN_GENEVE_ALLOWANCE - (plan.underlayFamily === UnderlayFamily.IPV6 ? KUBE_OVN_IPV6_EXTRA : 0);
-  return mtu === own && mtu === 1500 - KUBE_OVN_GENEVE_ALLOWANCE ? undefined : mtu;
+  // every node's own (node pools included): Kube-OVN derives each node's pod MTU from that node's NIC
+  const allowance = KUBE_OVN_GENEVE_ALLOWANCE + (plan.underlayFamily === UnderlayFamily.IPV6 ? KUBE_OVN_IPV6_EXTRA : 0);
+  const own = [plan.defaultUnderlay, ...plan.nodePools.map((p) => p.underlay)].map((u) => u - allowance);
+  return own.every((o) => o === mtu) && mtu === 1500 - KUBE_OVN_GENEVE_ALLOWANCE ? undefined : mtu;
 }
 
 /**

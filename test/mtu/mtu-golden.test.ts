@@ -10,13 +10,13 @@ import { propsFor, synth } from '../helpers/synth';
 const GOLDEN = path.join(__dirname, 'mtu-golden.txt');
 const KUBE_OVN = ['kubeovn-cilium', 'kubeovn-cilium-generic'];
 
-function row(variant: string, underlay: number, family: UnderlayFamily, encryption: boolean): string {
+function row(variant: string, underlay: number, family: UnderlayFamily, encryption: boolean, pool?: number): string {
   const base = propsFor(variant);
   const kubeOvn = KUBE_OVN.includes(variant);
   const s = synth({
     ...base,
     cluster: { ...base.cluster, encryption },
-    mtu: { underlay, underlayFamily: family },
+    mtu: { underlay, underlayFamily: family, ...(pool === undefined ? {} : { nodePools: [{ name: 'pool', nodeSelector: { pool: 'p' }, underlay: pool }] }) },
     ...(kubeOvn ? { subnets: [{ name: 'vms', cidr: '10.251.0.0/24' }, { name: 'vms-vlan', cidr: '10.250.0.0/24', vlan: { id: 100, interface: 'eth1' } }] } : {}),
     attachments: [{ name: 'vlan100', namespace: 'tenant-a', type: AttachmentType.VLAN, master: 'eth1', vlanId: 100 }],
   });
@@ -30,7 +30,7 @@ function row(variant: string, underlay: number, family: UnderlayFamily, encrypti
   const cilium = s.files.has('helm/cilium.values.yaml') ? s.values('cilium').MTU ?? '-' : '-';
   const m = s.index.mtu;
   return [
-    variant.padEnd(22), String(underlay).padEnd(4), family.padEnd(4), (encryption ? 'ipsec' : '-').padEnd(5),
+    variant.padEnd(22), pool === undefined ? String(underlay).padEnd(4) : `${underlay}+pool${pool}`, family.padEnd(4), (encryption ? 'ipsec' : '-').padEnd(5),
     `pod=${m.pod ?? '-'}`, `ovn-default=${ovnDefault}`, `subnet=${subnet('vms')}`, `vlan-subnet=${subnet('vms-vlan')}`,
     `vlan-nad=${nad}`, `cilium=${cilium}`, `kilo=${kilo}`, `tenant=${m.tenantPod ?? '-'}/mss${m.tenantMss ?? '-'}`,
   ].join(' ');
@@ -43,6 +43,12 @@ test('MTU of every place that sets one, for every variant, underlay, family and 
       for (const family of [UnderlayFamily.IPV4, UnderlayFamily.IPV6]) {
         for (const encryption of [false, true]) rows.push(row(variant, underlay, family, encryption));
       }
+    }
+  }
+  // node pools: the pod network fits the smallest underlay, whichever group has it
+  for (const variant of Variant.names()) {
+    for (const [underlay, pool] of [[9000, 1500], [1500, 9000]]) {
+      for (const encryption of [false, true]) rows.push(row(variant, underlay, UnderlayFamily.IPV4, encryption, pool));
     }
   }
   const text = `${rows.join('\n')}\n`;

@@ -93,3 +93,26 @@ test('a user-set pod MTU is accepted exactly when it fits, refused naming mtu.po
     expect(issue.message).toContain(String(pod));
   }), { seed: SEED, numRuns: 500 });
 });
+
+test('node pools: the pod MTU fits the smallest underlay of every node group, which the plan names', () => {
+  const pool = fc.record({ underlay: fc.integer({ min: 1500, max: MAX_MTU }) });
+  fc.assert(fc.property(input, fc.array(pool, { minLength: 1, maxLength: 4 }), (i, pools) => {
+    fc.pre(i.variant !== 'noop' && i.podFamily === 4);
+    const underlay = Math.max(i.underlay, 1500);
+    const nodePools = pools.map((p, k) => ({ name: `pool-${k}`, nodeSelector: { pool: String(k) }, underlay: p.underlay }));
+    const base = { variant: i.variant, encryption: i.encryption, podFamily: i.podFamily };
+    const plan = planMtu({ ...base, props: { underlay, underlayFamily: i.family, nodePools } });
+    const all = [underlay, ...pools.map((p) => p.underlay)];
+    const smallest = Math.min(...all);
+    // the same plan as one underlay of the smallest size
+    const flat = planMtu({ ...base, props: { underlay: smallest, underlayFamily: i.family } });
+    expect(plan.pod).toBe(flat.pod);
+    expect(plan.underlay).toBe(smallest);
+    const fam = i.family === UnderlayFamily.IPV6 ? 'ipv6' : 'ipv4';
+    for (const u of all) expect(plan.pod! + realOverhead(i.variant, fam, i.encryption)).toBeLessThanOrEqual(u);
+    const k = all.indexOf(smallest);
+    expect(plan.limitedBy).toBe(k === 0 ? 'mtu.underlay' : `mtu.nodePools[${k - 1}].underlay`);
+    // a notice for each pool whose underlay exceeds the smallest by more than 100
+    expect(plan.notices.filter((n) => /mtu\.nodePools\[\d+\] \(pool-\d+\)/.test(n)).length).toBe(pools.filter((p) => p.underlay - smallest > 100).length);
+  }), { seed: SEED, numRuns: 300 });
+});

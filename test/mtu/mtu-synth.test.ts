@@ -152,7 +152,7 @@ describe('the live check (mtu.check)', () => {
     const scripts = Object.fromEntries(kind(docs, 'DaemonSet').map((d) => [d.metadata.name, d.spec.template.spec.containers[0].command[2]]));
     expect(scripts['mtu-check-nodes']).toContain('ping -M do -c 2 -W 2 -s 8972 ');
     expect(scripts['mtu-check-pods']).toContain('ping -M do -c 2 -W 2 -s 8872 ');
-    expect(scripts['mtu-check-pods']).toContain('dig +short A mtu-check-pods.cozy-mtu-check.svc.cozy.local.');
+    expect(scripts['mtu-check-pods']).toContain('for s in mtu-check-pods.cozy-mtu-check.svc.cozy.local.; do dig +short A "$s"; done');
     expect(kind(docs, 'DaemonSet', 'mtu-check-nodes')[0].spec.template.spec.hostNetwork).toBe(true);
   });
 });
