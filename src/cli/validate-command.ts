@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { Composer, parseAllDocuments, Parser } from 'yaml';
 import { CozynetValidationError, excerpt } from '../model/errors';
 import { yamlBudgetIssues } from '../platform/budgets';
 import { readUserFile } from '../platform/safe-read';
 import { gitRootOf } from '../render/flux-path';
+import { parsePlainYamlStream } from '../render/plain-yaml';
 import { validateObjects } from '../validation/object-validator';
 
 /** Largest file `validate DIR` reads (index.json or a manifest). @internal */
@@ -90,6 +91,36 @@ function objectsOf(file: string, rel: string, problems: string[]): any[] {
     problems.push(`${rel}: cannot be read (${e.code ?? e.message})`);
     return [];
   }
+  return objectsOfText(text, rel) ?? objectsOfTextReported(text, rel, problems);
+}
+
+/**
+ * The objects of a file read one YAML document at a time: each document's
+ * syntax tree is dropped once converted (all trees of a 60 MB manifest at
+ * once took 2 GB). Undefined when any document is not clean (a syntax
+ * error, a budget exceeded, aliases that cannot be resolved): the caller
+ * then reads the file again the way that reports it.
+ */
+function objectsOfText(text: string, rel: string): any[] | undefined {
+  const isObject = (v: any) => v && typeof v === 'object' && 'apiVersion' in v && 'kind' in v;
+  // What cozynet writes: read without the library's syntax trees (src/render/plain-yaml.ts).
+  const plain = parsePlainYamlStream(text);
+  if (plain !== undefined) return plain.filter(isObject);
+  const out: any[] = [];
+  try {
+    for (const d of new Composer().compose(new Parser().parse(text))) {
+      if (d.errors.length > 0 || yamlBudgetIssues(d, rel, false).length > 0) return undefined;
+      const v = d.toJS({ maxAliasCount: 100 });
+      if (isObject(v)) out.push(v);
+    }
+  } catch {
+    return undefined;
+  }
+  return out;
+}
+
+/** The objects of a file with all its documents parsed at once, and the first problem of any. */
+function objectsOfTextReported(text: string, rel: string, problems: string[]): any[] {
   const out: any[] = [];
   let docs;
   try {
