@@ -19,12 +19,12 @@ import { Document } from 'yaml';
  */
 export function plainYaml(doc: unknown): string | undefined {
   if (doc === null || typeof doc !== 'object') return undefined;
-  const outer = out; // (re-entered from a getter: unlikely, but kept apart)
-  out = '';
+  const outer = written; // (re-entered from a getter: unlikely, but kept apart)
+  written = '';
   try {
-    return collection(doc as object, '', 0) ? `${out}\n` : undefined;
+    return collection(doc as object, '', 0) ? `${written}\n` : undefined;
   } finally {
-    out = outer;
+    written = outer;
   }
 }
 
@@ -92,7 +92,7 @@ function emptyText(v: object): string | undefined {
 }
 
 /** The text written so far (one document at a time: V8 appends to a string without copying). */
-let out = '';
+let written = '';
 
 /**
  * Appends a collection as the library writes it in block style, its items
@@ -105,19 +105,19 @@ function collection(v: object, indent: string, depth: number): boolean {
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== Array.prototype) return false;
     if (v.length === 0) {
-      out += '[]';
+      written += '[]';
       return true;
     }
     for (let i = 0; i < v.length; i++) {
       if (!(i in v)) return false;
-      out += i === 0 ? '- ' : `\n${indent}- `;
+      written += i === 0 ? '- ' : `\n${indent}- `;
       const item = v[i];
       if (item !== null && typeof item === 'object') {
         if (!collection(item, inner, depth + 1)) return false;
       } else {
         const text = scalar(item);
         if (text === undefined) return false;
-        out += text;
+        written += text;
       }
     }
     return true;
@@ -129,24 +129,24 @@ function collection(v: object, indent: string, depth: number): boolean {
     if (item === undefined) continue;
     const key = str(k);
     if (key === undefined) return false;
-    out += first ? key : `\n${indent}${key}`;
+    written += first ? key : `\n${indent}${key}`;
     first = false;
     if (item !== null && typeof item === 'object') {
       const empty = emptyText(item);
       if (empty === undefined) return false;
       if (empty !== '') {
-        out += `: ${empty}`;
+        written += `: ${empty}`;
         continue;
       }
-      out += `:\n${inner}`;
+      written += `:\n${inner}`;
       if (!collection(item, inner, depth + 1)) return false;
     } else {
       const text = scalar(item);
       if (text === undefined) return false;
-      out += `: ${text}`;
+      written += `: ${text}`;
     }
   }
-  if (first) out += '{}';
+  if (first) written += '{}';
   return true;
 }
 
