@@ -94,9 +94,9 @@ describe('parsePlainYamlStream', () => {
   test('reads other texts as the library does, or gives up (mutated documents)', () => {
     const inserted = fc.constantFrom('', ' ', '  ', '\n', ':', ': ', '- ', '#', '---\n', '"', "'", '{}', '[]', '~', '\t', '\r', 'x', '1', '-');
     const edit = fc.tuple(fc.nat(), inserted, fc.nat({ max: 3 }));
-    const docs = fc.dictionary(hostileString, tree, { minKeys: 1, maxKeys: 6 });
+    const maps = fc.dictionary(hostileString, tree, { minKeys: 1, maxKeys: 6 });
     let read = 0;
-    fc.assert(fc.property(docs, fc.array(edit, { minLength: 1, maxLength: 3 }), (doc, edits) => {
+    fc.assert(fc.property(maps, fc.array(edit, { minLength: 1, maxLength: 3 }), (doc, edits) => {
       let text = plainYaml(doc);
       if (text === undefined) return;
       for (const [at, insert, remove] of edits) {
