@@ -17,7 +17,7 @@
 //     afterwards, the working folder and the platform file's folder are
 //     unchanged.
 // Fixed seed; bounded by a run count and a time limit (well under 2 minutes).
-// COZYNET_FUZZ_RUNS and COZYNET_FUZZ_SEED explore further.
+// COZYNET_FUZZ_RUNS, COZYNET_FUZZ_SEED and COZYNET_FUZZ_TIME_MS explore further.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -28,7 +28,7 @@ import { cli, inDir, ROOT, tmp } from './helpers';
 const RUNS = Number(process.env.COZYNET_FUZZ_RUNS ?? 80);
 const SEED = Number(process.env.COZYNET_FUZZ_SEED ?? 20261207);
 /** The property stops here even if runs are left (CI machines are slow and shared). */
-const TIME_LIMIT_MS = 60_000;
+const TIME_LIMIT_MS = Number(process.env.COZYNET_FUZZ_TIME_MS ?? 60_000);
 
 // ---------------------------------------------------------------------------
 // Platform files covering every section
@@ -148,7 +148,7 @@ function hostileFile(base: any, ms: Mutation[]): string {
         const lists = all.filter((x) => Array.isArray(get(obj, x)));
         const n = pickOf([20_001, 25_000, 5_000], m.pick);
         const target = lists.length > 0 ? pickOf(lists, m.at) : undefined;
-        const item = pickOf([null, 'x', {}, target ? get(obj, [...target, 0]) ?? 1 : 1], m.pick >> 2);
+        const item = pickOf([null, 'x', {}, target ? get(obj, [...target, 0]) ?? 1 : 1], Math.floor(m.pick / 4));
         if (target) set(obj, target, Array.from({ length: n }, () => item));
         else obj.loadBalancer = { pools: Array.from({ length: n }, () => item) };
         break;
@@ -182,7 +182,7 @@ function hostileFile(base: any, ms: Mutation[]): string {
         const where = m.at % 5;
         if (where === 0) {
           obj.components ??= {};
-          const c = pickOf(COMPONENTS, m.pick >> 2);
+          const c = pickOf(COMPONENTS, Math.floor(m.pick / 4));
           obj.components[c] = { ...(typeof obj.components[c] === 'object' ? obj.components[c] : {}), namespace: ns };
         } else if (where === 1 && Array.isArray(obj.attachments) && obj.attachments[0]) {
           obj.attachments[0].namespace = ns;
@@ -198,7 +198,8 @@ function hostileFile(base: any, ms: Mutation[]): string {
       case 'unknownKey': {
         const maps = [[], ...all.filter((x) => { const v = get(obj, x); return v && typeof v === 'object' && !Array.isArray(v); })];
         const target = get(obj, pickOf(maps, m.at));
-        Object.defineProperty(target, pickOf(UNKNOWN_KEYS, m.pick), { value: pickOf(WRONG_TYPES, m.pick >> 3), enumerable: true, configurable: true, writable: true });
+        const value = pickOf(WRONG_TYPES, Math.floor(m.pick / 8));
+        Object.defineProperty(target, pickOf(UNKNOWN_KEYS, m.pick), { value, enumerable: true, configurable: true, writable: true });
         break;
       }
       case 'wrongType':
@@ -349,7 +350,7 @@ describe('fuzz: hostile platform files', () => {
     expect(seen.synthRefused).toBeGreaterThan(0);
     expect(seen.validateOk).toBeGreaterThan(0);
     expect(seen.validateRefused).toBeGreaterThan(0);
-  }, 110_000);
+  }, TIME_LIMIT_MS + 50_000);
 
   test('the hostile mutations produce what they say (alias bomb, huge list, special address, tag, NaN)', () => {
     const base = { variant: 'cilium', cluster: { podCidr: '10.244.0.0/16', apiServer: { host: '192.0.2.10', port: 6443 } }, loadBalancer: { pools: [{ name: 'p', addresses: ['192.0.2.0/28'] }] } };
