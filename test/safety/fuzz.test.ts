@@ -103,12 +103,26 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
 
 type Path = Array<string | number>;
 
-/** Every path (keys and indices) to a value inside `obj`. */
-function paths(obj: any, prefix: Path = []): Path[] {
+/** Paths (keys and indices) to values inside `obj`, depth first, at most 2,000 (huge lists), each object entered once (aliases). */
+function paths(obj: any): Path[] {
   const out: Path[] = [];
-  if (Array.isArray(obj)) obj.forEach((v, i) => out.push([...prefix, i], ...paths(v, [...prefix, i])));
-  else if (obj && typeof obj === 'object') for (const [k, v] of Object.entries(obj)) out.push([...prefix, k], ...paths(v, [...prefix, k]));
+  const seen = new Set<any>();
+  const stack: Array<[any, Path]> = [[obj, []]];
+  while (stack.length > 0 && out.length < 2000) {
+    const [v, prefix] = stack.pop()!;
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    const entries: Array<[string | number, any]> = Array.isArray(v) ? v.slice(0, 100).map((x, i) => [i, x]) : Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i][1], [...prefix, entries[i][0]]]);
+    for (const [k] of entries) out.push([...prefix, k]);
+  }
   return out;
+}
+
+/** Whether one path lies inside the other (or they are the same). */
+function related(p: Path, q: Path): boolean {
+  const n = Math.min(p.length, q.length);
+  return p.slice(0, n).every((k, i) => k === q[i]);
 }
 
 function get(obj: any, p: Path): any {
@@ -137,8 +151,7 @@ function hostileFile(base: any, ms: Mutation[]): string {
         // the same node in two places: written as an anchor and an alias
         const q = pickOf(all, m.pick);
         const value = get(obj, p);
-        const related = q.join('.').startsWith(p.join('.')) || p.join('.').startsWith(q.join('.'));
-        if (value && typeof value === 'object' && !related) {
+        if (value && typeof value === 'object' && !related(p, q)) {
           set(obj, q, value);
           aliases = true;
         }
