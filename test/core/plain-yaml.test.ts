@@ -97,10 +97,10 @@ describe('parsePlainYamlStream', () => {
     const maps = fc.dictionary(hostileString, tree, { minKeys: 1, maxKeys: 6 });
     let read = 0;
     fc.assert(fc.property(maps, fc.array(edit, { minLength: 1, maxLength: 3 }), (doc, edits) => {
-      let text = plainYaml(doc);
+      let text: string | undefined = plainYaml(doc);
       if (text === undefined) return;
       for (const [at, insert, remove] of edits) {
-        const i = at % (text.length + 1);
+        const i: number = at % (text.length + 1);
         text = text.slice(0, i) + insert + text.slice(i + remove);
       }
       let expected: unknown;
