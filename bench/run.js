@@ -12,20 +12,27 @@
 // synthesized output against the intended matrix, tenant-authored check
 // included) for 100, 1,000 and 10,000 tenants (BENCH_VERIFY_SIZES), and the
 // `cozynet verify --manifests` of a 20,000-tenant output folder (BENCH_MANIFESTS_SIZES;
-// the folder written by a synth process first, untimed), and the
-// default platform's `cozynet synth` (CLI start included). Prints tables and
-// writes bench/results.json.
+// the folder written by a synth process first, untimed), the
+// default platform's `cozynet synth` (CLI start included); and at the
+// documented limit of 20,000 tenants (BENCH_CLI_SIZES) the command line itself:
+// `cozynet synth`, `cozynet validate FILE` and `cozynet validate DIR`, each
+// within 10 s and 1 GiB. Prints tables and writes bench/results.json.
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { platform } = require('./platform-gen');
 
 const ROOT = path.join(__dirname, '..');
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,4000,10000').split(',').filter(Boolean).map(Number);
 const VERIFY_SIZES = (process.env.BENCH_VERIFY_SIZES ?? '100,1000,10000').split(',').filter(Boolean).map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const MANIFESTS_SIZES = (process.env.BENCH_MANIFESTS_SIZES ?? '20000').split(',').filter(Boolean).map(Number);
+// The command line at the documented limit (MAX_TENANTS): synth, validate of the platform file and validate DIR.
+const CLI_SIZES = (process.env.BENCH_CLI_SIZES ?? '20000').split(',').filter(Boolean).map(Number);
+const CLI_TARGET_MS = 10000;
+const CLI_TARGET_MIB = 1024;
 
 function child(mode, n, out) {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js'), mode, String(n), out], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -84,6 +91,40 @@ try {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  // The CLI at the limit: `cozynet synth FILE --out DIR`, `cozynet validate FILE`, `cozynet validate DIR`,
+  // each in a fresh process (bench/cli-worker.js), the platform file in YAML as a user writes it.
+  const limit = [];
+  for (const n of CLI_SIZES) {
+    const dir = path.join(work, `cli${n}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'platform.yaml');
+    fs.writeFileSync(file, require('yaml').stringify(platform(n)));
+    const cases = [
+      ['synth', ['synth', file, '--out', path.join(dir, 'out')]],
+      ['validate FILE', ['validate', file]],
+      ['validate DIR', ['validate', path.join(dir, 'out')]],
+    ];
+    const runs = Object.fromEntries(cases.map(([name]) => [name, []]));
+    for (let i = 0; i < REPEAT; i++) {
+      for (const [name, args] of cases) {
+        const r = spawnSync(process.execPath, [path.join(__dirname, 'cli-worker.js'), ...args], { encoding: 'utf8', cwd: dir, maxBuffer: 1 << 26 });
+        const line = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()) : undefined;
+        if (!line || line.code !== 0) throw new Error(`cozynet ${args.join(' ')} failed:\n${line?.err ?? r.stderr}`);
+        runs[name].push({ ...line, load: os.loadavg()[0] });
+      }
+    }
+    for (const [name] of cases) {
+      const rs = runs[name];
+      limit.push({
+        tenants: n, command: name,
+        msMin: Math.min(...rs.map((x) => x.ms)), msMedian: median(rs.map((x) => x.ms)), cpuMsMedian: median(rs.map((x) => x.cpuMs)),
+        rssMiBMax: Math.max(...rs.map((x) => x.rssMiB)), rssMiBMedian: median(rs.map((x) => x.rssMiB)),
+        load1: rs.map((x) => +x.load.toFixed(1)),
+      });
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
   const cli = [];
   for (let i = 0; i < REPEAT; i++) {
     const out = path.join(work, `cli-${i}`);
@@ -119,6 +160,11 @@ try {
     targets.push({ target: `verify --manifests ${name} tenants peak RSS at most 1 GiB`, value: `${v.peakRssMiB} MiB`, ok: v.peakRssMiB <= 1024 });
     targets.push({ target: `verify --manifests ${name} tenants clean`, value: v.ok ? 'clean' : 'DIFFERENCES', ok: v.ok });
   }
+  for (const l of limit) {
+    // Time: the median (other processes share the 2 cores; the minimum is printed beside it). Memory: the largest run.
+    targets.push({ target: `cozynet ${l.command}, ${l.tenants} tenants, at most ${CLI_TARGET_MS / 1000} s`, value: `${l.msMedian} ms (min ${l.msMin} ms)`, ok: l.msMedian <= CLI_TARGET_MS });
+    targets.push({ target: `cozynet ${l.command}, ${l.tenants} tenants, peak RSS at most 1 GiB`, value: `${l.rssMiBMax} MiB`, ok: l.rssMiBMax <= CLI_TARGET_MIB });
+  }
 
   // A run of part of the sizes keeps the other part's earlier figures in results.json.
   const previous = fs.existsSync(path.join(__dirname, 'results.json')) ? JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) : {};
@@ -126,6 +172,7 @@ try {
     node: process.version, cpus: os.cpus().length, repeat: REPEAT,
     synth: rows.length > 0 ? rows : previous.synth ?? [], verify: verify.length > 0 ? verify : previous.verify ?? [],
     verifyManifests: manifests.length > 0 ? manifests : previous.verifyManifests ?? [],
+    limit: limit.length > 0 ? limit : previous.limit ?? [],
     defaultSynthMs,
     targets: [...targets, ...(previous.targets ?? []).filter((t) => !targets.some((n) => n.target === t.target))],
     loadAverage: os.loadavg().map((x) => +x.toFixed(1)),
@@ -151,6 +198,15 @@ try {
     console.log('| verify --manifests tenants | endpoints | verify ms | CPU ms | peak RSS MiB |');
     console.log('|---------------------------:|----------:|----------:|-------:|-------------:|');
     for (const v of manifests) console.log(`| ${pad(v.tenants, 26)} | ${pad(v.endpoints, 9)} | ${pad(v.ms, 9)} | ${pad(v.cpuMs, 6)} | ${pad(v.peakRssMiB, 12)} |`);
+  }
+  if (limit.length > 0) {
+    console.log('| tenants | command        | ms (median) | ms (min) | CPU ms (median) | peak RSS MiB (max) |');
+    console.log('|--------:|:---------------|------------:|---------:|----------------:|-------------------:|');
+    for (const l of limit) {
+      console.log(`| ${pad(l.tenants, 7)} | ${l.command.padEnd(14)} | ${pad(l.msMedian, 11)} | ${pad(l.msMin, 8)} | ${pad(l.cpuMsMedian, 15)} | ${pad(l.rssMiBMax, 18)} |`);
+    }
+    console.log(`(load average, 1 min, after each run: ${limit.map((l) => `${l.command} ${l.load1.join('/')}`).join('; ')}; ${os.cpus().length} cores)`);
+    console.log('');
   }
   console.log(`default platform, cozynet synth (CLI start included): ${defaultSynthMs} ms`);
   console.log('');

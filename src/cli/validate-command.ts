@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { Composer, parseAllDocuments, Parser } from 'yaml';
 import { CozynetValidationError, excerpt } from '../model/errors';
 import { yamlBudgetIssues } from '../platform/budgets';
 import { readUserFile } from '../platform/safe-read';
 import { gitRootOf } from '../render/flux-path';
 import { objectName, servedVersionProblem } from '../validation/api-versions';
+import { parsePlainYamlStream } from '../render/plain-yaml';
 import { validateObjects } from '../validation/object-validator';
 
 /** Largest file `validate DIR` reads (index.json or a manifest). @internal */
@@ -91,6 +92,44 @@ function objectsOf(file: string, rel: string, problems: string[], documentOf: Ma
     problems.push(`${rel}: cannot be read (${e.code ?? e.message})`);
     return [];
   }
+  return objectsOfText(text, rel, documentOf) ?? objectsOfTextReported(text, rel, problems, documentOf);
+}
+
+/**
+ * The objects of a file read one YAML document at a time: each document's
+ * syntax tree is dropped once converted (all trees of a 60 MB manifest at
+ * once took 2 GB). Undefined when any document is not clean (a syntax
+ * error, a budget exceeded, aliases that cannot be resolved): the caller
+ * then reads the file again the way that reports it.
+ */
+function objectsOfText(text: string, rel: string, documentOf: Map<any, number>): any[] | undefined {
+  const isObject = (v: any) => v && typeof v === 'object' && 'apiVersion' in v && 'kind' in v;
+  // What cozynet writes: read without the library's syntax trees (src/render/plain-yaml.ts).
+  const out: any[] = [];
+  const take = (v: any, document: number) => {
+    if (!isObject(v)) return;
+    out.push(v);
+    documentOf.set(v, document);
+  };
+  const plain = parsePlainYamlStream(text);
+  if (plain !== undefined) {
+    plain.forEach((v, i) => take(v, i + 1));
+    return out;
+  }
+  try {
+    let document = 0;
+    for (const d of new Composer().compose(new Parser().parse(text))) {
+      if (d.errors.length > 0 || yamlBudgetIssues(d, rel, false).length > 0) return undefined;
+      take(d.toJS({ maxAliasCount: 100 }), ++document);
+    }
+  } catch {
+    return undefined;
+  }
+  return out;
+}
+
+/** The objects of a file with all its documents parsed at once, and the first problem of any. */
+function objectsOfTextReported(text: string, rel: string, problems: string[], documentOf: Map<any, number>): any[] {
   const out: any[] = [];
   let docs;
   try {

@@ -8,6 +8,7 @@ import {
 import { ClusterNetwork } from '../model/cluster';
 import { IssueCollector } from '../model/errors';
 import { contains, firstHost, formatAddress, IpInterval, parseAddress, parseCidr, ParsedCidr, specialBlockProblem } from '../model/ip';
+import { networkStacksOf } from '../variants/stack-registry';
 
 /**
  * VLAN underlay of a Kube-OVN subnet: the subnet is bridged onto VLAN `id`
@@ -434,7 +435,7 @@ function validateVlan(at: IssueCollector, v: KubeOvnSubnetVlanProps, plan: Addre
  * exists there. (A `Platform` refuses `subnets` itself, naming the field.)
  */
 function withoutKubeOvn(subnet: KubeOvnSubnet): string[] {
-  const stacks = subnet.node.root.node.findAll().filter((c: any) => Symbol.for('cozynet.NetworkStack') in c);
+  const stacks: any[] = networkStacksOf(subnet.node.root);
   if (stacks.length === 0 || stacks.some((s: any) => s.runsKubeOvn === true)) return [];
   const variants = [...new Set(stacks.map((s: any) => String(s.variant?.name)))].join(', ');
   return [`Kube-OVN subnet "${subnet.name}": the networking stack (variant ${variants}) does not run Kube-OVN, so the Subnet CRD never exists; variants that run it: kubeovn-cilium, kubeovn-cilium-generic`];

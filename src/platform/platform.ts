@@ -385,7 +385,7 @@ export class Platform extends Construct {
    */
   public _outputObjects(collected: Collected = collect(this)): any[] {
     const manifests = collected.manifests.filter((m) => m.path.startsWith('manifests/')).flatMap((m) => m.objects);
-    return [...manifests, ...fluxObjects(planDelivery(collected).releases, this.delivery.flux, this._deliveryTimeout())];
+    return [...manifests, ...fluxObjects(planDelivery(collected, { charts: false }).releases, this.delivery.flux, this._deliveryTimeout())];
   }
 
   /**

@@ -145,9 +145,14 @@ export const NAMESPACES_RELEASE = 'namespaces';
 
 /**
  * Builds the delivery plan and the local charts of a collected platform.
+ * With `charts: false` the files of the local charts are not rendered
+ * (`files` is empty): the releases do not depend on them, and rendering
+ * them is most of the work (what `validate` and the verifier need is only
+ * the releases).
  * @internal
  */
-export function planDelivery(collected: Collected): DeliveryPlan {
+export function planDelivery(collected: Collected, options: { charts?: boolean } = {}): DeliveryPlan {
+  const withCharts = options.charts ?? true;
   const manifests = collected.manifests.filter((m) => m.path.startsWith('manifests/'));
   const byFile = new Map(manifests.map((m) => [m.path, m.objects]));
   const componentFiles = new Set(collected.components.map((c) => c.manifestFile).filter((f): f is string => f !== undefined));
@@ -169,7 +174,7 @@ export function planDelivery(collected: Collected): DeliveryPlan {
   const addLocal = (name: string, description: string, objects: any[], owner: string, rest: Omit<DeliveryRelease, 'name' | 'local'>) => {
     claim(name, owner);
     const dir = `charts/${name}`;
-    for (const [p, content] of localChart(name, description, objects)) files.set(`${dir}/${p}`, content);
+    if (withCharts) for (const [p, content] of localChart(name, description, objects)) files.set(`${dir}/${p}`, content);
     const crds = objects.filter((o) => o?.kind === 'CustomResourceDefinition').map((o) => String(o.metadata?.name));
     releases.push({ name, local: dir, ...rest, ...(crds.length > 0 ? { crds } : {}) });
   };

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { Collected } from './collect';
+import { plainYaml } from './plain-yaml';
 import { PRERENDERED_YAML } from './prerendered';
 import { sortKeys } from '../helm/values';
 
@@ -29,7 +30,7 @@ export function toYaml(docs: any[]): string {
   return docs.map((d) => {
     let text = PRERENDERED_YAML.get(d);
     if (text === undefined) {
-      text = stringify(d, { lineWidth: 0, aliasDuplicateObjects: false });
+      text = plainYaml(d) ?? stringify(d, { lineWidth: 0, aliasDuplicateObjects: false });
       if (d !== null && typeof d === 'object') PRERENDERED_YAML.set(d, text);
     }
     return text;

@@ -123,7 +123,7 @@ export class HelmReleases extends Construct {
  * @param chartsDir path of the output folder's `charts` folder, as Terraform sees it
  */
 export function platformReleases(platform: Platform, chartsDir: string): TerraformRelease[] {
-  return deliveryToTerraform(planDelivery(collect(platform)).releases, chartsDir, platform._deliveryTimeout());
+  return deliveryToTerraform(planDelivery(collect(platform), { charts: false }).releases, chartsDir, platform._deliveryTimeout());
 }
 
 /**

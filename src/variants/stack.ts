@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ComponentsProps, StackContext } from './layers';
+import { registerNetworkStack } from './stack-registry';
 import { Variant, VariantName } from './variant';
 import { HubbleProps } from '../constructs/cilium';
 import { Component } from '../constructs/component';
@@ -162,6 +163,7 @@ export class NetworkStack extends Construct {
     }
     this.externalCni = cni;
     Object.defineProperty(this, NETWORK_STACK_SYMBOL, { value: true });
+    registerNetworkStack(this);
     let components = withImages(props.components ?? {}, props.images);
     if (this.variant.name === VariantName.NOOP && cni !== ExternalCni.CILIUM && components.multus?.masterCni === undefined) {
       // Not Cilium's conflist: let Multus pick the cluster CNI's own.
