@@ -143,8 +143,13 @@ export abstract class Component extends ManifestGroup {
     return x !== null && typeof x === 'object' && COMPONENT_SYMBOL in x;
   }
 
-  /** Release name (the component's name). */
+  /** Release name (the component's name, unless the platform renames its release). */
   public readonly releaseName: string;
+  /**
+   * The component's own name (`cilium`, `kubeovn`, `metallb`, ...): its
+   * default release name, whatever `releaseName` it is given.
+   */
+  public readonly componentName: string;
   /**
    * Namespace the component runs in: its Helm release's target namespace and
    * the namespace of its namespaced objects.
@@ -170,6 +175,7 @@ export abstract class Component extends ManifestGroup {
     super(scope, id, releaseName);
     Object.defineProperty(this, COMPONENT_SYMBOL, { value: true });
     this.releaseName = releaseName;
+    this.componentName = defaults.releaseName;
     this.releaseNamespace = options.namespace ?? defaults.namespace;
     this.helmChart = defaults.chart;
     this.providesNetwork = defaults.providesNetwork ?? false;

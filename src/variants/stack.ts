@@ -232,7 +232,7 @@ export class NetworkStack extends Construct {
    * variant installs it, or `cni` says the cluster runs it.
    */
   public get runsCilium(): boolean {
-    return this.components.some((c) => c.releaseName === 'cilium') || this.externalCni === ExternalCni.CILIUM;
+    return this.components.some((c) => c.componentName === 'cilium') || this.externalCni === ExternalCni.CILIUM;
   }
 
   /**
@@ -244,9 +244,13 @@ export class NetworkStack extends Construct {
     return this.components.some((c) => Object.prototype.isPrototypeOf.call(KubeOvn.prototype, c));
   }
 
-  /** The component with this release name, if the variant has it. */
-  public component(releaseName: string): Component | undefined {
-    return this.components.find((c) => c.releaseName === releaseName);
+  /**
+   * The component of this name (`cilium`, `kubeovn`, `metallb`, ...), if the
+   * variant has it, even when the platform gives its release another name;
+   * else the component with this release name.
+   */
+  public component(name: string): Component | undefined {
+    return this.components.find((c) => c.componentName === name) ?? this.components.find((c) => c.releaseName === name);
   }
 }
 
