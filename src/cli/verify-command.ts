@@ -5,6 +5,7 @@ import { CozynetValidationError, ValidationIssue } from '../model/errors';
 import { yamlBudgetIssues } from '../platform/budgets';
 import { Platform } from '../platform/platform';
 import { readUserFile } from '../platform/safe-read';
+import { parsePlainYamlStream } from '../render/plain-yaml';
 import { sortKeysDeep } from '../tenants/policies';
 import { ExposureProps, TenantIsolationOptions, TenantIsolationProps, TenantProps } from '../tenants/props';
 import { ResolvedTenantIsolation, resolveTenants, TENANT_LABEL_PREFIX } from '../tenants/tree';
@@ -173,6 +174,10 @@ function parseFile(file: string, text: string, strings: Map<string, string>): an
       fail(file, '', `is not valid JSON: ${(e as Error).message}`);
     }
   }
+  // What cozynet writes: read without the library's syntax trees (src/render/plain-yaml.ts;
+  // what it returns is what the library reads, or undefined to use the library).
+  const plain = parsePlainYamlStream(text);
+  if (plain !== undefined) return plain.map((d) => compact(d, strings));
   // One document at a time (parser -> composer -> plain objects): the syntax
   // tree of a document is dropped once it is converted, so a 60 MB file
   // costs its objects, not its syntax tree too (about 8 times the objects).
