@@ -6,9 +6,8 @@
  * `io.cilium.k8s.policy.serviceaccount` label, the identity label Cilium
  * derives from it.
  */
-import * as fs from 'fs';
 import { CLIENTS, ECHOS, NAMESPACE, REPOSITORY, TESTS } from './fixtures/cilium-connectivity';
-import { keyOf, knownDisagreements, runSuite, Scenario } from './harness';
+import { runSuite, Scenario, expectConformance } from './harness';
 import { ModelEndpoint, Probe } from '../../../src/verify/model';
 
 const SUITE = 'cilium-connectivity';
@@ -44,22 +43,5 @@ function scenario(t: typeof TESTS[number]): Scenario {
 describe(`conformance: ${REPOSITORY} cilium-cli connectivity tests`, () => {
   const result = runSuite(SUITE, TESTS.map(scenario));
 
-  test('every verdict agrees with the suite except the listed disagreements, and every listed one still disagrees', () => {
-    const known = new Map(knownDisagreements(SUITE).map((d) => [keyOf(d), d]));
-    const found = new Map(result.disagreements.map((d) => [keyOf(d), d]));
-    const unlisted = [...found.keys()].filter((k) => !known.has(k));
-    const fixed = [...known.keys()].filter((k) => !found.has(k));
-    expect({ unlisted, fixed }).toEqual({ unlisted: [], fixed: [] });
-  });
-
-  test('every listed disagreement has a reason', () => {
-    for (const d of knownDisagreements(SUITE)) expect(d.reason ?? '').toMatch(/\S{3}/);
-  });
-
-  test('size of the suite (see the README conformance table)', () => {
-    expect({ scenarios: result.scenarios, pairs: result.pairs, checks: result.checks, disagreeingPairs: result.disagreements.length })
-      .toEqual({ scenarios: 13, pairs: 54, checks: 54, disagreeingPairs: 2 });
-  });
-
-  if (process.env.CONFORMANCE_DUMP) fs.writeFileSync(process.env.CONFORMANCE_DUMP, JSON.stringify(result, null, 1));
+  expectConformance(SUITE, result, { scenarios: 13, pairs: 54, checks: 54, disagreeingPairs: 2 });
 });

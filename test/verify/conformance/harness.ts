@@ -100,3 +100,33 @@ export function knownDisagreements(suite: string): Disagreement[] {
 export const keyOf = (d: Disagreement) => `${d.scenario} | ${d.pair} | ${d.diff}`;
 
 export { probeName };
+
+/**
+ * The three checks of a converted suite: every verdict agrees except the
+ * listed disagreements (and each listed one still disagrees), every listed
+ * one has a reason, and the suite's size is pinned (the README table).
+ * CONFORMANCE_DUMP=<file> writes the result, to refresh the list.
+ */
+export function expectConformance(
+  suite: string,
+  result: SuiteResult,
+  size: { scenarios: number; pairs: number; checks: number; disagreeingPairs: number },
+): void {
+  test('every verdict agrees with the suite except the listed disagreements, and every listed one still disagrees', () => {
+    const known = new Map(knownDisagreements(suite).map((d) => [keyOf(d), d]));
+    const found = new Map(result.disagreements.map((d) => [keyOf(d), d]));
+    const unlisted = [...found.keys()].filter((k) => !known.has(k));
+    const fixed = [...known.keys()].filter((k) => !found.has(k));
+    expect({ unlisted, fixed }).toEqual({ unlisted: [], fixed: [] });
+  });
+
+  test('every listed disagreement has a reason', () => {
+    for (const d of knownDisagreements(suite)) expect(d.reason ?? '').toMatch(/\S{3}/);
+  });
+
+  test('size of the suite (see the README conformance table)', () => {
+    expect({ scenarios: result.scenarios, pairs: result.pairs, checks: result.checks, disagreeingPairs: result.disagreements.length }).toEqual(size);
+  });
+
+  if (process.env.CONFORMANCE_DUMP) fs.writeFileSync(process.env.CONFORMANCE_DUMP, JSON.stringify(result, null, 1));
+}

@@ -8,9 +8,8 @@
  * compares the model's verdict for every ordered pair of distinct pods on
  * every probe the step's tables name.
  */
-import * as fs from 'fs';
 import { E2eStep, ENTITIES, Op, PeerSpec, SOURCE, STEPS } from './fixtures/kubernetes-e2e-netpol';
-import { keyOf, knownDisagreements, runSuite, Scenario } from './harness';
+import { runSuite, Scenario, expectConformance } from './harness';
 import { ModelEndpoint, Probe } from '../../../src/verify/model';
 
 const SUITE = 'kubernetes-e2e';
@@ -70,22 +69,5 @@ function scenario(step: E2eStep): Scenario {
 describe(`conformance: ${SOURCE.repository} ${SOURCE.path} @ ${SOURCE.commit.slice(0, 12)}`, () => {
   const result = runSuite(SUITE, STEPS.map(scenario));
 
-  test('every verdict agrees with the suite except the listed disagreements, and every listed one still disagrees', () => {
-    const known = new Map(knownDisagreements(SUITE).map((d) => [keyOf(d), d]));
-    const found = new Map(result.disagreements.map((d) => [keyOf(d), d]));
-    const unlisted = [...found.keys()].filter((k) => !known.has(k));
-    const fixed = [...known.keys()].filter((k) => !found.has(k));
-    expect({ unlisted, fixed }).toEqual({ unlisted: [], fixed: [] });
-  });
-
-  test('every listed disagreement has a reason', () => {
-    for (const d of knownDisagreements(SUITE)) expect(d.reason ?? '').toMatch(/\S{3}/);
-  });
-
-  test('size of the suite (see the README conformance table)', () => {
-    expect({ scenarios: result.scenarios, pairs: result.pairs, checks: result.checks, disagreeingPairs: result.disagreements.length })
-      .toEqual({ scenarios: 58, pairs: 4194, checks: 4698, disagreeingPairs: 76 });
-  });
-
-  if (process.env.CONFORMANCE_DUMP) fs.writeFileSync(process.env.CONFORMANCE_DUMP, JSON.stringify(result, null, 1));
+  expectConformance(SUITE, result, { scenarios: 58, pairs: 4194, checks: 4698, disagreeingPairs: 76 });
 });

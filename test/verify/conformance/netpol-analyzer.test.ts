@@ -17,7 +17,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { keyOf, knownDisagreements, runSuite, Scenario } from './harness';
+import { runSuite, Scenario, expectConformance } from './harness';
 import { ModelEndpoint, Probe } from '../../../src/verify/model';
 
 const SUITE = 'netpol-analyzer';
@@ -97,23 +97,5 @@ function scenario(sc: any): Scenario {
 describe(`conformance: ${fixture.repository} connectivity outputs @ ${fixture.commit.slice(0, 12)}`, () => {
   const result = runSuite(SUITE, fixture.scenarios.map(scenario));
 
-  test('every verdict agrees with the suite except the listed disagreements, and every listed one still disagrees', () => {
-    const known = new Map(knownDisagreements(SUITE).map((d) => [keyOf(d), d]));
-    const found = new Map(result.disagreements.map((d) => [keyOf(d), d]));
-    const unlisted = [...found.keys()].filter((k) => !known.has(k));
-    const fixed = [...known.keys()].filter((k) => !found.has(k));
-    expect({ unlisted, fixed }).toEqual({ unlisted: [], fixed: [] });
-  });
-
-  test('every listed disagreement has a reason', () => {
-    for (const d of knownDisagreements(SUITE)) expect(d.reason ?? '').toMatch(/\S{3}/);
-  });
-
-  test('size of the suite (see the README conformance table)', () => {
-    const disagreeingPairs = result.disagreements.length;
-    expect({ scenarios: result.scenarios, pairs: result.pairs, checks: result.checks, disagreeingPairs })
-      .toEqual({ scenarios: 45, pairs: 9868, checks: 286614, disagreeingPairs: 218 });
-  });
-
-  if (process.env.CONFORMANCE_DUMP) fs.writeFileSync(process.env.CONFORMANCE_DUMP, JSON.stringify(result, null, 1));
+  expectConformance(SUITE, result, { scenarios: 45, pairs: 9868, checks: 286614, disagreeingPairs: 218 });
 });
