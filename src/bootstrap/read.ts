@@ -527,6 +527,19 @@ function readFlux(files: Map<string, string>, location: string | undefined): Ste
     const after = (spec.dependsOn ?? []).map((d: any) => String(d?.name));
     const problems: Step['problems'] = [];
     const chartSpec = spec.chart?.spec;
+    // what a HelmRelease step is, whichever chart it installs
+    const common = {
+      path: 'flux' as const,
+      name,
+      where: file,
+      namespace: ns,
+      waits,
+      timeout: spec.timeout ?? TOOL_FACTS.fluxTimeout,
+      after,
+      helm: true,
+      crdWaits: [],
+      problems,
+    };
     if (chartSpec?.sourceRef?.kind === 'GitRepository') {
       const chartPath = normalRepoPath(String(chartSpec.chart ?? ''));
       const m = /^(.*?)\/?(charts\/[^/]+)$/.exec(chartPath);
@@ -538,35 +551,17 @@ function readFlux(files: Map<string, string>, location: string | undefined): Ste
       const read = chartObjects(files, dir);
       if (!read) problems.push({ code: 'flux-chart-path', message: `names the chart ${chartSpec.chart}, whose folder ${dir} is not in the output` });
       steps.push({
-        path: 'flux',
-        name,
-        where: file,
-        namespace: ns,
-        waits,
-        timeout: spec.timeout ?? TOOL_FACTS.fluxTimeout,
-        after,
+        ...common,
         chart: `local chart ${dir} (GitRepository ${chartSpec.sourceRef.name}: ${chartSpec.chart})`,
         local: dir,
-        helm: true,
-        crdWaits: [],
         content: localContent(read?.objects ?? [], name, ns, read?.file ?? dir),
-        problems,
       });
     } else {
       const chartName = chartSpec?.chart ?? oci.get(`${spec.chartRef?.namespace ?? o.metadata?.namespace}/${spec.chartRef?.name}`) ?? String(spec.chartRef?.name ?? '');
       steps.push({
-        path: 'flux',
-        name,
-        where: file,
-        namespace: ns,
-        waits,
-        timeout: spec.timeout ?? TOOL_FACTS.fluxTimeout,
-        after,
+        ...common,
         chart: `chart ${chartName}${chartSpec?.version ? ` ${chartSpec.version}` : ''}`,
-        helm: true,
-        crdWaits: [],
         content: remoteContent(chartName, spec.values ?? {}, name, ns),
-        problems,
       });
     }
   }
