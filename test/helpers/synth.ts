@@ -48,3 +48,18 @@ export function synth(props: PlatformProps = {}, options: { terraform?: boolean 
 export function propsFor(variant: string): PlatformProps {
   return { variant, cluster: variant.endsWith('-generic') ? { apiServer: API_SERVER } : {} };
 }
+
+/** The message `synth(props)` fails with (fails the test when it is accepted); props may be ill-typed on purpose. */
+export function synthRefusal(props: any): string {
+  try {
+    synth(props);
+  } catch (e: any) {
+    return e.message;
+  }
+  throw new Error('not refused');
+}
+
+/** The objects of kind `k` (and name `name`, when given). */
+export function ofKind(objects: any[], k: string, name?: string): any[] {
+  return objects.filter((o) => o?.kind === k && (name === undefined || o.metadata?.name === name));
+}

@@ -6,21 +6,8 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { AttachmentType } from '../../src';
 import { validateObjects } from '../../src/validation/object-validator';
-import { propsFor, synth } from '../helpers/synth';
+import { ofKind as kind, propsFor, synth, synthRefusal as refused } from '../helpers/synth';
 import { cli } from '../safety/helpers';
-
-function kind(objects: any[], k: string, name?: string): any[] {
-  return objects.filter((o) => o?.kind === k && (name === undefined || o.metadata?.name === name));
-}
-
-const refused = (props: any): string => {
-  try {
-    synth(props);
-  } catch (e: any) {
-    return e.message;
-  }
-  throw new Error('not refused');
-};
 
 const STORAGE = { name: 'storage', nodeSelector: { 'node.kubernetes.io/pool': 'storage' }, underlay: 9000, interfaces: { eth1: 9000 } };
 const EDGE = { name: 'edge', nodeSelector: { 'example.com/edge': 'true' }, underlay: 1450 };

@@ -3,15 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AttachmentType, UnderlayFamily } from '../../src';
-import { propsFor, synth } from '../helpers/synth';
+import { ofKind as kind, propsFor, synth, synthRefusal as refused } from '../helpers/synth';
 import { cli } from '../safety/helpers';
 
 const VLAN_SUBNET = { name: 'vms-vlan', cidr: '10.250.0.0/24', vlan: { id: 100, interface: 'eth1' } };
 const OVERLAY_SUBNET = { name: 'vms', cidr: '10.251.0.0/24', namespaces: ['tenant-a'] };
-
-function kind(objects: any[], k: string, name?: string): any[] {
-  return objects.filter((o) => o?.kind === k && (name === undefined || o.metadata?.name === name));
-}
 
 describe('a 9000-byte underlay on the default variant', () => {
   const s = synth({
@@ -87,15 +83,6 @@ test('cilium-kilo: Kilo\'s --mtu is the underlay minus WireGuard (60 IPv4, 80 IP
 });
 
 describe('refusal, not silence', () => {
-  const refused = (props: any): string => {
-    try {
-      synth(props);
-    } catch (e: any) {
-      return e.message;
-    }
-    throw new Error('not refused');
-  };
-
   test('IPsec on a 1500-byte underlay with a pod MTU of 1450 names the layers and numbers', () => {
     expect(refused({ cluster: { encryption: true }, mtu: { pod: 1450 } }))
       .toMatch(/mtu\.pod: pod network MTU 1450 \+ IPsec ESP 57 \+ Geneve 58 = 1565 exceeds the underlay NIC's 1500 \(mtu\.underlay\): at most 1385/);
