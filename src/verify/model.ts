@@ -1263,39 +1263,56 @@ export function portRangesOf(objects: any[]): PortRange[] {
 
 /**
  * The probes that cover every class of (protocol, port) the ranges
- * distinguish: `preferred` (kept first, in order) and, for each class no
- * preferred probe falls in, its first port (type). Protocols: TCP, UDP,
- * SCTP (ports 1-65535), ICMP and ICMPv6 (types 0-255). Any packet's
- * (protocol, port) lies in a class with a probe, and every range contains
- * either all or none of a class.
+ * distinguish: two ports of one protocol are in the same class when every
+ * range contains both or neither. One probe per class: the first of
+ * `preferred` in it (in order), else its lowest port (type). Protocols: TCP,
+ * UDP, SCTP (ports 1-65535), ICMP and ICMPv6 (types 0-255). Any packet's
+ * (protocol, port) then lies in the class of exactly one probe, and every
+ * rule treats the two alike.
  * @internal
  */
 export function probeClasses(ranges: PortRange[], preferred: Probe[]): Probe[] {
-  const out: Probe[] = [];
-  const seen = new Set<string>();
-  const add = (p: Probe) => {
-    const key = `${p.protocol}/${p.port}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(p);
-    }
-  };
-  preferred.forEach(add);
+  const chosen = new Map<string, Probe>();
+  const order: string[] = [];
   for (const protocol of [...L4, 'ICMP', 'ICMPv6'] as ProbeProtocol[]) {
     const icmp = protocol === 'ICMP' || protocol === 'ICMPv6';
     const lo = icmp ? 0 : 1;
     const hi = icmp ? 255 : 65535;
+    const mine = ranges.filter((r) => r.protocol === protocol);
     const cuts = new Set<number>([lo, hi + 1]);
-    for (const r of ranges) {
-      if (r.protocol !== protocol) continue;
+    for (const r of mine) {
       cuts.add(Math.max(lo, r.from));
       cuts.add(Math.min(hi, r.to) + 1);
     }
     const sorted = [...cuts].sort((a, b) => a - b);
-    const have = preferred.filter((p) => p.protocol === protocol).map((p) => p.port);
+    // the membership of a port in every range names its class
+    const classOf = (port: number) => `${protocol}|${mine.map((r) => (port >= r.from && port <= r.to ? 1 : 0)).join('')}`;
+    for (const p of preferred) {
+      if (p.protocol !== protocol || p.port < lo || p.port > hi) continue;
+      const k = classOf(p.port);
+      if (!chosen.has(k)) chosen.set(k, p);
+    }
     for (let i = 0; i + 1 < sorted.length; i++) {
-      const [a, b] = [sorted[i], sorted[i + 1] - 1];
-      if (!have.some((x) => x >= a && x <= b)) add({ protocol, port: a });
+      const k = classOf(sorted[i]);
+      if (!chosen.has(k)) chosen.set(k, { protocol, port: sorted[i] });
+      order.push(k);
+    }
+  }
+  // preferred probes first, in their order; then the other classes
+  const out: Probe[] = [];
+  const seen = new Set<Probe>();
+  for (const p of preferred) {
+    const probe = [...chosen.values()].find((x) => x === p);
+    if (probe && !seen.has(probe)) {
+      seen.add(probe);
+      out.push(probe);
+    }
+  }
+  for (const k of order) {
+    const probe = chosen.get(k)!;
+    if (!seen.has(probe)) {
+      seen.add(probe);
+      out.push(probe);
     }
   }
   return out;

@@ -321,19 +321,24 @@ function worldClasses(cidrs: string[]): string[] {
   for (const v6 of [false, true]) {
     const bits = v6 ? 128 : 32;
     const top = 1n << BigInt(bits);
+    const ranges = cidrs.map((c) => parseCidr(c)).filter((r): r is NonNullable<typeof r> => !!r && r.v6 === v6);
     const cuts = new Set<bigint>([0n, top]);
-    for (const c of cidrs) {
-      const r = parseCidr(c);
-      if (!r || r.v6 !== v6) continue;
+    for (const r of ranges) {
       cuts.add(r.first);
       cuts.add(r.last + 1n);
     }
     const sorted = [...cuts].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    // two addresses are alike when every CIDR holds both or neither
+    const classOf = (n: bigint) => ranges.map((r) => (n >= r.first && n <= r.last ? 1 : 0)).join('');
     const def = v6 ? parseCidr(DEFAULT_WORLD_IP6)!.first : parseCidr(DEFAULT_WORLD_IP)!.first;
+    const seen = new Map<string, string>([[classOf(def), v6 ? DEFAULT_WORLD_IP6 : '']]);
+    if (v6) out.push(DEFAULT_WORLD_IP6);
     for (let i = 0; i + 1 < sorted.length; i++) {
-      const [lo, hi] = [sorted[i], sorted[i + 1] - 1n];
-      if (!v6 && def >= lo && def <= hi) continue; // the endpoint `world`
-      out.push(v6 && def >= lo && def <= hi ? DEFAULT_WORLD_IP6 : formatAddress(lo, v6));
+      const k = classOf(sorted[i]);
+      if (seen.has(k)) continue;
+      const ip = formatAddress(sorted[i], v6);
+      seen.set(k, ip);
+      out.push(ip);
     }
   }
   return out;
