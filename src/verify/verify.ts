@@ -312,9 +312,10 @@ function mergeLabels(a: Record<string, string>, b: Record<string, string>): Reco
 /**
  * One address per class of addresses that the CIDRs distinguish (each
  * family on its own; the class of the default world address 203.0.113.10,
- * which the endpoint `world` stands for, left out), plus one IPv6 world
- * address: a rule for any CIDR is then judged on an address it contains and
- * one it does not.
+ * which the endpoint `world` stands for, left out), and the IPv6 world
+ * when some policy tells it from the IPv4 one (an IPv6 CIDR, the entity
+ * world-ipv4 or world-ipv6): a rule for any CIDR is then judged on an
+ * address it contains and one it does not.
  */
 function worldClasses(cidrs: string[]): string[] {
   const out: string[] = [];
@@ -322,6 +323,8 @@ function worldClasses(cidrs: string[]): string[] {
     const bits = v6 ? 128 : 32;
     const top = 1n << BigInt(bits);
     const ranges = cidrs.map((c) => parseCidr(c)).filter((r): r is NonNullable<typeof r> => !!r && r.v6 === v6);
+    // no IPv6 CIDR (nor world-ipv4/-ipv6) named: the IPv6 world is like the IPv4 one
+    if (v6 && ranges.length === 0) continue;
     const cuts = new Set<bigint>([0n, top]);
     for (const r of ranges) {
       cuts.add(r.first);
@@ -383,6 +386,9 @@ export function cidrsOf(objects: any[]): string[] {
             for (const from of ['from', 'to']) {
               for (const c of Array.isArray(r?.[`${from}CIDR`]) ? r[`${from}CIDR`] : []) add(c);
               sets(r?.[`${from}CIDRSet`]);
+              const entities = r?.[`${from}Entities`];
+              // the world by family: the IPv6 world needs an endpoint of its own
+              if (Array.isArray(entities) && (entities.includes('world-ipv6') || entities.includes('world-ipv4'))) add('::/0');
             }
           }
         }
