@@ -487,6 +487,9 @@ export class Reachability {
   private readonly ingressByPeer: number[][];
   /** rule -> probe -> matches */
   private readonly probeMask: Uint8Array[] = [];
+  /** rule -> index into distinctMasks, or -1 when the rule treats every probe alike */
+  private readonly maskId: number[] = [];
+  private readonly distinctMasks: Uint8Array[] = [];
   private notIngressEnforced: Intervals;
   private readonly uncertainSeen = new Set<string>();
 
@@ -583,10 +586,24 @@ export class Reachability {
     // Stryker disable next-line EqualityOperator: ingressEnforced[n] is undefined, nothing is pushed
     for (let i = 0; i < n; i++) if (this.ingressEnforced[i]) enforced.push(i);
     this.notIngressEnforced = iv.subtract(this.all, iv.fromSorted(enforced));
+    const maskIds = new Map<string, number>();
     for (const r of this.rules) {
       const mask = new Uint8Array(probes.length);
       probes.forEach((p, i) => { mask[i] = r.ports(p) ? 1 : 0; });
       this.probeMask.push(mask);
+      const uniform = mask.every((x) => x === mask[0]);
+      if (uniform) {
+        this.maskId.push(-1);
+        continue;
+      }
+      const key = mask.join('');
+      let id = maskIds.get(key);
+      if (id === undefined) {
+        id = this.distinctMasks.length;
+        maskIds.set(key, id);
+        this.distinctMasks.push(mask);
+      }
+      this.maskId.push(id);
     }
   }
 
@@ -640,15 +657,15 @@ export class Reachability {
   /** `rowParts` for several probes; probes under which the same rules apply share one computation. */
   public rowPartsFor(src: number, probeIndexes: number[]): RowParts[] {
     const cache = new Map<string, RowParts>();
-    const eRules = this.egressBySubject[src];
-    const iRules = this.ingressByPeer[src];
+    // Only rules whose ports tell some probes from others split the probes; equal masks count once.
+    const ids = new Set<number>();
+    for (const ri of this.egressBySubject[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);
+    for (const ri of this.ingressByPeer[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);
+    const masks = [...ids].map((i) => this.distinctMasks[i]);
     return probeIndexes.map((p) => {
       // Stryker disable next-line StringLiteral: a constant prefix of a cache key
       let sig = '';
-      for (const ri of eRules) sig += this.probeMask[ri][p];
-      // Stryker disable next-line StringLiteral: both halves of the cache key have a fixed length per source, so the separator is redundant
-      sig += '|';
-      for (const ri of iRules) sig += this.probeMask[ri][p];
+      for (const m of masks) sig += m[p];
       let r = cache.get(sig);
       // Stryker disable next-line ConditionalExpression: a cache; recomputing gives equal parts
       if (r === undefined) {

@@ -138,7 +138,22 @@ describe('exposure endpoints and their probes', () => {
     expect(layout.probes.map(probeName)).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'TCP/443', 'TCP/6443', 'ICMP/type-8',
       'UDP/9000', 'UDP/9010', 'SCTP/7', 'ICMPv6/type-128', 'UDP/9001', 'ICMP/type-0', 'ICMPv6/type-0']);
     expect(layout.served.map((s) => ids(layout, s))).toEqual([
-      ['tenant-root/expose:range'], ['tenant-root/expose:ping'], ['tenant-root/expose:closed'], ['tenant-root/expose:every'],
+      [
+        'tenant-root/expose:range',
+        'tenant-root/pods:app=api,policy.cozystack.io/allow-to-apiserver=true',
+      ],
+      [
+        'tenant-root/expose:ping',
+        'tenant-root/pods:app=ping,policy.cozystack.io/allow-to-apiserver=true',
+      ],
+      [
+        'tenant-root/expose:closed',
+        'tenant-root/pods:app=closed,policy.cozystack.io/allow-to-apiserver=true',
+      ],
+      [
+        'tenant-root/expose:every',
+        'tenant-root/pods:app=every,policy.cozystack.io/allow-to-apiserver=true',
+      ],
     ]);
   });
 
@@ -198,9 +213,26 @@ describe('peer endpoints', () => {
       'tenant-b/svc:ingress tenant-service tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","cozynet.io/probe":"svc-ingress"}',
       'tenant-b/api-client tenant-apiserver-client tenant=tenant-b ns=tenant-b [all] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
       'tenant-b/expose:self tenant-exposure tenant=tenant-b ns=tenant-b [all] {"app":"x","cozynet.io/probe":"expose-self"}',
-      // role=client of exposures one and two: one endpoint, named after the first
       'tenant-b/from:tenant-a/one tenant-peer tenant=tenant-b ns=tenant-b [all] {"role":"client","cozynet.io/probe":"from-tenant-a-one"}',
       'tenant-b/from:tenant-a/two tenant-peer tenant=tenant-b ns=tenant-b [all] {"role":"other","cozynet.io/probe":"from-tenant-a-two"}',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-cozystack.io-service-ingress-policy.cozystack.io-allow-to"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress"}',
+      'tenant-b/pods:app=x,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-x-policy.cozystack.io-allow-to-apiserver-true"}',
+      'tenant-b/pods:cozystack.io/service=ingress,role=client tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","role":"client","cozynet.io/probe":"pods-cozystack.io-service-ingress-role-client"}',
+      'tenant-b/pods:policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-b ns=tenant-b [all] {"policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-role-client"}',
+      'tenant-b/pods:app=x,role=client tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","role":"client","cozynet.io/probe":"pods-app-x-role-client"}',
+      'tenant-b/pods:cozystack.io/service=ingress,role=other tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","role":"other","cozynet.io/probe":"pods-cozystack.io-service-ingress-role-other"}',
+      'tenant-b/pods:policy.cozystack.io/allow-to-apiserver=true,role=other tenant-selected tenant=tenant-b ns=tenant-b [all] {"policy.cozystack.io/allow-to-apiserver":"true","role":"other","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-role-other"}',
+      'tenant-b/pods:app=x,role=other tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","role":"other","cozynet.io/probe":"pods-app-x-role-other"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-policy.cozystack.io-all"}',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-cozystack.io-service-ingress-policy.cozystack.io-allow-to"}',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=other tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","role":"other","cozynet.io/probe":"pods-cozystack.io-service-ingress-policy.cozystack.io-allow-to"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,role=client tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","role":"client","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-role-client"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,role=other tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","role":"other","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-role-other"}',
+      'tenant-b/pods:app=x,policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-app-x-policy.cozystack.io-allow-to-apiserver-true-role-cli"}',
+      'tenant-b/pods:app=x,policy.cozystack.io/allow-to-apiserver=true,role=other tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","policy.cozystack.io/allow-to-apiserver":"true","role":"other","cozynet.io/probe":"pods-app-x-policy.cozystack.io-allow-to-apiserver-true-role-oth"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-policy.cozystack.io-all"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=other tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","role":"other","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-policy.cozystack.io-all"}',
     ]);
     expect(layout.peerOf.map((l) => l.map(({ e, p }) => `${e.name}<-${p.tenant!.namespace}${p.subtree ? '/*' : ''}:${JSON.stringify(p.selector)}`))).toEqual([
       [],
@@ -222,10 +254,13 @@ describe('peer endpoints', () => {
       ['elsewhere', [{ app: 'nope' }]],
     ]));
     const rootIds = layout.reps.slice(layout.first[0], layout.end[0]).map((r) => r.id);
-    expect(rootIds.slice(3, 5)).toEqual(['tenant-root/expose:api', 'tenant-root/pods:cozystack.io/service=etcd,app=e']);
+    expect(rootIds.slice(3, 5)).toEqual([
+      'tenant-root/pods:cozystack.io/service=etcd,app=e',
+      'tenant-root/pods:app=api,policy.cozystack.io/allow-to-apiserver=true',
+    ]);
     expect(repLines(layout).slice(layout.first[0], layout.end[0]).slice(3, 5)).toEqual([
-      'tenant-root/expose:api tenant-exposure tenant=tenant-root ns=tenant-root [all] {"app":"api","cozynet.io/probe":"expose-api"}',
       'tenant-root/pods:cozystack.io/service=etcd,app=e tenant-selected tenant=tenant-root kind=etcd ns=tenant-root [all] {"cozystack.io/service":"etcd","app":"e","cozynet.io/probe":"pods-cozystack.io-service-etcd-app-e"}',
+      'tenant-root/pods:app=api,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-root ns=tenant-root [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true"}',
     ]);
     expect(repLines(layout).slice(layout.first[1], layout.end[1])).toEqual([
       'tenant-a/pod tenant-pod tenant=tenant-a ns=tenant-a [all] {"cozynet.io/probe":"pod"}',
@@ -234,6 +269,24 @@ describe('peer endpoints', () => {
       'tenant-a/pods:app=db,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","zone":"z1","cozynet.io/probe":"pods-app-db-zone-z1"}',
       'tenant-a/pods:app=api tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","cozynet.io/probe":"pods-app-api"}',
       'tenant-a/from:tenant-root/api tenant-peer tenant=tenant-a ns=tenant-a [all] {"tier":"web","cozynet.io/probe":"from-tenant-root-api"}',
+      'tenant-a/pods:policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-role-client"}',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","policy.cozystack.io/allow-to-apiserver":"true","zone":"z1","cozynet.io/probe":"pods-app-db-policy.cozystack.io-allow-to-apiserver-true-zone-z1"}',
+      'tenant-a/pods:app=db,role=client,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","role":"client","zone":"z1","cozynet.io/probe":"pods-app-db-role-client-zone-z1"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true"}',
+      'tenant-a/pods:app=api,role=client tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","role":"client","cozynet.io/probe":"pods-app-api-role-client"}',
+      'tenant-a/pods:policy.cozystack.io/allow-to-apiserver=true,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","tier":"web","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-tier-web"}',
+      'tenant-a/pods:role=client,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"role":"client","tier":"web","cozynet.io/probe":"pods-role-client-tier-web"}',
+      'tenant-a/pods:app=db,tier=web,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","tier":"web","zone":"z1","cozynet.io/probe":"pods-app-db-tier-web-zone-z1"}',
+      'tenant-a/pods:app=api,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","tier":"web","cozynet.io/probe":"pods-app-api-tier-web"}',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true,role=client,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","policy.cozystack.io/allow-to-apiserver":"true","role":"client","zone":"z1","cozynet.io/probe":"pods-app-db-policy.cozystack.io-allow-to-apiserver-true-role-cl"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true-role-c"}',
+      'tenant-a/pods:policy.cozystack.io/allow-to-apiserver=true,role=client,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","role":"client","tier":"web","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-role-client-ti"}',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true,tier=web,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","policy.cozystack.io/allow-to-apiserver":"true","tier":"web","zone":"z1","cozynet.io/probe":"pods-app-db-policy.cozystack.io-allow-to-apiserver-true-tier-we"}',
+      'tenant-a/pods:app=db,role=client,tier=web,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","role":"client","tier":"web","zone":"z1","cozynet.io/probe":"pods-app-db-role-client-tier-web-zone-z1"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","tier":"web","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true-tier-w"}',
+      'tenant-a/pods:app=api,role=client,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","role":"client","tier":"web","cozynet.io/probe":"pods-app-api-role-client-tier-web"}',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true,role=client,tier=web,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","policy.cozystack.io/allow-to-apiserver":"true","role":"client","tier":"web","zone":"z1","cozynet.io/probe":"pods-app-db-policy.cozystack.io-allow-to-apiserver-true-role-cl"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true,role=client,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","role":"client","tier":"web","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true-role-c"}',
     ]);
     expect(layout.size).toBe(repLines(layout).length);
     expect(layout.reps.some((r) => r.namespace === 'elsewhere')).toBe(false);
