@@ -276,7 +276,9 @@ export class Layout {
   }
 
   public endpoints(): ModelEndpoint[] {
-    return this.reps.map((r) => (r.entity ? { id: r.id, entity: r.entity, ...(r.ip ? { ip: r.ip } : {}) } : { id: r.id, namespace: r.namespace, labels: r.labels }));
+    return this.reps.map((r) => (r.entity
+      ? { id: r.id, entity: r.entity, ...(r.ip ? { ip: r.ip } : {}) }
+      : { id: r.id, namespace: r.namespace, labels: r.labels }));
   }
 
   /** Reps of the subtree of `t`. */
@@ -321,7 +323,7 @@ function worldClasses(cidrs: string[]): string[] {
   const out: string[] = [];
   for (const v6 of [false, true]) {
     const bits = v6 ? 128 : 32;
-    const top = 1n << BigInt(bits);
+    const top = 2n ** BigInt(bits);
     const ranges = cidrs.map((c) => parseCidr(c)).filter((r): r is NonNullable<typeof r> => !!r && r.v6 === v6);
     // no IPv6 CIDR (nor world-ipv4/-ipv6) named: the IPv6 world is like the IPv4 one
     if (v6 && ranges.length === 0) continue;
@@ -348,9 +350,9 @@ function worldClasses(cidrs: string[]): string[] {
 }
 
 function formatAddress(n: bigint, v6: boolean): string {
-  if (!v6) return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
+  if (!v6) return [24n, 16n, 8n, 0n].map((s) => String((n / 2n ** s) % 256n)).join('.');
   const groups: string[] = [];
-  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((n >> s) & 0xffffn).toString(16));
+  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((n / 2n ** s) % 65536n).toString(16));
   return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
 }
 
@@ -1113,7 +1115,8 @@ function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Interv
       row += CELL.notApplicable;
       continue;
     }
-    row += iv.has(differs, d) ? CELL.difference : iv.has(unknown, d) ? CELL.undetermined : iv.has(every, d) ? CELL.allowed : iv.has(any, d) ? CELL.partial : CELL.denied;
+    row += iv.has(differs, d) ? CELL.difference : iv.has(unknown, d) ? CELL.undetermined
+      : iv.has(every, d) ? CELL.allowed : iv.has(any, d) ? CELL.partial : CELL.denied;
   }
   return row;
 }

@@ -581,20 +581,20 @@ describe('the intended verdict of every kind of cell', () => {
     // a peer with a selector: only its pods
     expect(report.differences.filter((d) => d.source === 'tenant-b/pod' && d.destination === 'tenant-a/expose:api').map((d) => d.probe))
       .toEqual([
-      'TCP/8080',
-      'UDP/8080',
-      'SCTP/8080',
-      'UDP/53',
-      'TCP/53',
-      'TCP/443',
-      'ICMP/type-8',
-      'TCP/8443',
-      'UDP/9000',
-      'ICMPv6/type-128',
-      'TCP/80',
-      'ICMP/type-0',
-      'ICMPv6/type-0',
-    ]); // probes in the order they were found
+        'TCP/8080',
+        'UDP/8080',
+        'SCTP/8080',
+        'UDP/53',
+        'TCP/53',
+        'TCP/443',
+        'ICMP/type-8',
+        'TCP/8443',
+        'UDP/9000',
+        'ICMPv6/type-128',
+        'TCP/80',
+        'ICMP/type-0',
+        'ICMPv6/type-0',
+      ]); // probes in the order they were found
     expect(report.differences.filter((d) => d.source === 'tenant-b/from:tenant-a/api' && d.destination === 'tenant-a/expose:api').map((d) => d.probe))
       .toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'TCP/443', 'TCP/80', 'ICMP/type-0', 'ICMPv6/type-0']);
   });

@@ -69,7 +69,7 @@ describe('every identity the selectors distinguish gets an endpoint', () => {
     const report = verifyTenantIsolation(SIBLINGS, objects);
     expect(report.ok).toBe(false);
     expect(report.differences.length).toBeGreaterThan(0);
-    expect(report.differences.every((d) => d.source === `tenant-a/pods:${SA}=builder` || d.source.startsWith(`tenant-a/pods:`))).toBe(true);
+    expect(report.differences.every((d) => d.source === `tenant-a/pods:${SA}=builder` || d.source.startsWith('tenant-a/pods:'))).toBe(true);
     expect(brief(report.differences)).toContain(`tenant-a/pods:${SA}=builder -> tenant-b/pod TCP/8080`);
     expect(selectedPodLabels(objects, new Set(['tenant-a', 'tenant-b'])).get('tenant-a')).toContainEqual({ [SA]: 'builder' });
   });
