@@ -1139,7 +1139,7 @@ export function explainCell(v: Verification, src: number, dst: number, probe?: P
     ? [{ p: probe, index: layout.probeIndexOf(probe) }]
     : layout.reps[dst].probes.map((i) => ({ p: layout.probes[i], index: i }));
   if (probes.length === 0) probes.push({ p: layout.probes[0], index: 0 });
-  return probes.map(({ p, index }) => {
+  const cells = probes.map(({ p, index }) => {
     // Stryker disable next-line ConditionalExpression,LogicalOperator: index is always set, and intendedCell gives undefined for -1 (no destination carries it)
     const want = index !== undefined && index >= 0 ? intendedCell(layout, src, dst, index) : undefined;
     const decision = upper.decide(upper.identityOfEndpoint[src], upper.identityOfEndpoint[dst], p);
@@ -1154,6 +1154,18 @@ export function explainCell(v: Verification, src: number, dst: number, probe?: P
       ...(low && low.allowed !== decision.allowed ? { lower: low } : {}),
     };
   });
+  if (probe) return cells;
+  // The destination's probes: those with the same verdict, intention and rules are one entry (`TCP/8080, UDP/8080`).
+  const out: CellExplanation[] = [];
+  const keyOf = (c: CellExplanation) => JSON.stringify([c.intended, c.expectation?.split(c.probe).join(''), c.decision, c.lower]);
+  let lastKey = '';
+  for (const c of cells) {
+    const key = keyOf(c);
+    if (out.length > 0 && key === lastKey) out[out.length - 1] = { ...out[out.length - 1], probe: `${out[out.length - 1].probe}, ${c.probe}` };
+    else out.push(c);
+    lastKey = key;
+  }
+  return out;
 }
 
 /** Every checked cell's actual verdict (upper bound), keyed `source|destination|probe`, for comparisons. @internal */
