@@ -12,6 +12,7 @@ import { Intervals } from './intervals';
 import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
+import { Workload, workloadsOf } from './workloads';
 import { renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
@@ -46,7 +47,7 @@ function isDnsProbe(p: Probe): boolean {
   return p.port === 53 && (p.protocol === 'UDP' || p.protocol === 'TCP');
 }
 
-type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'tenant-exposure' | 'tenant-peer' | 'tenant-selected'
+type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'tenant-exposure' | 'tenant-peer' | 'tenant-selected' | 'tenant-workload'
 | 'dns' | 'kube-system-pod' | 'system-pod' | 'platform-service' | 'entity';
 
 export interface Rep {
@@ -98,6 +99,8 @@ export interface LayoutInputs {
   readonly ranges?: PortRange[];
   /** CIDRs that policies name (`cidrsOf`): the world is split into one endpoint per class of addresses. */
   readonly cidrs?: string[];
+  /** Workloads of the input (`workloadsOf`): each in a tenant namespace is an endpoint, named as its user names it. */
+  readonly workloads?: Workload[];
 }
 
 /** The representative endpoints and how they are laid out. */
@@ -159,6 +162,11 @@ export class Layout {
     for (let i = 0; i < n; i++) this.peerOf.push([]);
     for (const e of cfg.exposures) for (const p of e.from) if (p.tenant) this.peerOf[p.tenant.index].push({ e, p });
     const everywhere = selected.get(ALL_NAMESPACES) ?? [];
+    const workloadsIn = new Map<string, Workload[]>();
+    for (const w of inputs.workloads ?? []) {
+      if (!workloadsIn.has(w.namespace)) workloadsIn.set(w.namespace, []);
+      workloadsIn.get(w.namespace)!.push(w);
+    }
     for (const t of cfg.tenants) {
       const ns = t.namespace;
       this.first[t.index] = this.reps.length;
@@ -194,6 +202,11 @@ export class Layout {
         }
       }
       if (merged >= MAX_MERGED_PER_NAMESPACE) this.capped.push(ns);
+      // the real workloads, with their labels and service account (`tenant-acme/deployment/api`)
+      for (const w of workloadsIn.get(ns) ?? []) {
+        const labels: Record<string, string> = { ...w.labels, ...(w.serviceAccount !== 'default' ? { [SA_KEY]: w.serviceAccount } : {}) };
+        this.reps.push({ id: w.id, role: 'tenant-workload', tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(w.id) }, probes: all, kind: labels[cfg.serviceLabel] });
+      }
       this.end[t.index] = this.reps.length;
     }
     this.tenantEnd = this.reps.length;
@@ -770,7 +783,7 @@ export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[]
   selectorsFrom: any[] = objects): Verification {
   assertServedVersions(objects);
   const layout = new Layout(cfg, systemNamespace, selectedPodLabels(selectorsFrom, new Set(cfg.tenants.map((t) => t.namespace))),
-    { ranges: portRangesOf(selectorsFrom), cidrs: cidrsOf(selectorsFrom) });
+    { ranges: portRangesOf(selectorsFrom), cidrs: cidrsOf(selectorsFrom), workloads: workloadsOf(selectorsFrom) });
   const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces() });
   const endpoints = layout.endpoints();
   const upper = model.evaluate(endpoints, layout.probes, { bound: 'upper', distinct: true });
