@@ -39,7 +39,8 @@ function stringMap(v: unknown): Record<string, string> {
 /** Named ports of the containers of a pod spec. */
 function namedPorts(spec: any): Record<string, { port: number; protocol: string }> {
   const out: Record<string, { port: number; protocol: string }> = {};
-  const containers = [...(Array.isArray(spec?.containers) ? spec.containers : []), ...(Array.isArray(spec?.initContainers) ? spec.initContainers : [])];
+  const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  const containers = [...list(spec?.containers), ...list(spec?.initContainers)];
   for (const c of containers) {
     for (const p of Array.isArray(c?.ports) ? c.ports : []) {
       if (typeof p?.name === 'string' && Number.isInteger(p?.containerPort) && !(p.name in out)) {
