@@ -169,3 +169,17 @@ describe('--explain on a port no destination lists', () => {
     expect(other.decision.allowed).toBe(false);
   });
 });
+
+describe('messages', () => {
+  test('a tenant namespace without the root label: the message says which label is missing', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { tenantTreeFromNamespaces } = require('../../../src/cli/verify-command');
+    const ns = (name: string, ...tenants: string[]) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: Object.fromEntries(tenants.map((t) => [`tenant.cozystack.io/${t}`, ''])) } });
+    expect(() => tenantTreeFromNamespaces([ns('tenant-root', 'tenant-root'), ns('tenant-acme', 'tenant-acme')]))
+      .toThrow('--manifests: Namespace tenant-acme: lacks the label tenant.cozystack.io/tenant-root: every tenant namespace carries the label tenant.cozystack.io/<ns> of itself and of each ancestor tenant, tenant-root included');
+    expect(() => tenantTreeFromNamespaces([ns('tenant-root', 'tenant-root'), ns('tenant-acme', 'tenant-root', 'tenant-acme'),
+      ns('tenant-acme-dev', 'tenant-acme', 'tenant-acme-dev'), ns('tenant-acme-dev-x', 'tenant-root', 'tenant-acme-dev', 'tenant-acme-dev-x')]))
+      .toThrow('Namespace tenant-acme-dev: lacks the label tenant.cozystack.io/tenant-root');
+    expect(tenantTreeFromNamespaces([ns('tenant-root', 'tenant-root'), ns('tenant-acme', 'tenant-root', 'tenant-acme')])).toEqual([{ name: 'root', children: [{ name: 'acme' }] }]);
+  });
+});
