@@ -285,7 +285,17 @@ export function tenantTreeFromNamespaces(objects: any[], where: string = '--mani
       nodes.set(ns, { name: 'root', children: [] });
       continue;
     }
-    const parent = ancestors.sort((a, b) => tenants.get(b)!.length - tenants.get(a)!.length)[0] ?? 'tenant-root';
+    // A tenant namespace carries the label of itself and of every ancestor, tenant-root first.
+    if (!ancestors.includes('tenant-root')) {
+      fail(`${where}: Namespace ${ns}`, [ns, ...ancestors].map((a) => TENANT_LABEL_PREFIX + a),
+        `lacks the label ${TENANT_LABEL_PREFIX}tenant-root: every tenant namespace carries the label ${TENANT_LABEL_PREFIX}<ns> of itself and of each ancestor tenant, tenant-root included`);
+    }
+    const parent = ancestors.sort((a, b) => tenants.get(b)!.length - tenants.get(a)!.length)[0];
+    const missing = tenants.get(parent)!.filter((a) => a !== ns && tenants.has(a) && !ancestors.includes(a));
+    if (missing.length > 0) {
+      fail(`${where}: Namespace ${ns}`, [ns, ...ancestors].map((a) => TENANT_LABEL_PREFIX + a),
+        `lacks the label ${TENANT_LABEL_PREFIX}${missing[0]}: it carries the label of its parent tenant ${parent}, so it must carry those of ${parent}'s ancestors too`);
+    }
     const prefix = parent === 'tenant-root' ? 'tenant-' : `${parent}-`;
     if (!ns.startsWith(prefix)) fail(`${where}: Namespace ${ns}`, ns, `its parent tenant (from its labels) is ${parent}, so its name must start with ${prefix}`);
     const node = { name: ns.slice(prefix.length), children: [] };

@@ -29,14 +29,20 @@ export function formatVerifyReport(report: VerifyReport, format: 'text' | 'json'
   const maxGroups = options.maxDifferences ?? 50;
   const s = report.summary;
   const lines: string[] = [];
-  lines.push(`Tenant isolation: ${report.ok ? 'OK' : 'VIOLATED'} (${s.tenants} tenants, ${s.endpoints} endpoints, ` +
-    `${s.identities} identities, ${s.policies} policies; ${s.checks} checks, ${s.allowed} allowed, ${s.differences} differences` +
-    (s.undetermined > 0 ? `, ${s.undetermined} undetermined` : '') + ')');
+  const ta0 = report.tenantAuthored;
+  // VIOLATED with no difference: say what violates it instead.
+  const because = report.ok || s.differences > 0 ? ''
+    : !ta0.ok ? `; but a tenant alone can open ${count(s.openedByTenantPolicies, 'cell')} to or from another tenant`
+      : '; but cells between tenants cannot be decided offline';
+  lines.push(`Tenant isolation: ${report.ok ? 'OK' : 'VIOLATED'} (${count(s.tenants, 'tenant')}, ${count(s.endpoints, 'endpoint')}, ` +
+    `${count(s.identities, 'identity', 'identities')}, ${count(s.policies, 'policy', 'policies')}; ${count(s.checks, 'check')}, ${s.allowed} allowed, ` +
+    `${count(s.differences, 'difference')} from the intended reachability` +
+    (s.undetermined > 0 ? `, ${s.undetermined} undetermined` : '') + because + ')');
   const ta = report.tenantAuthored;
   if (ta.checked) {
     lines.push(ta.ok
-      ? `Tenant-authored policies: OK (the widest policy each of the ${s.tenants} tenants can write in its own namespace opens no path to or from another tenant)`
-      : `Tenant-authored policies: BREACHED (a tenant alone can open ${s.openedByTenantPolicies} cell(s) to or from another tenant with a policy in its own namespace)`);
+      ? `Tenant-authored policies: OK (the widest policy ${s.tenants === 1 ? 'the tenant' : `each of the ${s.tenants} tenants`} can write in its own namespace opens no path to or from another tenant)`
+      : `Tenant-authored policies: BREACHED (a tenant alone can open ${count(s.openedByTenantPolicies, 'cell')} to or from another tenant with a policy in its own namespace)`);
   }
 
   if (report.matrix && report.destinations.length > maxColumns && report.sources.length <= 20_000) {
@@ -45,14 +51,23 @@ export function formatVerifyReport(report: VerifyReport, format: 'text' | 'json'
   } else if (report.matrix && report.destinations.length <= maxColumns) {
     lines.push('');
     lines.push('Reachability (rows: source, columns: destination):');
-    lines.push('  ' + Object.entries(report.legend).filter(([k]) => k !== CELL.notApplicable).map(([k, v]) => `${k} ${v}`).join('   '));
+    lines.push('  ' + legendText(report.legend));
     const numWidth = String(report.destinations.length).length;
     lines.push('');
-    lines.push('Destinations:');
     const probesOf = new Map(report.endpoints.map((e) => [e.id, e.probes.join(' ')]));
+    // Every destination is probed alike (the classes of ports the policies distinguish): list them once.
+    const lists = new Set([...probesOf.values()].filter((x) => x !== ''));
+    if (lists.size === 1) {
+      const one = [...lists][0];
+      lines.push(`Probes (every destination, one per class of protocol and port that the policies and the intention distinguish; ${count(one.split(' ').length, 'probe')}):`);
+      lines.push(`  ${one}`);
+      lines.push('');
+      for (const [k, v] of probesOf) probesOf.set(k, v === '' ? '(not a destination)' : '');
+    }
+    lines.push('Destinations:');
     const idWidth = Math.max(...report.destinations.map((d) => d.length), ...report.sources.map((d) => d.length));
     report.destinations.forEach((d, i) => {
-      lines.push(`  ${String(i + 1).padStart(numWidth)}  ${d.padEnd(idWidth)}  ${probesOf.get(d) ?? ''}`);
+      lines.push(`  ${String(i + 1).padStart(numWidth)}  ${d.padEnd(idWidth)}  ${probesOf.get(d) ?? ''}`.trimEnd());
     });
     lines.push('');
     const cellWidth = numWidth + 1;
@@ -82,7 +97,7 @@ export function formatVerifyReport(report: VerifyReport, format: 'text' | 'json'
     }
     const shownDiffs = groups.slice(0, maxGroups).reduce((n, g) => n + g.length, 0);
     const rest = s.differences - shownDiffs;
-    if (rest > 0) lines.push(`  ... and ${rest} more difference(s)` + (s.differencesListed < s.differences ? ' (not all listed in the report)' : ' (see --format json)'));
+    if (rest > 0) lines.push(`  ... and ${rest} more ${rest === 1 ? 'difference' : 'differences'}` + (s.differencesListed < s.differences ? ' (not all listed in the report)' : ' (see --format json)'));
   }
 
   if (!ta.ok && ta.opened.length > 0) {
@@ -125,17 +140,27 @@ export function formatVerifyReport(report: VerifyReport, format: 'text' | 'json'
   if (report.ok) {
     // Undetermined cells inside one tenant's subtree do not fail the check, but the line must not claim them.
     lines.push((s.undetermined > 0
-      ? `OK: the policies give the intended reachability on every decided cell (${s.checks} checks; ${s.undetermined} cell(s) inside single tenant subtrees cannot be decided offline, see Undetermined)`
-      : `OK: the policies give exactly the intended reachability (${s.checks} checks)`) +
+      ? `OK: the policies give the intended reachability on every decided cell (${count(s.checks, 'check')}; ${count(s.undetermined, 'cell')} inside single tenant subtrees cannot be decided offline, see Undetermined)`
+      : `OK: the policies give exactly the intended reachability (${count(s.checks, 'check')})`) +
       (ta.checked ? ', and no tenant can open another with policies of its own.' : '.'));
   } else {
     const why: string[] = [];
-    if (s.differences > 0) why.push(`${s.differences} of ${s.checks} checks differ from the intended reachability`);
-    if (!ta.ok) why.push(`a tenant alone can open ${s.openedByTenantPolicies} cell(s) to or from another tenant`);
+    if (s.differences > 0) why.push(`${s.differences} of ${count(s.checks, 'check')} ${s.differences === 1 ? 'differs' : 'differ'} from the intended reachability`);
+    if (!ta.ok) why.push(`a tenant alone can open ${count(s.openedByTenantPolicies, 'cell')} to or from another tenant`);
     if (why.length === 0) why.push('cells between tenants cannot be decided offline (see Undetermined)');
     lines.push(`VIOLATED: ${why.join('; ')}.`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** `1 check`, `2 checks`. */
+function count(n: number, one: string, many: string = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The legend on one line; the blank cell as `(blank)`. */
+function legendText(legend: { [symbol: string]: string }): string {
+  return Object.entries(legend).map(([k, v]) => `${k === CELL.notApplicable ? '(blank)' : k} ${v}`).join('   ');
 }
 
 /** Groups consecutive differences that differ only in the probe. */
@@ -215,8 +240,7 @@ function relationView(report: VerifyReport): string[] {
   const shown = columns.filter((_, c) => keep[c]);
   const lines: string[] = [];
   lines.push(`Reachability, grouped (${report.sources.length} x ${report.destinations.length} cells; rows: kind of source, columns: kind of destination and how its tenant relates to the source's):`);
-  lines.push('  ' + Object.entries(report.legend).filter(([k]) => k !== CELL.notApplicable).map(([k, v]) => `${k} ${v}`).join('   ') +
-    '   (a group whose cells differ shows ◐)');
+  lines.push('  ' + legendText(report.legend) + '   (a group whose cells differ shows ◐)');
   lines.push('');
   lines.push('Destinations:');
   const w = String(shown.length).length;

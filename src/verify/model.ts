@@ -58,10 +58,10 @@ import * as iv from './intervals';
 import { Intervals } from './intervals';
 
 export type L4Protocol = 'TCP' | 'UDP' | 'SCTP';
-/** A probe protocol: L4, or ICMP (the probe's `port` is then the ICMP type). */
-export type ProbeProtocol = L4Protocol | 'ICMP';
+/** A probe protocol: L4, or ICMP / ICMPv6 (the probe's `port` is then the ICMP type). */
+export type ProbeProtocol = L4Protocol | 'ICMP' | 'ICMPv6';
 
-/** A port and protocol a connection is probed on (ICMP: `port` is the type, 8 = echo request). */
+/** A port and protocol a connection is probed on (ICMP: `port` is the type, 8 = echo request; ICMPv6: 128). */
 export interface Probe {
   readonly port: number;
   readonly protocol: ProbeProtocol;
@@ -110,7 +110,52 @@ const NS_LABELS = 'io.cilium.k8s.namespace.labels.';
 const KNOWN_SOURCES = new Set(['k8s', 'any', 'reserved', 'container', 'unspec', 'cidr', 'fqdn', 'kvstore', 'cilium-generated', 'cni', 'cilium']);
 const ENTITY_NAMES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'init', 'health', 'unmanaged', 'ingress']);
 const DEFAULT_WORLD_IP = '203.0.113.10';
-const ICMP_NAMES: Record<string, number> = { EchoReply: 0, EchoRequest: 8, DestinationUnreachable: 3, TimeExceeded: 11 };
+/** ICMP type names Cilium accepts per family (pkg/policy/api/icmp.go). */
+const ICMP_NAMES: Record<string, number> = {
+  EchoReply: 0,
+  DestinationUnreachable: 3,
+  Redirect: 5,
+  Echo: 8,
+  EchoRequest: 8,
+  RouterAdvertisement: 9,
+  RouterSelection: 10,
+  TimeExceeded: 11,
+  ParameterProblem: 12,
+  Timestamp: 13,
+  TimestampReply: 14,
+  Photuris: 40,
+  ExtendedEchoRequest: 42,
+  ExtendedEchoReply: 43,
+};
+const ICMPV6_NAMES: Record<string, number> = {
+  DestinationUnreachable: 1,
+  PacketTooBig: 2,
+  TimeExceeded: 3,
+  ParameterProblem: 4,
+  EchoRequest: 128,
+  EchoReply: 129,
+  MulticastListenerQuery: 130,
+  MulticastListenerReport: 131,
+  MulticastListenerDone: 132,
+  RouterSolicitation: 133,
+  RouterAdvertisement: 134,
+  NeighborSolicitation: 135,
+  NeighborAdvertisement: 136,
+  RedirectMessage: 137,
+  RouterRenumbering: 138,
+  ICMPNodeInformationQuery: 139,
+  ICMPNodeInformationResponse: 140,
+  InverseNeighborDiscoverySolicitation: 141,
+  InverseNeighborDiscoveryAdvertisement: 142,
+  HomeAgentAddressDiscoveryRequest: 144,
+  HomeAgentAddressDiscoveryReply: 145,
+  MobilePrefixSolicitation: 146,
+  MobilePrefixAdvertisement: 147,
+  DuplicateAddressRequestCodeSuffix: 157,
+  DuplicateAddressConfirmationCodeSuffix: 158,
+  ExtendedEchoRequest: 160,
+  ExtendedEchoReply: 161,
+};
 
 /** One identity: a distinct label set. */
 export interface Identity {
@@ -120,7 +165,7 @@ export interface Identity {
   readonly isPod: boolean;
   readonly namespace?: string;
   readonly entities: Set<string>;
-  readonly ip?: number;
+  readonly ip?: ParsedAddress;
   /** Endpoints with this identity. */
   readonly endpoints: string[];
 }
@@ -215,16 +260,59 @@ function parseIPv4(s: unknown): number | undefined {
   return ((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3];
 }
 
-/** `[first, last]` of an IPv4 CIDR, or undefined (IPv6 or invalid). */
-function parseCidr4(s: unknown): [number, number] | undefined {
+/** An IPv6 address as a bigint, or undefined. */
+function parseIPv6(s: unknown): bigint | undefined {
+  if (typeof s !== 'string' || !s.includes(':') || !/^[0-9a-fA-F:.]+$/.test(s)) return undefined;
+  let text = s;
+  // an embedded IPv4 tail (::ffff:10.0.0.1)
+  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    const n = parseIPv4(v4[2]);
+    if (n === undefined) return undefined;
+    text = `${v4[1]}${Math.floor(n / 65536).toString(16)}:${(n % 65536).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] === '' ? [] : halves[0].split(':');
+  const tail = halves.length === 2 ? (halves[1] === '' ? [] : halves[1].split(':')) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  let n = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    n = n * 65536n + BigInt(parseInt(g, 16));
+  }
+  return n;
+}
+
+/** An address of either family (`v6` set for IPv6). */
+export interface ParsedAddress {
+  readonly v6: boolean;
+  readonly n: bigint;
+}
+
+/** @internal */
+export function parseAddress(s: unknown): ParsedAddress | undefined {
+  const v4 = parseIPv4(s);
+  if (v4 !== undefined) return { v6: false, n: BigInt(v4) };
+  const v6 = parseIPv6(s);
+  return v6 === undefined ? undefined : { v6: true, n: v6 };
+}
+
+/** `first`..`last` of a CIDR of either family, or undefined when invalid. @internal */
+export function parseCidr(s: unknown): { v6: boolean; first: bigint; last: bigint } | undefined {
   if (typeof s !== 'string') return undefined;
-  const [addr, lenStr] = s.split('/');
-  const base = parseIPv4(addr);
-  const len = lenStr === undefined ? 32 : Number(lenStr);
-  if (base === undefined || !Number.isInteger(len) || len < 0 || len > 32) return undefined;
-  const size = 2 ** (32 - len);
-  const first = Math.floor(base / size) * size;
-  return [first, first + size - 1];
+  const slash = s.indexOf('/');
+  const addr = parseAddress(slash < 0 ? s : s.slice(0, slash));
+  if (!addr) return undefined;
+  const bits = addr.v6 ? 128 : 32;
+  const lenStr = slash < 0 ? String(bits) : s.slice(slash + 1);
+  const len = /^\d{1,3}$/.test(lenStr) ? Number(lenStr) : NaN;
+  if (!(len >= 0 && len <= bits)) return undefined;
+  const size = 2n ** BigInt(bits - len);
+  const first = (addr.n / size) * size;
+  return { v6: addr.v6, first, last: first + size - 1n };
 }
 
 function nonEmptyArray(v: unknown): v is any[] {
@@ -431,6 +519,9 @@ export class Reachability {
   private readonly ingressByPeer: number[][];
   /** rule -> probe -> matches */
   private readonly probeMask: Uint8Array[] = [];
+  /** rule -> index into distinctMasks, or -1 when the rule treats every probe alike */
+  private readonly maskId: number[] = [];
+  private readonly distinctMasks: Uint8Array[] = [];
   private notIngressEnforced: Intervals;
   private readonly uncertainSeen = new Set<string>();
 
@@ -465,7 +556,7 @@ export class Reachability {
           isPod: ep.entity === undefined,
           namespace: ep.entity === undefined ? (ep.namespace ?? 'default') : undefined,
           entities: entitiesOf(ep),
-          ip: ep.entity === undefined ? undefined : parseIPv4(ep.ip ?? (ep.entity === 'world' ? DEFAULT_WORLD_IP : undefined)),
+          ip: ep.entity === undefined ? undefined : parseAddress(ep.ip ?? (ep.entity === 'world' ? DEFAULT_WORLD_IP : undefined)),
           endpoints: [],
         });
       }
@@ -527,10 +618,24 @@ export class Reachability {
     // Stryker disable next-line EqualityOperator: ingressEnforced[n] is undefined, nothing is pushed
     for (let i = 0; i < n; i++) if (this.ingressEnforced[i]) enforced.push(i);
     this.notIngressEnforced = iv.subtract(this.all, iv.fromSorted(enforced));
+    const maskIds = new Map<string, number>();
     for (const r of this.rules) {
       const mask = new Uint8Array(probes.length);
       probes.forEach((p, i) => { mask[i] = r.ports(p) ? 1 : 0; });
       this.probeMask.push(mask);
+      const uniform = mask.every((x) => x === mask[0]);
+      if (uniform) {
+        this.maskId.push(-1);
+        continue;
+      }
+      const key = mask.join('');
+      let id = maskIds.get(key);
+      if (id === undefined) {
+        id = this.distinctMasks.length;
+        maskIds.set(key, id);
+        this.distinctMasks.push(mask);
+      }
+      this.maskId.push(id);
     }
   }
 
@@ -584,15 +689,15 @@ export class Reachability {
   /** `rowParts` for several probes; probes under which the same rules apply share one computation. */
   public rowPartsFor(src: number, probeIndexes: number[]): RowParts[] {
     const cache = new Map<string, RowParts>();
-    const eRules = this.egressBySubject[src];
-    const iRules = this.ingressByPeer[src];
+    // Only rules whose ports tell some probes from others split the probes; equal masks count once.
+    const ids = new Set<number>();
+    for (const ri of this.egressBySubject[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);
+    for (const ri of this.ingressByPeer[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);
+    const masks = [...ids].map((i) => this.distinctMasks[i]);
     return probeIndexes.map((p) => {
       // Stryker disable next-line StringLiteral: a constant prefix of a cache key
       let sig = '';
-      for (const ri of eRules) sig += this.probeMask[ri][p];
-      // Stryker disable next-line StringLiteral: both halves of the cache key have a fixed length per source, so the separator is redundant
-      sig += '|';
-      for (const ri of iRules) sig += this.probeMask[ri][p];
+      for (const m of masks) sig += m[p];
       let r = cache.get(sig);
       // Stryker disable next-line ConditionalExpression: a cache; recomputing gives equal parts
       if (r === undefined) {
@@ -878,18 +983,20 @@ export class Reachability {
       }
     }
     for (const c of cidrs) {
-      const r = parseCidr4(c.cidr);
+      const r = parseCidr(c.cidr);
       if (!r) {
-        maybe(this.nonPods(), `CIDR ${JSON.stringify(c.cidr)} (only IPv4 CIDRs are modelled)`);
+        maybe(this.nonPods(), `CIDR ${JSON.stringify(c.cidr)} (not a valid IPv4 or IPv6 CIDR; the API server would refuse the policy)`);
         continue;
       }
+      // An IPv6 prefix never contains an IPv4 address, nor the reverse: each except applies within its family.
       // Stryker disable next-line ArrayDeclaration: a non-array except has no ranges either way (the placeholder is no CIDR and is filtered out)
-      const excepts = (Array.isArray(c.except) ? c.except : []).map(parseCidr4).filter((x): x is [number, number] => !!x);
+      const excepts = (Array.isArray(c.except) ? c.except : []).map(parseCidr).filter((x): x is NonNullable<typeof x> => !!x && x.v6 === r.v6);
       const ids: number[] = [];
       for (const id of this.identities) {
-        if (id.isPod || id.ip === undefined) continue;
-        if (id.ip < r[0] || id.ip > r[1]) continue;
-        if (excepts.some(([a, b]) => id.ip! >= a && id.ip! <= b)) continue;
+        const ip = id.ip;
+        if (id.isPod || ip === undefined || ip.v6 !== r.v6) continue;
+        if (ip.n < r.first || ip.n > r.last) continue;
+        if (excepts.some((x) => ip.n >= x.first && ip.n <= x.last)) continue;
         ids.push(id.index);
       }
       parts.push(iv.fromSorted(ids));
@@ -967,20 +1074,19 @@ export class Reachability {
     // Stryker disable next-line ArrayDeclaration: the placeholder has no fields, so it adds no entry
     for (const ic of hasIcmp ? rule.icmps : []) {
       for (const f of Array.isArray(ic?.fields) ? ic.fields : []) {
-        // Stryker disable next-line ConditionalExpression,StringLiteral: shortcut: a number is no ICMP_NAMES key, and Number() of a number is itself
-        const t = typeof f?.type === 'number' ? f.type : ICMP_NAMES[String(f?.type)] ?? Number(f?.type);
-        if (!Number.isInteger(t)) {
-          why.push(`ICMP type ${JSON.stringify(f?.type)} (not modelled)`);
-          entries.push({ from: 0, to: 255, proto: 'ICMP', tri: 2 });
+        const t = icmpType(f);
+        if (t === undefined) {
+          why.push(`ICMP type ${JSON.stringify(f?.type)} of family ${JSON.stringify(f?.family ?? 'IPv4')} (not modelled)`);
+          entries.push({ from: 0, to: 255, proto: f?.family === 'IPv6' ? 'ICMPv6' : 'ICMP', tri: 2 });
         } else {
-          entries.push({ from: t, to: t, proto: 'ICMP', tri: 1 });
+          entries.push({ from: t.type, to: t.type, proto: t.protocol, tri: 1 });
         }
       }
     }
     return (probe: Probe) => {
       let best: Tri = 0;
       for (const e of entries) {
-        const protoOk = e.proto === probe.protocol || (e.proto === 'ANY' && probe.protocol !== 'ICMP');
+        const protoOk = e.proto === probe.protocol || (e.proto === 'ANY' && probe.protocol !== 'ICMP' && probe.protocol !== 'ICMPv6');
         if (protoOk && probe.port >= e.from && probe.port <= e.to) {
           if (e.tri === 1) return 1;
           best = 2;
@@ -1120,6 +1226,145 @@ function entitiesOf(ep: ModelEndpoint): Set<string> {
     default:
       return new Set([ep.entity, 'cluster', 'all']);
   }
+}
+
+/**
+ * The ICMP protocol and type of an `icmps[].fields[]` entry (`family` IPv4,
+ * the default, or IPv6; `type` a number 0-255 or a name of that family, as
+ * Cilium maps `{family: IPv6, type: EchoRequest}` to ICMPv6 type 128 only),
+ * or undefined when the model cannot read it.
+ */
+function icmpType(f: any): { protocol: 'ICMP' | 'ICMPv6'; type: number } | undefined {
+  if (!isObject(f)) return undefined;
+  const family = f.family === undefined || f.family === null || f.family === '' ? 'IPv4' : f.family;
+  if (family !== 'IPv4' && family !== 'IPv6') return undefined;
+  const names = family === 'IPv6' ? ICMPV6_NAMES : ICMP_NAMES;
+  const raw = f.type;
+  const t = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : names[String(raw)];
+  if (!Number.isInteger(t) || t < 0 || t > 255) return undefined;
+  return { protocol: family === 'IPv6' ? 'ICMPv6' : 'ICMP', type: t };
+}
+
+/** A range of ports (or ICMP types) of one protocol that some rule or intention names. @internal */
+export interface PortRange {
+  readonly protocol: ProbeProtocol;
+  readonly from: number;
+  readonly to: number;
+}
+
+const L4: L4Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/**
+ * Every numeric port range (`port`..`endPort`, per protocol; `ANY` counts
+ * for TCP, UDP and SCTP) and ICMP type (per family) that the policies among
+ * `objects` name. Two packets whose ports fall in the same classes of these
+ * ranges are treated alike by every rule.
+ * @internal
+ */
+export function portRangesOf(objects: any[]): PortRange[] {
+  const out: PortRange[] = [];
+  const ports = (tps: unknown) => {
+    for (const tp of Array.isArray(tps) ? tps : []) {
+      for (const p of Array.isArray(tp?.ports) ? tp.ports : []) {
+        const raw = p?.port;
+        if (raw === undefined || raw === null || raw === '' || String(raw) === '0') continue;
+        const num = Number(raw);
+        if (!Number.isInteger(num) || num < 1 || num > 65535) continue;
+        const end = p.endPort !== undefined && p.endPort !== null ? Number(p.endPort) : num;
+        const to = Number.isInteger(end) && end >= num ? Math.min(end, 65535) : num;
+        const proto = String(p?.protocol ?? 'ANY').toUpperCase();
+        for (const protocol of L4) if (proto === protocol || proto === 'ANY') out.push({ protocol, from: num, to });
+      }
+    }
+  };
+  const icmps = (list: unknown) => {
+    for (const ic of Array.isArray(list) ? list : []) {
+      for (const f of Array.isArray(ic?.fields) ? ic.fields : []) {
+        const t = icmpType(f);
+        if (t) out.push({ protocol: t.protocol, from: t.type, to: t.type });
+      }
+    }
+  };
+  const rules = (list: unknown) => {
+    for (const r of Array.isArray(list) ? list : []) {
+      if (!isObject(r)) continue;
+      ports(r.toPorts);
+      icmps(r.icmps);
+    }
+  };
+  for (const o of objects ?? []) {
+    if (!isObject(o)) continue;
+    if (o.kind === 'NetworkPolicy') {
+      for (const dir of ['ingress', 'egress']) {
+        for (const r of Array.isArray(o.spec?.[dir]) ? o.spec[dir] : []) {
+          if (isObject(r) && Array.isArray(r.ports)) ports([{ ports: r.ports.map((p: any) => ({ ...p, protocol: p?.protocol ?? 'TCP' })) }]);
+        }
+      }
+    } else if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
+      for (const spec of [o.spec, ...(Array.isArray(o.specs) ? o.specs : [])]) {
+        if (!isObject(spec)) continue;
+        for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) rules(spec[dir]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The probes that cover every class of (protocol, port) the ranges
+ * distinguish: two ports of one protocol are in the same class when every
+ * range contains both or neither. One probe per class: the first of
+ * `preferred` in it (in order), else its lowest port (type). Protocols: TCP,
+ * UDP, SCTP (ports 1-65535), ICMP and ICMPv6 (types 0-255). Any packet's
+ * (protocol, port) then lies in the class of exactly one probe, and every
+ * rule treats the two alike.
+ * @internal
+ */
+export function probeClasses(ranges: PortRange[], preferred: Probe[]): Probe[] {
+  const chosen = new Map<string, Probe>();
+  const order: string[] = [];
+  for (const protocol of [...L4, 'ICMP', 'ICMPv6'] as ProbeProtocol[]) {
+    const icmp = protocol === 'ICMP' || protocol === 'ICMPv6';
+    const lo = icmp ? 0 : 1;
+    const hi = icmp ? 255 : 65535;
+    const mine = ranges.filter((r) => r.protocol === protocol);
+    const cuts = new Set<number>([lo, hi + 1]);
+    for (const r of mine) {
+      cuts.add(Math.max(lo, r.from));
+      cuts.add(Math.min(hi, r.to) + 1);
+    }
+    const sorted = [...cuts].sort((a, b) => a - b);
+    // the membership of a port in every range names its class
+    const classOf = (port: number) => `${protocol}|${mine.map((r) => (port >= r.from && port <= r.to ? 1 : 0)).join('')}`;
+    for (const p of preferred) {
+      if (p.protocol !== protocol || p.port < lo || p.port > hi) continue;
+      const k = classOf(p.port);
+      if (!chosen.has(k)) chosen.set(k, p);
+    }
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const k = classOf(sorted[i]);
+      if (!chosen.has(k)) chosen.set(k, { protocol, port: sorted[i] });
+      order.push(k);
+    }
+  }
+  // preferred probes first, in their order; then the other classes
+  const out: Probe[] = [];
+  const seen = new Set<Probe>();
+  for (const p of preferred) {
+    const probe = [...chosen.values()].find((x) => x === p);
+    if (probe && !seen.has(probe)) {
+      seen.add(probe);
+      out.push(probe);
+    }
+  }
+  for (const k of order) {
+    const probe = chosen.get(k)!;
+    if (!seen.has(probe)) {
+      seen.add(probe);
+      out.push(probe);
+    }
+  }
+  return out;
 }
 
 function uniq(xs: string[]): string[] {

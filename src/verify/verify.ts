@@ -9,9 +9,10 @@
  */
 import * as iv from './intervals';
 import { Intervals } from './intervals';
-import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, Probe, Reachability, RowParts } from './model';
+import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
+import { Workload, workloadsOf } from './workloads';
 import { renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
@@ -35,20 +36,18 @@ const BASE_PROBES: Probe[] = [
   { protocol: 'TCP', port: 10250 },
   { protocol: 'ICMP', port: 8 },
 ];
-const P_POD = [0, 1, 2];
-const P_DNS = [3, 4, 0];
-const P_PLAIN = [0];
-const P_WORLD = [5];
-const P_APISERVER = [6];
-const P_NODE = [7];
-const P_ICMP = 8;
-const DNS_PROBES = new Set([3, 4]);
+/** Merged label sets added per tenant namespace at most (pods carrying the labels of several selectors at once). */
+const MAX_MERGED_PER_NAMESPACE = 64;
 
 export function probeName(p: Probe): string {
-  return p.protocol === 'ICMP' ? `ICMP/type-${p.port}` : `${p.protocol}/${p.port}`;
+  return p.protocol === 'ICMP' || p.protocol === 'ICMPv6' ? `${p.protocol}/type-${p.port}` : `${p.protocol}/${p.port}`;
 }
 
-type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'tenant-exposure' | 'tenant-peer' | 'tenant-selected'
+function isDnsProbe(p: Probe): boolean {
+  return p.port === 53 && (p.protocol === 'UDP' || p.protocol === 'TCP');
+}
+
+type Role = 'tenant-pod' | 'tenant-service' | 'tenant-apiserver-client' | 'tenant-exposure' | 'tenant-peer' | 'tenant-selected' | 'tenant-workload'
 | 'dns' | 'kube-system-pod' | 'system-pod' | 'platform-service' | 'entity';
 
 export interface Rep {
@@ -60,34 +59,31 @@ export interface Rep {
   readonly namespace?: string;
   readonly labels?: Record<string, string>;
   readonly entity?: EntityName;
+  /** Entity: its address (world endpoints stand for one class of addresses each). */
+  readonly ip?: string;
   readonly probes: number[];
   /** Platform service index, for `platform-service`. */
   readonly service?: number;
 }
 
-function portProbes(probes: Probe[], index: Map<string, number>, ports: ResolvedPort[] | undefined, icmp: boolean): number[] {
-  const out: number[] = [];
-  const add = (p: Probe) => {
-    const key = probeName(p);
-    let i = index.get(key);
-    if (i === undefined) {
-      i = probes.length;
-      probes.push(p);
-      index.set(key, i);
-    }
-    if (!out.includes(i)) out.push(i);
-  };
+/** Port ranges an intention names (exposures and platform services), as probes and as ranges. */
+function intentPorts(ports: ResolvedPort[] | undefined, icmp: boolean, probes: Probe[], ranges: PortRange[]): void {
   for (const p of ports ?? []) {
-    add({ protocol: p.protocol as Probe['protocol'], port: p.port });
-    if (p.endPort > p.port) add({ protocol: p.protocol as Probe['protocol'], port: p.endPort });
+    const protocol = p.protocol as Probe['protocol'];
+    probes.push({ protocol, port: p.port });
+    if (p.endPort > p.port) probes.push({ protocol, port: p.endPort });
+    ranges.push({ protocol, from: p.port, to: p.endPort });
   }
-  if (icmp) add(BASE_PROBES[P_ICMP]);
-  return out;
+  if (icmp) {
+    probes.push({ protocol: 'ICMP', port: 8 }, { protocol: 'ICMPv6', port: 128 });
+    ranges.push({ protocol: 'ICMP', from: 8, to: 8 }, { protocol: 'ICMPv6', from: 128, to: 128 });
+  }
 }
 
 function portMatches(ports: ResolvedPort[] | undefined, icmp: boolean, p: Probe): boolean {
   if (ports === undefined) return true;
   if (p.protocol === 'ICMP') return icmp && p.port === 8;
+  if (p.protocol === 'ICMPv6') return icmp && p.port === 128;
   return ports.some((x) => x.protocol === p.protocol && p.port >= x.port && p.port <= x.endPort);
 }
 
@@ -97,10 +93,24 @@ function hasLabels(labels: Record<string, string> | undefined, selector: Record<
   return true;
 }
 
+/** What the objects verified distinguish beyond the tenant tree: the port ranges and CIDRs their policies name. */
+export interface LayoutInputs {
+  /** Port ranges and ICMP types that policies name (`portRangesOf`). */
+  readonly ranges?: PortRange[];
+  /** CIDRs that policies name (`cidrsOf`): the world is split into one endpoint per class of addresses. */
+  readonly cidrs?: string[];
+  /** Workloads of the input (`workloadsOf`): each in a tenant namespace is an endpoint, named as its user names it. */
+  readonly workloads?: Workload[];
+}
+
 /** The representative endpoints and how they are laid out. */
 export class Layout {
   public readonly reps: Rep[] = [];
-  public readonly probes: Probe[] = [...BASE_PROBES];
+  /**
+   * The probes: the fixed ones, the intention's ports, and one per class of
+   * (protocol, port) that the policies and the intention distinguish.
+   */
+  public readonly probes: Probe[];
   /** Per tenant index: first rep and one past its last rep. */
   public readonly first: Int32Array;
   public readonly end: Int32Array;
@@ -108,7 +118,10 @@ export class Layout {
   public readonly dns: number;
   public readonly kubeSystemPod: number;
   public readonly systemPod: number;
+  /** The world endpoint at the default address (203.0.113.10). */
   public readonly world: number;
+  /** Every world endpoint (one per class of addresses the CIDRs distinguish), `world` first. */
+  public readonly worlds: number[] = [];
   public readonly apiServer: number;
   public readonly host: number;
   public readonly remoteNode: number;
@@ -122,11 +135,21 @@ export class Layout {
   public readonly worldFacing: number[][] = [];
   /** Per tenant index: exposures naming it as a peer (directly or as a subtree). */
   public readonly peerOf: Array<Array<{ e: ResolvedExposure; p: ResolvedPeer }>> = [];
-  private readonly probeIndex = new Map<string, number>();
+  /** The port ranges the probes partition. */
+  public readonly ranges: PortRange[];
+  /** Namespaces whose merged label sets were cut at MAX_MERGED_PER_NAMESPACE. */
+  public readonly capped: string[] = [];
 
   constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string,
-    selected: Map<string, Array<Record<string, string>>> = new Map()) {
-    this.probes.forEach((p, i) => this.probeIndex.set(probeName(p), i));
+    selected: Map<string, Array<Record<string, string>>> = new Map(), inputs: LayoutInputs = {}) {
+    // Probes: every class of (protocol, port) the policies or the intention distinguish.
+    const preferred: Probe[] = [...BASE_PROBES];
+    const ranges: PortRange[] = [...(inputs.ranges ?? []), { protocol: 'UDP', from: 53, to: 53 }, { protocol: 'TCP', from: 53, to: 53 }];
+    for (const e of cfg.exposures) intentPorts(e.ports, e.ports !== undefined && e.allowIcmp, preferred, ranges);
+    for (const svc of cfg.platformServices) intentPorts(svc.ports, false, preferred, ranges);
+    this.probes = probeClasses(ranges, preferred);
+    this.ranges = ranges;
+    const all = this.probes.map((_, i) => i);
     const n = cfg.tenants.length;
     this.first = new Int32Array(n);
     this.end = new Int32Array(n);
@@ -138,34 +161,51 @@ export class Layout {
     }
     for (let i = 0; i < n; i++) this.peerOf.push([]);
     for (const e of cfg.exposures) for (const p of e.from) if (p.tenant) this.peerOf[p.tenant.index].push({ e, p });
+    const everywhere = selected.get(ALL_NAMESPACES) ?? [];
+    const workloadsIn = new Map<string, Workload[]>();
+    for (const w of inputs.workloads ?? []) {
+      if (!workloadsIn.has(w.namespace)) workloadsIn.set(w.namespace, []);
+      workloadsIn.get(w.namespace)!.push(w);
+    }
     for (const t of cfg.tenants) {
       const ns = t.namespace;
       this.first[t.index] = this.reps.length;
-      const pod = (id: string, role: Role, labels: Record<string, string>, probes: number[], kind?: string) =>
-        this.reps.push({ id: `${ns}/${id}`, role, tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(id) }, probes, kind });
-      pod('pod', 'tenant-pod', {}, P_POD);
-      for (const k of cfg.serviceKinds) pod(`svc:${k}`, 'tenant-service', { [cfg.serviceLabel]: k }, P_POD, k);
-      pod('api-client', 'tenant-apiserver-client', { [cfg.apiServerAccessLabel]: 'true' }, P_POD);
-      for (const e of exposuresOf[t.index]) {
-        const extra = portProbes(this.probes, this.probeIndex, e.ports, e.ports === undefined || e.allowIcmp);
-        const probes = [...P_POD, ...extra.filter((x) => !P_POD.includes(x))];
-        if (e.ports !== undefined && !e.allowIcmp) probes.push(P_ICMP); // shows that ICMP stays closed
-        pod(`expose:${e.name}`, 'tenant-exposure', { ...e.selector }, probes, e.selector[cfg.serviceLabel]);
-      }
+      const pod = (id: string, role: Role, labels: Record<string, string>, kind?: string) =>
+        this.reps.push({ id: `${ns}/${id}`, role, tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(id) }, probes: all, kind });
+      pod('pod', 'tenant-pod', {});
+      for (const k of cfg.serviceKinds) pod(`svc:${k}`, 'tenant-service', { [cfg.serviceLabel]: k }, k);
+      pod('api-client', 'tenant-apiserver-client', { [cfg.apiServerAccessLabel]: 'true' });
+      for (const e of exposuresOf[t.index]) pod(`expose:${e.name}`, 'tenant-exposure', { ...e.selector }, e.selector[cfg.serviceLabel]);
       // One representative per set of pod labels (the probe label aside): a
       // pod some policy selects, or an exposure peer, with the labels of an
       // endpoint already laid out is that endpoint.
-      const known = new Set(this.reps.slice(this.first[t.index]).map((r) => labelKey(r.labels)));
-      for (const labels of selected.get(ns) ?? []) {
-        if (known.has(labelKey(labels))) continue;
-        known.add(labelKey(labels));
-        const id = `pods:${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
-        pod(id, 'tenant-selected', { ...labels }, P_POD, labels[cfg.serviceLabel]);
+      const sets: Array<Record<string, string>> = this.reps.slice(this.first[t.index]).map((r) => withoutProbe(r.labels));
+      const known = new Set(sets.map(labelKey));
+      const addSet = (labels: Record<string, string>, id: string, role: Role) => {
+        const key = labelKey(labels);
+        if (Object.keys(labels).length === 0 || known.has(key)) return false;
+        known.add(key);
+        sets.push(labels);
+        pod(id, role, { ...labels }, labels[cfg.serviceLabel]);
+        return true;
+      };
+      const selectedId = (labels: Record<string, string>) => `pods:${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
+      for (const labels of [...(selected.get(ns) ?? []), ...everywhere]) addSet(labels, selectedId(labels), 'tenant-selected');
+      for (const { e, p } of peersIn[t.index]) addSet(p.selector, `from:${e.tenant.namespace}/${e.name}`, 'tenant-peer');
+      // A pod may carry the labels of several selectors at once: every
+      // compatible union of the label sets above is a pod too.
+      let merged = 0;
+      for (let i = 0; i < sets.length && merged < MAX_MERGED_PER_NAMESPACE; i++) {
+        for (let j = 0; j < i && merged < MAX_MERGED_PER_NAMESPACE; j++) {
+          const union = mergeLabels(sets[i], sets[j]);
+          if (union && addSet(sortLabels(union), selectedId(sortLabels(union)), 'tenant-selected')) merged++;
+        }
       }
-      for (const { e, p } of peersIn[t.index]) {
-        if (Object.keys(p.selector).length === 0 || known.has(labelKey(p.selector))) continue;
-        known.add(labelKey(p.selector));
-        pod(`from:${e.tenant.namespace}/${e.name}`, 'tenant-peer', { ...p.selector }, P_POD, p.selector[cfg.serviceLabel]);
+      if (merged >= MAX_MERGED_PER_NAMESPACE) this.capped.push(ns);
+      // the real workloads, with their labels and service account (`tenant-acme/deployment/api`)
+      for (const w of workloadsIn.get(ns) ?? []) {
+        const labels: Record<string, string> = { ...w.labels, ...(w.serviceAccount !== 'default' ? { [SA_KEY]: w.serviceAccount } : {}) };
+        this.reps.push({ id: w.id, role: 'tenant-workload', tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(w.id) }, probes: all, kind: labels[cfg.serviceLabel] });
       }
       this.end[t.index] = this.reps.length;
     }
@@ -191,26 +231,44 @@ export class Layout {
       this.reps.push(rep);
       return this.reps.length - 1;
     };
-    this.dns = push({ id: `${cfg.dnsNamespace}/kube-dns`, role: 'dns', namespace: cfg.dnsNamespace, labels: { ...cfg.dnsPodLabels }, probes: P_DNS });
-    this.kubeSystemPod = push({ id: `${KUBE_SYSTEM}/pod`, role: 'kube-system-pod', namespace: KUBE_SYSTEM, labels: { [PROBE_LABEL]: 'workload' }, probes: P_PLAIN });
-    this.systemPod = push({ id: `${systemNamespace}/pod`, role: 'system-pod', namespace: systemNamespace, labels: { [PROBE_LABEL]: 'workload' }, probes: P_PLAIN });
+    this.dns = push({ id: `${cfg.dnsNamespace}/kube-dns`, role: 'dns', namespace: cfg.dnsNamespace, labels: { ...cfg.dnsPodLabels }, probes: all });
+    this.kubeSystemPod = push({ id: `${KUBE_SYSTEM}/pod`, role: 'kube-system-pod', namespace: KUBE_SYSTEM, labels: { [PROBE_LABEL]: 'workload' }, probes: all });
+    this.systemPod = push({ id: `${systemNamespace}/pod`, role: 'system-pod', namespace: systemNamespace, labels: { [PROBE_LABEL]: 'workload' }, probes: all });
     cfg.platformServices.forEach((svc, i) => {
       const ns = svc.namespace ?? `platform-${svc.name}`;
-      const probes = svc.ports === undefined ? P_PLAIN : portProbes(this.probes, this.probeIndex, svc.ports, false);
       this.platformServices.push(push({
         id: `${ns}/svc:${svc.name}`,
         role: 'platform-service',
         namespace: ns,
         labels: { ...svc.selector, [PROBE_LABEL]: probeValue(`svc-${svc.name}`) },
-        probes: probes.includes(0) ? probes : [...probes, 0],
+        probes: all,
         service: i,
       }));
     });
-    this.world = push({ id: 'world', role: 'entity', entity: 'world', probes: P_WORLD });
-    this.apiServer = push({ id: 'kube-apiserver', role: 'entity', entity: 'kube-apiserver', probes: P_APISERVER });
-    this.host = push({ id: 'host', role: 'entity', entity: 'host', probes: P_NODE });
-    this.remoteNode = push({ id: 'remote-node', role: 'entity', entity: 'remote-node', probes: P_NODE });
+    this.world = push({ id: 'world', role: 'entity', entity: 'world', ip: DEFAULT_WORLD_IP, probes: all });
+    this.worlds.push(this.world);
+    for (const ip of worldClasses(inputs.cidrs ?? [])) this.worlds.push(push({ id: `world:${ip}`, role: 'entity', entity: 'world', ip, probes: all }));
+    this.apiServer = push({ id: 'kube-apiserver', role: 'entity', entity: 'kube-apiserver', probes: all });
+    this.host = push({ id: 'host', role: 'entity', entity: 'host', probes: all });
+    this.remoteNode = push({ id: 'remote-node', role: 'entity', entity: 'remote-node', probes: all });
     this.ingress = push({ id: 'ingress', role: 'entity', entity: 'ingress', probes: [] });
+  }
+
+  /**
+   * The probe standing for `probe`: itself, or the probe of its class (every
+   * rule and the intention treat both alike); -1 for a protocol not probed.
+   */
+  public probeIndexOf(probe: Probe): number {
+    const exact = this.probes.findIndex((x) => x.port === probe.port && x.protocol === probe.protocol);
+    if (exact >= 0) return exact;
+    const inside = (port: number) => this.ranges.map((r) => r.protocol === probe.protocol && port >= r.from && port <= r.to).join();
+    const want = inside(probe.port);
+    return this.probes.findIndex((x) => x.protocol === probe.protocol && inside(x.port) === want);
+  }
+
+  /** Whether endpoint `i` is one of the world endpoints. */
+  public isWorld(i: number): boolean {
+    return this.reps[i].entity === 'world';
   }
 
   public get size(): number {
@@ -231,7 +289,9 @@ export class Layout {
   }
 
   public endpoints(): ModelEndpoint[] {
-    return this.reps.map((r) => (r.entity ? { id: r.id, entity: r.entity } : { id: r.id, namespace: r.namespace, labels: r.labels }));
+    return this.reps.map((r) => (r.entity
+      ? { id: r.id, entity: r.entity, ...(r.ip ? { ip: r.ip } : {}) }
+      : { id: r.id, namespace: r.namespace, labels: r.labels }));
   }
 
   /** Reps of the subtree of `t`. */
@@ -244,6 +304,115 @@ export class Layout {
   }
 }
 
+const DEFAULT_WORLD_IP = '203.0.113.10';
+const DEFAULT_WORLD_IP6 = '2001:db8::10';
+/** Key of `selectedPodLabels` for label sets that apply in every namespace (cluster-wide selectors). */
+export const ALL_NAMESPACES = '*';
+
+function withoutProbe(labels: Record<string, string> | undefined): Record<string, string> {
+  // Stryker disable next-line OptionalChaining: equivalent, tenant endpoints always carry labels
+  return Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => k !== PROBE_LABEL));
+}
+
+function sortLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The union of two label sets, or undefined when they give one key different values. */
+function mergeLabels(a: Record<string, string>, b: Record<string, string>): Record<string, string> | undefined {
+  for (const [k, v] of Object.entries(b)) if (k in a && a[k] !== v) return undefined;
+  return { ...a, ...b };
+}
+
+/**
+ * One address per class of addresses that the CIDRs distinguish (each
+ * family on its own; the class of the default world address 203.0.113.10,
+ * which the endpoint `world` stands for, left out), and the IPv6 world
+ * when some policy tells it from the IPv4 one (an IPv6 CIDR, the entity
+ * world-ipv4 or world-ipv6): a rule for any CIDR is then judged on an
+ * address it contains and one it does not.
+ */
+function worldClasses(cidrs: string[]): string[] {
+  const out: string[] = [];
+  for (const v6 of [false, true]) {
+    const bits = v6 ? 128 : 32;
+    const top = 2n ** BigInt(bits);
+    const ranges = cidrs.map((c) => parseCidr(c)).filter((r): r is NonNullable<typeof r> => !!r && r.v6 === v6);
+    // no IPv6 CIDR (nor world-ipv4/-ipv6) named: the IPv6 world is like the IPv4 one
+    if (v6 && ranges.length === 0) continue;
+    const cuts = new Set<bigint>([0n, top]);
+    for (const r of ranges) {
+      cuts.add(r.first);
+      cuts.add(r.last + 1n);
+    }
+    const sorted = [...cuts].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    // two addresses are alike when every CIDR holds both or neither
+    const classOf = (n: bigint) => ranges.map((r) => (n >= r.first && n <= r.last ? 1 : 0)).join('');
+    const def = v6 ? parseCidr(DEFAULT_WORLD_IP6)!.first : parseCidr(DEFAULT_WORLD_IP)!.first;
+    const seen = new Map<string, string>([[classOf(def), v6 ? DEFAULT_WORLD_IP6 : '']]);
+    if (v6) out.push(DEFAULT_WORLD_IP6);
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      const k = classOf(sorted[i]);
+      if (seen.has(k)) continue;
+      const ip = formatAddress(sorted[i], v6);
+      seen.set(k, ip);
+      out.push(ip);
+    }
+  }
+  return out;
+}
+
+function formatAddress(n: bigint, v6: boolean): string {
+  if (!v6) return [24n, 16n, 8n, 0n].map((s) => String((n / 2n ** s) % 256n)).join('.');
+  const groups: string[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((n / 2n ** s) % 65536n).toString(16));
+  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+}
+
+/**
+ * Every CIDR that the policies among `objects` name (`fromCIDR`, `toCIDR`,
+ * `*CIDRSet` with their `except`s, NetworkPolicy `ipBlock`s).
+ * @internal
+ */
+export function cidrsOf(objects: any[]): string[] {
+  const out = new Set<string>();
+  const add = (c: unknown) => {
+    if (typeof c === 'string') out.add(c);
+  };
+  const sets = (list: unknown) => {
+    for (const x of Array.isArray(list) ? list : []) {
+      add(x?.cidr);
+      for (const e of Array.isArray(x?.except) ? x.except : []) add(e);
+    }
+  };
+  for (const o of objects) {
+    if (o === null || typeof o !== 'object') continue;
+    if (o.kind === 'NetworkPolicy') {
+      for (const [dir, field] of [['ingress', 'from'], ['egress', 'to']]) {
+        for (const r of Array.isArray(o.spec?.[dir]) ? o.spec[dir] : []) {
+          for (const peer of Array.isArray(r?.[field]) ? r[field] : []) sets(peer?.ipBlock ? [peer.ipBlock] : []);
+        }
+      }
+    } else if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
+      for (const spec of [o.spec, ...(Array.isArray(o.specs) ? o.specs : [])]) {
+        if (spec === null || typeof spec !== 'object') continue;
+        for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) {
+          for (const r of Array.isArray(spec[dir]) ? spec[dir] : []) {
+            for (const from of ['from', 'to']) {
+              for (const c of Array.isArray(r?.[`${from}CIDR`]) ? r[`${from}CIDR`] : []) add(c);
+              sets(r?.[`${from}CIDRSet`]);
+              const entities = r?.[`${from}Entities`];
+              // the world by family: the IPv6 world needs an endpoint of its own
+              if (Array.isArray(entities) && (entities.includes('world-ipv6') || entities.includes('world-ipv4'))) add('::/0');
+            }
+          }
+        }
+      }
+    }
+  }
+  return [...out].sort();
+}
+
 /** Sorted `k=v` list of labels without the probe label. */
 function labelKey(labels: Record<string, string> | undefined): string {
   return Object.entries(labels ?? {}).filter(([k]) => k !== PROBE_LABEL).map(([k, v]) => `${k}=${v}`).sort().join(',');
@@ -252,6 +421,9 @@ function labelKey(labels: Record<string, string> | undefined): string {
 const POD_NS_KEY = 'io.kubernetes.pod.namespace';
 
 const NS_NAME_KEY = 'io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name';
+/** The service account of a pod, as Cilium labels it: selectors name it like a pod label. */
+const SA_KEY = 'io.cilium.k8s.policy.serviceaccount';
+const NS_LABEL_PREFIX = 'io.cilium.k8s.namespace.labels.';
 
 /**
  * The labels of a pod that a Cilium selector selects, and the namespace it
@@ -261,7 +433,7 @@ const NS_NAME_KEY = 'io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name'
  * `NotIn` excludes, `Exists` a value no `NotIn` excludes; `NotIn` and
  * `DoesNotExist` only constrain.
  */
-function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: string } | undefined {
+function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: string; anyNamespace?: boolean } | undefined {
   if (sel === null || typeof sel !== 'object') return undefined;
   const { matchLabels, matchExpressions } = sel;
   const labelMap = matchLabels !== null && typeof matchLabels === 'object';
@@ -269,6 +441,7 @@ function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: st
   if ((matchLabels != null && !labelMap) || (matchExpressions != null && !Array.isArray(matchExpressions))) return undefined;
   const labels: Record<string, string> = {};
   let namespace: string | undefined;
+  let anyNamespace = false;
   const setNamespace = (ns: string) => {
     if (namespace !== undefined && namespace !== ns) return false;
     namespace = ns;
@@ -283,9 +456,10 @@ function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: st
   for (const [k, v] of Object.entries(labelMap ? matchLabels : {})) {
     const key = keyOf(k);
     if (key === undefined) return undefined;
+    if (key.startsWith(NS_LABEL_PREFIX)) anyNamespace = true;
     if (key === POD_NS_KEY || key === NS_NAME_KEY) {
       if (!setNamespace(String(v))) return undefined;
-    } else if (!key.startsWith('io.cilium.k8s.')) {
+    } else if (!key.startsWith('io.cilium.k8s.') || key === SA_KEY) {
       labels[key] = String(v ?? '');
     }
   }
@@ -297,12 +471,13 @@ function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: st
     const key = keyOf(String(e?.key ?? ''));
     if (key === undefined || key === '') return undefined;
     const values: string[] = Array.isArray(e.values) ? e.values.map(String) : [];
+    if (key === POD_NS_KEY || key.startsWith(NS_LABEL_PREFIX)) anyNamespace = true;
     if (key === POD_NS_KEY || key === NS_NAME_KEY) {
       // one named namespace; other namespace expressions do not say where the pod is
       if (e.operator === 'In' && values.length === 1 && !setNamespace(values[0])) return undefined;
       continue;
     }
-    if (key.startsWith('io.cilium.k8s.')) continue;
+    if (key.startsWith('io.cilium.k8s.') && key !== SA_KEY) continue;
     switch (e.operator) {
       case 'In':
         wanted.push({ key, values });
@@ -337,7 +512,7 @@ function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: st
     if (v === undefined) return undefined;
     labels[w.key] = v;
   }
-  return { labels, namespace };
+  return { labels, namespace, anyNamespace: namespace === undefined && anyNamespace };
 }
 
 /**
@@ -350,7 +525,8 @@ function podLabelsOf(sel: any): { labels: Record<string, string>; namespace?: st
 export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>): Map<string, Array<Record<string, string>>> {
   const out = new Map<string, Map<string, Record<string, string>>>();
   const add = (ns: string | undefined, labels: Record<string, string>) => {
-    if (ns === undefined || !tenantNamespaces.has(ns) || Object.keys(labels).length === 0) return;
+    if (ns !== ALL_NAMESPACES && (ns === undefined || !tenantNamespaces.has(ns))) return;
+    if (Object.keys(labels).length === 0) return;
     const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     let m = out.get(ns);
     if (!m) out.set(ns, (m = new Map()));
@@ -363,7 +539,7 @@ export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>)
         // Stryker disable next-line ArrayDeclaration: equivalent, a selector that is not an object selects nothing, like no selector
         for (const sel of Array.isArray(r?.[key]) ? r[key] : []) {
           const x = podLabelsOf(sel);
-          if (x) add(x.namespace ?? ownNs, x.labels);
+          if (x) add(x.namespace ?? (x.anyNamespace ? ALL_NAMESPACES : ownNs), x.labels);
         }
       }
     }
@@ -382,7 +558,8 @@ export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>)
             const pods = podLabelsOf(peer?.podSelector);
             // the peer's namespace: the policy's own, or one namespaceSelector names
             const nsSel = peer?.namespaceSelector;
-            const peerNs = nsSel == null ? ns : nsSel.matchLabels?.['kubernetes.io/metadata.name'];
+            const named = nsSel?.matchLabels?.['kubernetes.io/metadata.name'];
+            const peerNs = nsSel == null ? ns : named === undefined ? ALL_NAMESPACES : named;
             if (pods) add(peerNs, pods.labels); // not a tenant namespace (or none named): no pod
           }
         }
@@ -395,8 +572,8 @@ export function selectedPodLabels(objects: any[], tenantNamespaces: Set<string>)
     for (const spec of [o.spec, ...(Array.isArray(o.specs) ? o.specs : [])]) {
       if (spec === null || typeof spec !== 'object') continue;
       const x = podLabelsOf(spec.endpointSelector);
-      if (x) add(x.namespace ?? ownNs, x.labels);
-      for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) peers(spec[dir], ownNs);
+      if (x) add(x.namespace ?? (x.anyNamespace ? ALL_NAMESPACES : ownNs) ?? ALL_NAMESPACES, x.labels);
+      for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) peers(spec[dir], ownNs ?? ALL_NAMESPACES);
     }
   }
   const result = new Map<string, Array<Record<string, string>>>();
@@ -459,7 +636,7 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
       return { allowed: false, reason: `${x.namespace} and ${y.namespace} are unrelated tenants (neither is an ancestor of the other)` };
     }
     if (d === layout.dns) {
-      return DNS_PROBES.has(p)
+      return isDnsProbe(probe)
         ? { allowed: true, reason: 'every tenant pod may reach cluster DNS on port 53' }
         : { allowed: false, reason: `tenants reach cluster DNS on port 53 only, not ${pname}` };
     }
@@ -470,7 +647,7 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
         ? { allowed: true, reason: `every tenant pod may reach the platform service ${svc.name}` }
         : { allowed: false, reason: `tenants reach the platform service ${svc.name} on its listed ports only` };
     }
-    if (d === layout.world) {
+    if (layout.isWorld(d)) {
       return x.allowWorldEgress
         ? { allowed: true, reason: `${x.namespace} allows egress to the world` }
         : { allowed: false, reason: `${x.namespace} does not allow egress to the world` };
@@ -488,11 +665,12 @@ export function intendedCell(layout: Layout, s: number, d: number, p: number): {
     return { allowed: false, reason: 'tenant pods reach no system pod except cluster DNS and the listed platform services' };
   }
   const y = dst.tenant!;
+  if (layout.isWorld(s)) {
+    if (y.allowWorldIngress) return { allowed: true, reason: `${y.namespace} accepts connections from the world` };
+    if (layout.worldFacing[y.index].includes(d)) return { allowed: true, reason: `${dst.labels![cfg.serviceLabel]} pods accept connections from the world` };
+    return { allowed: false, reason: `${y.namespace} does not accept connections from the world here` };
+  }
   switch (s) {
-    case layout.world:
-      if (y.allowWorldIngress) return { allowed: true, reason: `${y.namespace} accepts connections from the world` };
-      if (layout.worldFacing[y.index].includes(d)) return { allowed: true, reason: `${dst.labels![cfg.serviceLabel]} pods accept connections from the world` };
-      return { allowed: false, reason: `${y.namespace} does not accept connections from the world here` };
     case layout.apiServer:
       return y.allowFromApiServer
         ? { allowed: true, reason: `${y.namespace} accepts the kube-apiserver (webhooks, aggregated APIs)` }
@@ -556,10 +734,10 @@ export function intendedRows(layout: Layout, s: number, only: number[]): Interva
       else extra.push({ reps: [r], ok: (p) => portMatches(ports, false, p) });
       // Stryker restore BooleanLiteral
     }
-    if (x.allowWorldEgress) basePoints.push(layout.world);
+    if (x.allowWorldEgress) basePoints.push(...layout.worlds);
     // Stryker disable next-line OptionalChaining: src is a tenant endpoint here, and tenant endpoints always carry labels
     if (src.labels?.[cfg.apiServerAccessLabel] === 'true' && x.allowApiServer) basePoints.push(layout.apiServer);
-  } else if (s === layout.world) {
+  } else if (layout.isWorld(s)) {
     for (const e of cfg.exposures) if (e.from.some((peer) => !peer.tenant)) exposure(e);
     for (const t of cfg.tenants) {
       if (t.allowWorldIngress) base.push(iv.range(layout.first[t.index], layout.end[t.index]));
@@ -604,7 +782,8 @@ export interface Verification {
 export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[], systemNamespace: string = DEFAULT_SYSTEM_NAMESPACE,
   selectorsFrom: any[] = objects): Verification {
   assertServedVersions(objects);
-  const layout = new Layout(cfg, systemNamespace, selectedPodLabels(selectorsFrom, new Set(cfg.tenants.map((t) => t.namespace))));
+  const layout = new Layout(cfg, systemNamespace, selectedPodLabels(selectorsFrom, new Set(cfg.tenants.map((t) => t.namespace))),
+    { ranges: portRangesOf(selectorsFrom), cidrs: cidrsOf(selectorsFrom), workloads: workloadsOf(selectorsFrom) });
   const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces() });
   const endpoints = layout.endpoints();
   const upper = model.evaluate(endpoints, layout.probes, { bound: 'upper', distinct: true });
@@ -935,6 +1114,13 @@ class TenantAuthoredCheckBuilder {
 
 function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Intervals[], diffs: Intervals[]): string {
   const src = layout.reps[s];
+  // Every destination but `ingress` is probed on every probe: a cell is the union and intersection over them.
+  const probes = layout.probes.map((_, p) => p);
+  const any = iv.unionMany(probes.map((p) => rows[p]));
+  let every = iv.range(0, layout.size);
+  for (const p of probes) every = iv.intersect(every, rows[p]);
+  const unknown = iv.unionMany(probes.map((p) => (rows[p] === lowRows[p] ? iv.EMPTY : iv.xor(rows[p], lowRows[p]))));
+  const differs = iv.unionMany(probes.map((p) => diffs[p]));
   let row = '';
   for (let d = 0; d < layout.size; d++) {
     const dst = layout.reps[d];
@@ -942,17 +1128,8 @@ function matrixRow(layout: Layout, s: number, rows: Intervals[], lowRows: Interv
       row += CELL.notApplicable;
       continue;
     }
-    let allowed = 0;
-    let differs = false;
-    let unknown = false;
-    for (const p of dst.probes) {
-      const got = iv.has(rows[p], d);
-      if (got) allowed++;
-      if (got !== iv.has(lowRows[p], d)) unknown = true;
-      if (iv.has(diffs[p], d)) differs = true;
-    }
-    const all = allowed === dst.probes.length;
-    row += differs ? CELL.difference : unknown ? CELL.undetermined : all ? CELL.allowed : allowed === 0 ? CELL.denied : CELL.partial;
+    row += iv.has(differs, d) ? CELL.difference : iv.has(unknown, d) ? CELL.undetermined
+      : iv.has(every, d) ? CELL.allowed : iv.has(any, d) ? CELL.partial : CELL.denied;
   }
   return row;
 }
@@ -972,10 +1149,10 @@ export interface CellExplanation {
 export function explainCell(v: Verification, src: number, dst: number, probe?: Probe): CellExplanation[] {
   const { layout, upper, lower } = v;
   const probes: Array<{ p: Probe; index?: number }> = probe
-    ? [{ p: probe, index: layout.probes.findIndex((x) => x.port === probe.port && x.protocol === probe.protocol) }]
+    ? [{ p: probe, index: layout.probeIndexOf(probe) }]
     : layout.reps[dst].probes.map((i) => ({ p: layout.probes[i], index: i }));
   if (probes.length === 0) probes.push({ p: layout.probes[0], index: 0 });
-  return probes.map(({ p, index }) => {
+  const cells = probes.map(({ p, index }) => {
     // Stryker disable next-line ConditionalExpression,LogicalOperator: index is always set, and intendedCell gives undefined for -1 (no destination carries it)
     const want = index !== undefined && index >= 0 ? intendedCell(layout, src, dst, index) : undefined;
     const decision = upper.decide(upper.identityOfEndpoint[src], upper.identityOfEndpoint[dst], p);
@@ -990,6 +1167,18 @@ export function explainCell(v: Verification, src: number, dst: number, probe?: P
       ...(low && low.allowed !== decision.allowed ? { lower: low } : {}),
     };
   });
+  if (probe) return cells;
+  // The destination's probes: those with the same verdict, intention and rules are one entry (`TCP/8080, UDP/8080`).
+  const out: CellExplanation[] = [];
+  const keyOf = (c: CellExplanation) => JSON.stringify([c.intended, c.expectation?.split(c.probe).join(''), c.decision, c.lower]);
+  let lastKey = '';
+  for (const c of cells) {
+    const key = keyOf(c);
+    if (out.length > 0 && key === lastKey) out[out.length - 1] = { ...out[out.length - 1], probe: `${out[out.length - 1].probe}, ${c.probe}` };
+    else out.push(c);
+    lastKey = key;
+  }
+  return out;
 }
 
 /** Every checked cell's actual verdict (upper bound), keyed `source|destination|probe`, for comparisons. @internal */

@@ -123,7 +123,7 @@ describe('exposures declared by the user', () => {
     });
     const r = verifyTenantIsolation(iso._effectiveProps(), objs);
     expect(r.ok).toBe(true);
-    expect(r.endpoints.find((e) => e.id === 'tenant-acme/expose:api')!.probes).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'TCP/8443', 'ICMP/type-8']);
+    expect(r.endpoints.find((e) => e.id === 'tenant-acme/expose:api')!.probes).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'ICMP/type-8', 'TCP/8443', 'ICMPv6/type-0']); // every probe class
     expect(cell(r, 'tenant-beta/pod', 'tenant-acme/expose:api')).toBe('◐'); // 8443 only
     expect(cell(r, 'tenant-beta/pod', 'tenant-acme/pod')).toBe('·');
     expect(cell(r, 'tenant-acme-dev/pod', 'tenant-acme/expose:api')).toBe('·');
@@ -131,9 +131,17 @@ describe('exposures declared by the user', () => {
     // the intention knows the exposure: objects without its policy are a violation (over-restriction)
     const without = verifyTenantIsolation(iso._effectiveProps(), objs.filter((o) => o !== policy));
     expect(without.ok).toBe(false);
-    expect(without.differences.map((d) => `${d.source} -> ${d.destination} ${d.probe} ${d.intended}`)).toEqual(['tenant-beta/pod -> tenant-acme/expose:api TCP/8443 true',
+    const diffs = without.differences.map((d) => `${d.source} -> ${d.destination} ${d.probe} ${d.intended}`);
+    expect(diffs.filter((d) => d.includes('/expose:api '))).toEqual(['tenant-beta/pod -> tenant-acme/expose:api TCP/8443 true',
       'tenant-beta/svc:etcd -> tenant-acme/expose:api TCP/8443 true', 'tenant-beta/svc:ingress -> tenant-acme/expose:api TCP/8443 true',
-      'tenant-beta/svc:monitoring -> tenant-acme/expose:api TCP/8443 true', 'tenant-beta/api-client -> tenant-acme/expose:api TCP/8443 true']);
+      'tenant-beta/svc:monitoring -> tenant-acme/expose:api TCP/8443 true', 'tenant-beta/api-client -> tenant-acme/expose:api TCP/8443 true',
+      // tenant-beta's pods of a service kind that are API clients too (merged label sets)
+      'tenant-beta/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true -> tenant-acme/expose:api TCP/8443 true',
+      'tenant-beta/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true -> tenant-acme/expose:api TCP/8443 true',
+      'tenant-beta/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true -> tenant-acme/expose:api TCP/8443 true']);
+    // the other differences: app=api pods that also carry a service kind or the apiserver label, from the same 8 sources, on TCP/8443 only
+    expect(diffs).toHaveLength(8 * 8);
+    expect(diffs.every((d) => /^tenant-beta\/\S+ -> tenant-acme\/(expose:api|pods:app=api,\S+) TCP\/8443 true$/.test(d))).toBe(true);
   });
 
   test('allowTo, subtree peers with a selector, world with ICMP, auto names', () => {

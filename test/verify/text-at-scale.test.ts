@@ -15,7 +15,8 @@ describe('the text matrix stays readable at 200 tenants', () => {
     expect(text).toContain('Reachability, grouped (');
     const lines = text.split('\n');
     expect(lines.length).toBeLessThan(80);
-    expect(Math.max(...lines.filter((l) => l.startsWith('  tenant ')).map((l) => l.length))).toBeLessThan(200);
+    // (was 200: rows of merged label sets carry both sets' labels in their names)
+    expect(Math.max(...lines.filter((l) => l.startsWith('  tenant ')).map((l) => l.length))).toBeLessThan(240);
     const row = (key: string) => lines.find((l) => l.startsWith(`  ${key} `))!.replace(/ +/g, ' ').trim();
     const header = lines.filter((l) => /^ +\d+ {2}/.test(l));
     const col = (label: string) => header.findIndex((l) => l.trim().replace(/^\d+ +/, '') === label);

@@ -13,11 +13,11 @@ describe('formatVerifyReport json: legend', () => {
     const start = json.indexOf('  "legend": {');
     expect(json.slice(start, json.indexOf('  },', start) + 4).split('\n')).toEqual([
       '  "legend": {',
-      '    " ": "not applicable",',
+      '    " ": "not checked (neither end is a tenant endpoint, or the destination, such as ingress, is never connected to directly)",',
       '    "!": "differs from the intended reachability",',
       '    "?": "cannot be decided offline (rules the model cannot judge; see Undetermined)",',
       '    "·": "denied",',
-      '    "◐": "allowed on some probed ports only (e.g. DNS: port 53 only)",',
+      '    "◐": "allowed on some probed ports only (e.g. DNS: port 53 only; --explain SRC DST lists them)",',
       '    "✓": "allowed on every probed port"',
       '  },',
     ]);
@@ -57,7 +57,7 @@ describe('formatVerifyReport text: grouped view of a hand-edited report', () => 
       warnings: [],
     };
     expect(formatVerifyReport(report, 'text', { maxColumns: 2 })).toBe([
-      'Tenant isolation: OK (1 tenants, 2 endpoints, 2 identities, 0 policies; 5 checks, 3 allowed, 0 differences)',
+      'Tenant isolation: OK (1 tenant, 2 endpoints, 2 identities, 0 policies; 5 checks, 3 allowed, 0 differences from the intended reachability)',
       '',
       'Reachability, grouped (2 x 3 cells; rows: kind of source, columns: kind of destination and how its tenant relates to the source\'s):',
       '  ✓ allowed   · denied   (a group whose cells differ shows ◐)',

@@ -144,14 +144,14 @@ describe('formatVerifyReport json', () => {
   test('text is the default format', () => {
     const report = tinyReport();
     expect(formatVerifyReport(report)).toBe(formatVerifyReport(report, 'text'));
-    expect(formatVerifyReport(report)).toMatch(/^Tenant isolation: VIOLATED \(1 tenants, 2 endpoints, 2 identities, 0 policies; 3 checks, 3 allowed, 1 differences\)\n\n/);
+    expect(formatVerifyReport(report)).toMatch(/^Tenant isolation: VIOLATED \(1 tenant, 2 endpoints, 2 identities, 0 policies; 3 checks, 3 allowed, 1 difference from the intended reachability\)\n\n/);
   });
 });
 
 describe('formatVerifyReport text: which matrix view', () => {
   test('a hand-made report: the flat matrix, a difference, a warning (no tenant-authored check)', () => {
     expect(formatVerifyReport(tinyReport(), 'text')).toBe([
-      'Tenant isolation: VIOLATED (1 tenants, 2 endpoints, 2 identities, 0 policies; 3 checks, 3 allowed, 1 differences)',
+      'Tenant isolation: VIOLATED (1 tenant, 2 endpoints, 2 identities, 0 policies; 3 checks, 3 allowed, 1 difference from the intended reachability)',
       '',
       'Reachability (rows: source, columns: destination):',
       '  ✓ allowed   · denied',
@@ -172,14 +172,14 @@ describe('formatVerifyReport text: which matrix view', () => {
       'Warnings:',
       '  - w',
       '',
-      'VIOLATED: 1 of 3 checks differ from the intended reachability.',
+      'VIOLATED: 1 of 3 checks differs from the intended reachability.',
       '',
     ].join('\n'));
   });
 
   test('the legend leaves out the not-applicable symbol', () => {
     const report = { ...tinyReport(), legend: { '✓': 'allowed', ' ': 'not applicable', '·': 'denied' } };
-    expect(formatVerifyReport(report, 'text').split('\n')[3]).toBe('  ✓ allowed   · denied');
+    expect(formatVerifyReport(report, 'text').split('\n')[3]).toBe('  ✓ allowed   (blank) not applicable   · denied');
   });
 
   test('maxColumns defaults to 80: 80 destinations print the flat matrix, 81 the grouped one', () => {
@@ -189,8 +189,7 @@ describe('formatVerifyReport text: which matrix view', () => {
       return { ...r, destinations: [...r.destinations, ...extra], matrix: r.matrix!.map((row) => row + ' '.repeat(extra.length)) };
     };
     expect(formatVerifyReport(widen(80), 'text').split('\n')[3]).toBe('Reachability (rows: source, columns: destination):');
-    expect(formatVerifyReport(widen(81), 'text').split('\n')[3]).toBe(
-      'Reachability, grouped (18 x 81 cells; rows: kind of source, columns: kind of destination and how its tenant relates to the source\'s):');
+    expect(formatVerifyReport(widen(81), 'text').split('\n')[3]).toBe('Reachability, grouped (24 x 81 cells; rows: kind of source, columns: kind of destination and how its tenant relates to the source\'s):');
     expect(formatVerifyReport(widen(81), 'text', { maxColumns: 81 }).split('\n')[3]).toBe('Reachability (rows: source, columns: destination):');
   });
 
@@ -202,16 +201,16 @@ describe('formatVerifyReport text: which matrix view', () => {
       return { ...r, sources: repeat(r.sources), matrix: repeat(r.matrix!) };
     };
     const atLimit = formatVerifyReport(tall(20_000), 'text', { maxColumns: 17 }).split('\n');
-    expect(atLimit[3]).toBe('Reachability, grouped (20000 x 18 cells; rows: kind of source, columns: kind of destination and how its tenant relates to the source\'s):');
+    expect(atLimit[3]).toBe('Reachability, grouped (20000 x 24 cells; rows: kind of source, columns: kind of destination and how its tenant relates to the source\'s):');
     // the same rows grouped: as many group rows as for the report itself
     expect(atLimit.length).toBe(formatVerifyReport(verifyTenantIsolation(PARENT_CHILD), 'text', { maxColumns: 17 }).split('\n').length);
     expect(formatVerifyReport(tall(20_001), 'text', { maxColumns: 17 })).toBe([
-      'Tenant isolation: OK (2 tenants, 18 endpoints, 18 identities, 5 policies; 630 checks, 419 allowed, 0 differences)',
+      'Tenant isolation: OK (2 tenants, 24 endpoints, 24 identities, 5 policies; 3472 checks, 2160 allowed, 0 differences from the intended reachability)',
       'Tenant-authored policies: OK (the widest policy each of the 2 tenants can write in its own namespace opens no path to or from another tenant)',
       '',
-      '(matrix of 20001 x 18 cells not printed; use --format json for it)',
+      '(matrix of 20001 x 24 cells not printed; use --format json for it)',
       '',
-      'OK: the policies give exactly the intended reachability (630 checks), and no tenant can open another with policies of its own.',
+      'OK: the policies give exactly the intended reachability (3472 checks), and no tenant can open another with policies of its own.',
       '',
     ].join('\n'));
     // a report within maxColumns prints the flat matrix whatever the number of sources
@@ -272,7 +271,7 @@ describe('formatVerifyReport text: grouping and robustness', () => {
       'Destinations:',
       '  1  tenant-root/pod  TCP/8080',
       '  2  world            TCP/443',
-      '  3  extra            ',
+      '  3  extra',
       '',
       '                  1 2 3',
       '  tenant-root/pod ✓ ✓ ·',

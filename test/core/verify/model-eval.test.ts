@@ -73,8 +73,8 @@ describe('identities', () => {
       { endpoints: ['q1'], isPod: true, namespace: 'a', ip: undefined },
       // A pod without a namespace is in "default"; pods have no address (CIDR rules never match pods).
       { endpoints: ['nons'], isPod: true, namespace: 'default', ip: undefined },
-      { endpoints: ['w'], isPod: false, namespace: undefined, ip: 203 * 2 ** 24 + 113 * 2 ** 8 + 10 },
-      { endpoints: ['h'], isPod: false, namespace: undefined, ip: 192 * 2 ** 24 + 2 * 2 ** 8 + 1 },
+      { endpoints: ['w'], isPod: false, namespace: undefined, ip: { v6: false, n: BigInt(203 * 2 ** 24 + 113 * 2 ** 8 + 10) } },
+      { endpoints: ['h'], isPod: false, namespace: undefined, ip: { v6: false, n: BigInt(192 * 2 ** 24 + 2 * 2 ** 8 + 1) } },
     ]);
     expect(Array.from(reach.identityOfEndpoint)).toEqual([0, 0, 1, 2, 3, 4]);
     expect(['p1', 'p2', 'q1'].map((d) => reach.allowed('w', d, 80))).toEqual([false, false, true]);

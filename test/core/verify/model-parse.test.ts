@@ -140,7 +140,7 @@ describe('IPv4 addresses and CIDRs', () => {
     expect(reaches(cidr, '203.0.113.10')).toEqual({ upper: true, lower: false });
     const model = new CiliumPolicyModel([CCNP('p', { endpointSelector: {}, egress: [{ toCIDR: [cidr] }] })]);
     expect(model.evaluate([{ id: 'pod', namespace: 'a' }, { id: 'world', entity: 'world' }]).uncertain)
-      .toEqual([`CiliumClusterwideNetworkPolicy p egress[0]: CIDR ${JSON.stringify(cidr)} (only IPv4 CIDRs are modelled)`]);
+      .toEqual([`CiliumClusterwideNetworkPolicy p egress[0]: CIDR ${JSON.stringify(cidr)} (not a valid IPv4 or IPv6 CIDR; the API server would refuse the policy)`]);
   });
 });
 

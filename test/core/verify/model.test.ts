@@ -178,7 +178,7 @@ describe('labels of pods', () => {
     expect(id.namespace).toBe('a');
     const world = same.identities[1];
     expect(Object.fromEntries(world.labels)).toEqual({ 'reserved:world': '' });
-    expect([world.isPod, world.namespace, world.ip, [...world.entities]]).toEqual([false, undefined, 0xcb00710a, ['world', 'world-ipv4', 'all']]);
+    expect([world.isPod, world.namespace, world.ip, [...world.entities]]).toEqual([false, undefined, { v6: false, n: BigInt(0xcb00710a) }, ['world', 'world-ipv4', 'all']]);
   });
 });
 

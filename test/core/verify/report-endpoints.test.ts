@@ -11,7 +11,16 @@ describe('endpoints laid out for a tenant', () => {
     const report = verifyTenantIsolation(props, TenantIsolation.manifests(props));
     expect(report.ok).toBe(true);
     const clients = report.endpoints.filter((e) => e.tenant === 'tenant-b' && e.labels.role === 'client');
-    expect(clients.map((e) => e.id)).toEqual(['tenant-b/pods:role=client']);
+    expect(clients.map((e) => e.id)).toEqual([
+      'tenant-b/pods:role=client',
+      'tenant-b/pods:cozystack.io/service=etcd,role=client',
+      'tenant-b/pods:cozystack.io/service=ingress,role=client',
+      'tenant-b/pods:cozystack.io/service=monitoring,role=client',
+      'tenant-b/pods:policy.cozystack.io/allow-to-apiserver=true,role=client',
+      'tenant-b/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true,role=client',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=client',
+      'tenant-b/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true,role=client',
+    ]);
     // every endpoint of a tenant has its own labels (the probe label aside)
     for (const t of ['tenant-root', 'tenant-a', 'tenant-b']) {
       const keys = report.endpoints.filter((e) => e.tenant === t)
@@ -20,6 +29,15 @@ describe('endpoints laid out for a tenant', () => {
     }
     // without objects (nothing selects role=client), the peer gets its own endpoint
     const bare = verifyTenantIsolation(props, []);
-    expect(bare.endpoints.filter((e) => e.tenant === 'tenant-b' && e.labels.role === 'client').map((e) => e.id)).toEqual(['tenant-b/from:tenant-a/api']);
+    expect(bare.endpoints.filter((e) => e.tenant === 'tenant-b' && e.labels.role === 'client').map((e) => e.id)).toEqual([
+      'tenant-b/from:tenant-a/api',
+      'tenant-b/pods:cozystack.io/service=etcd,role=client',
+      'tenant-b/pods:cozystack.io/service=ingress,role=client',
+      'tenant-b/pods:cozystack.io/service=monitoring,role=client',
+      'tenant-b/pods:policy.cozystack.io/allow-to-apiserver=true,role=client',
+      'tenant-b/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true,role=client',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=client',
+      'tenant-b/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true,role=client',
+    ]);
   });
 });

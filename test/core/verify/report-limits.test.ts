@@ -30,16 +30,17 @@ const everything = () => [...TenantIsolation.manifests(SIBLINGS),
   })];
 const SUMMARY = {
   tenants: 3,
-  endpoints: 23,
-  identities: 23,
+  // every destination on 8 probes (7 classes, TCP/8080 split by the rule on it), merged label sets (service kind + apiserver client)
+  endpoints: 32,
+  identities: 32,
   policies: 10,
-  checks: 1170,
-  allowed: 820,
-  differences: 39,
-  differencesListed: 39,
+  checks: 7488,
+  allowed: 4944,
+  differences: 160,
+  differencesListed: 160,
   matrixIncluded: true,
-  undetermined: 25,
-  openedByTenantPolicies: 125,
+  undetermined: 64,
+  openedByTenantPolicies: 960,
 };
 const withoutMatrix = (r: VerifyReport) => {
   const { matrix, summary, ...rest } = r;
@@ -52,7 +53,7 @@ describe('undetermined cells and the tenant-authored check', () => {
     expect(report.ok).toBe(false);
     expect(report.summary).toEqual(SUMMARY);
     expect(report.uncertainRules).toEqual([L7]);
-    expect(report.undetermined).toHaveLength(25);
+    expect(report.undetermined).toHaveLength(64);
     expect(report.undetermined[0]).toEqual({
       source: 'tenant-a/pod',
       destination: 'tenant-b/pod',
@@ -66,7 +67,7 @@ describe('undetermined cells and the tenant-authored check', () => {
     expect(new Set(report.undetermined.map((u) => u.probe))).toEqual(new Set(['TCP/8080']));
     // undetermined cells are not differences
     expect(report.differences.some((d) => d.source.startsWith('tenant-a/') && d.destination.startsWith('tenant-b/'))).toBe(false);
-    expect(report.tenantAuthored.opened).toHaveLength(125);
+    expect(report.tenantAuthored.opened).toHaveLength(960);
     expect(report.tenantAuthored.opened[0]).toEqual({
       source: 'tenant-a/pod',
       destination: 'tenant-b/pod',
@@ -78,7 +79,7 @@ describe('undetermined cells and the tenant-authored check', () => {
     });
     // ordered by source, destination, probe (endpoint and probe order of the report)
     const key = (d: { source: string; destination: string; probe: string }) =>
-      [report.sources.indexOf(d.source), report.destinations.indexOf(d.destination), ['TCP/8080', 'UDP/8080', 'SCTP/8080'].indexOf(d.probe)];
+      [report.sources.indexOf(d.source), report.destinations.indexOf(d.destination), report.endpoints[0].probes.indexOf(d.probe)];
     for (const list of [report.differences, report.undetermined, report.tenantAuthored.opened]) {
       const keys = list.map(key);
       const sorted = [...keys].sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
@@ -106,11 +107,11 @@ describe('undetermined cells and the tenant-authored check', () => {
 
 describe('limits', () => {
   test('the matrix is included while sources x destinations <= maxMatrixCells; without it every count and list is the same', () => {
-    const full = verifyTenantIsolation(SIBLINGS, everything(), { maxMatrixCells: 529 });
+    const full = verifyTenantIsolation(SIBLINGS, everything(), { maxMatrixCells: 32 * 32 });
     expect(full.summary.matrixIncluded).toBe(true);
-    expect(full.matrix).toHaveLength(23);
-    expect(full.matrix!.every((row) => [...row].length === 23)).toBe(true);
-    const without = verifyTenantIsolation(SIBLINGS, everything(), { maxMatrixCells: 528 });
+    expect(full.matrix).toHaveLength(32);
+    expect(full.matrix!.every((row) => [...row].length === 32)).toBe(true);
+    const without = verifyTenantIsolation(SIBLINGS, everything(), { maxMatrixCells: 32 * 32 - 1 });
     expect(without.summary.matrixIncluded).toBe(false);
     expect('matrix' in without).toBe(false);
     expect(withoutMatrix(without)).toEqual(withoutMatrix(full));
@@ -139,9 +140,31 @@ describe('limits', () => {
 describe('options', () => {
   test('systemNamespace and dnsNamespace name the invented endpoints and their verdicts', () => {
     const report = verifyTenantIsolation({ ...SIBLINGS, dnsNamespace: 'dns' }, [], { systemNamespace: 'platform', tenantAuthored: false });
-    expect(report.sources.slice(15)).toEqual(['dns/kube-dns', 'kube-system/pod', 'platform/pod', 'world', 'kube-apiserver', 'host', 'remote-node', 'ingress']);
+    expect(report.sources.slice(15)).toEqual([
+      'tenant-a/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-b/pod',
+      'tenant-b/svc:etcd',
+      'tenant-b/svc:ingress',
+      'tenant-b/svc:monitoring',
+      'tenant-b/api-client',
+      'tenant-b/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-b/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+      'dns/kube-dns',
+      'kube-system/pod',
+      'platform/pod',
+      'world',
+      'kube-apiserver',
+      'host',
+      'remote-node',
+      'ingress',
+    ]);
     expect(report.endpoints.find((e) => e.id === 'platform/pod')).toEqual({
-      id: 'platform/pod', role: 'system-pod', namespace: 'platform', labels: { 'cozynet.io/probe': 'workload' }, probes: ['TCP/8080'],
+      id: 'platform/pod',
+      labels: { 'cozynet.io/probe': 'workload' },
+      namespace: 'platform',
+      probes: ['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'ICMP/type-8', 'ICMPv6/type-0'],
+      role: 'system-pod',
     });
     expect(report.differences.filter((d) => d.source === 'platform/pod')).toEqual([]); // intended: may reach every tenant
     expect(report.differences.find((d) => d.destination === 'dns/kube-dns')).toEqual({
@@ -163,8 +186,12 @@ describe('cell explanations (cozynet verify --explain)', () => {
     const cells = explainCell(v, id('tenant-a/pod'), id('tenant-b/pod'));
     expect(cells.map((c) => [c.probe, c.intended, c.decision.allowed, c.lower?.allowed])).toEqual([
       ['TCP/8080', false, true, false],
-      ['UDP/8080', false, false, undefined],
-      ['SCTP/8080', false, false, undefined],
+      [
+        'UDP/8080, SCTP/8080, UDP/53, TCP/53, TCP/443, ICMP/type-8, ICMPv6/type-0',
+        false,
+        false,
+        undefined,
+      ],
     ]);
     expect(cells[0].expectation).toBe('tenant-a and tenant-b are unrelated tenants (neither is an ancestor of the other)');
     expect(cells[0].decision.uncertain).toEqual([L7]);
@@ -181,7 +208,7 @@ describe('cell explanations (cozynet verify --explain)', () => {
         'egress unrestricted (no egress policy selects the source); ingress allowed by CiliumClusterwideNetworkPolicy all-in ingress[0]'],
     ]);
     const unknown = explainCell(v, id('world'), id('tenant-a/pod'), { protocol: 'TCP', port: 1234 });
-    expect(unknown.map((c) => [c.probe, c.intended, c.expectation, c.decision.allowed])).toEqual([['TCP/1234', undefined, undefined, true]]);
+    expect(unknown.map((c) => [c.probe, c.intended, c.expectation, c.decision.allowed])).toEqual([['TCP/1234', false, 'tenant-a does not accept connections from the world here', true]]);
     const noProbes = explainCell(v, id('world'), id('ingress'));
     expect(noProbes.map((c) => [c.source, c.destination, c.probe, c.intended, c.decision.allowed])).toEqual([['world', 'ingress', 'TCP/8080', undefined, true]]);
   });

@@ -82,7 +82,9 @@ function reasons(layout: Layout): string[] {
 function cellOf(layout: Layout, src: string, dst: string, probe: string): string | undefined {
   const s = layout.reps.findIndex((r) => r.id === src);
   const d = layout.reps.findIndex((r) => r.id === dst);
-  const p = layout.probes.findIndex((x) => probeName(x) === probe);
+  // the probe of the port's class (every port is probed through its class)
+  const [protocol, port] = probe.replace('/type-', '/').split('/');
+  const p = layout.probeIndexOf({ protocol: protocol as any, port: Number(port) });
   if (s < 0 || d < 0 || p < 0) throw new Error(`no cell ${src} -> ${dst} ${probe}`);
   const c = intendedCell(layout, s, d, p);
   return c && `${c.allowed ? 'allow' : 'deny'} ${c.reason}`;
@@ -158,7 +160,11 @@ describe('the intended verdict and reason of every kind of cell', () => {
       'deny tenant-a is a descendant of tenant-root, which does not share this endpoint',
       'deny tenant-root does not accept connections from the world here',
       'deny tenant-root does not accept other nodes here',
+      'deny tenants reach cluster DNS on port 53 only, not ICMP/type-8',
+      'deny tenants reach cluster DNS on port 53 only, not ICMPv6/type-0',
+      'deny tenants reach cluster DNS on port 53 only, not SCTP/8080',
       'deny tenants reach cluster DNS on port 53 only, not TCP/8080',
+      'deny tenants reach cluster DNS on port 53 only, not UDP/8080',
     ]);
   });
 
@@ -168,14 +174,23 @@ describe('the intended verdict and reason of every kind of cell', () => {
       'allow every tenant pod may reach cluster DNS on port 53',
       'allow every tenant pod may reach the platform service dash',
       'allow every tenant pod may reach the platform service idp',
+      'allow exposure all of tenant-b admits tenant-a and its sub-tenants on ICMP/type-0',
       'allow exposure all of tenant-b admits tenant-a and its sub-tenants on ICMP/type-8',
+      'allow exposure all of tenant-b admits tenant-a and its sub-tenants on ICMPv6/type-0',
+      'allow exposure all of tenant-b admits tenant-a and its sub-tenants on ICMPv6/type-128',
       'allow exposure all of tenant-b admits tenant-a and its sub-tenants on SCTP/8080',
+      'allow exposure all of tenant-b admits tenant-a and its sub-tenants on TCP/443',
+      'allow exposure all of tenant-b admits tenant-a and its sub-tenants on TCP/53',
       'allow exposure all of tenant-b admits tenant-a and its sub-tenants on TCP/80',
       'allow exposure all of tenant-b admits tenant-a and its sub-tenants on TCP/8080',
+      'allow exposure all of tenant-b admits tenant-a and its sub-tenants on TCP/8443',
+      'allow exposure all of tenant-b admits tenant-a and its sub-tenants on UDP/53',
       'allow exposure all of tenant-b admits tenant-a and its sub-tenants on UDP/8080',
       'allow exposure api of tenant-a admits tenant-b on ICMP/type-8',
+      'allow exposure api of tenant-a admits tenant-b on ICMPv6/type-128',
       'allow exposure api of tenant-a admits tenant-b on TCP/8443',
       'allow exposure api of tenant-a admits the world on ICMP/type-8',
+      'allow exposure api of tenant-a admits the world on ICMPv6/type-128',
       'allow exposure api of tenant-a admits the world on TCP/8443',
       'allow exposure web of tenant-b admits tenant-a on TCP/80',
       'allow ingress pods accept connections from the world',
@@ -206,7 +221,6 @@ describe('the intended verdict and reason of every kind of cell', () => {
       'allow tenant-root shares its etcd service with its subtree, which contains tenant-a-x',
       'allow tenant-root shares its etcd service with its subtree, which contains tenant-b',
       'allow world-facing pods accept load-balancer traffic forwarded by other nodes',
-      // DNS pods outside kube-system are not system pods
       'deny cozy-dash is neither kube-system nor a system namespace',
       'deny dns is neither kube-system nor a system namespace',
       'deny only pods labelled policy.cozystack.io/allow-to-apiserver="true" may reach the kube-apiserver',
@@ -231,7 +245,16 @@ describe('the intended verdict and reason of every kind of cell', () => {
       'deny tenant-b is a descendant of tenant-root, which does not share this endpoint',
       'deny tenant-root does not accept connections from the world here',
       'deny tenant-root does not accept other nodes here',
+      'deny tenants reach cluster DNS on port 53 only, not ICMP/type-0',
+      'deny tenants reach cluster DNS on port 53 only, not ICMP/type-8',
+      'deny tenants reach cluster DNS on port 53 only, not ICMPv6/type-0',
+      'deny tenants reach cluster DNS on port 53 only, not ICMPv6/type-128',
+      'deny tenants reach cluster DNS on port 53 only, not SCTP/8080',
+      'deny tenants reach cluster DNS on port 53 only, not TCP/443',
+      'deny tenants reach cluster DNS on port 53 only, not TCP/80',
       'deny tenants reach cluster DNS on port 53 only, not TCP/8080',
+      'deny tenants reach cluster DNS on port 53 only, not TCP/8443',
+      'deny tenants reach cluster DNS on port 53 only, not UDP/8080',
       'deny tenants reach the platform service dash on its listed ports only',
     ]);
   });
@@ -274,16 +297,17 @@ describe('the intended verdict of single cells', () => {
       ['tenant-a/pod', 'world', 'TCP/443', 'deny tenant-a does not allow egress to the world'],
       ['tenant-a-x/pod', 'world', 'TCP/443', 'deny tenant-a-x does not allow egress to the world'],
       ['tenant-b/pod', 'world', 'TCP/443', 'allow tenant-b allows egress to the world'],
-      ['tenant-a/pod', 'kube-apiserver', 'TCP/6443', 'deny only pods labelled policy.cozystack.io/allow-to-apiserver="true" may reach the kube-apiserver'],
-      ['tenant-a-x/api-client', 'kube-apiserver', 'TCP/6443', 'allow opted-in pod of tenant-a-x, which allows the kube-apiserver'],
-      ['tenant-b/api-client', 'kube-apiserver', 'TCP/6443', 'deny tenant-b does not allow the kube-apiserver'],
-      ['tenant-a/pod', 'host', 'TCP/10250', 'deny tenant pods do not connect to nodes'],
-      ['tenant-a/pod', 'remote-node', 'TCP/10250', 'deny tenant pods do not connect to nodes'],
+      ['tenant-a/pod', 'kube-apiserver', 'TCP/443', 'deny only pods labelled policy.cozystack.io/allow-to-apiserver="true" may reach the kube-apiserver'],
+      ['tenant-a-x/api-client', 'kube-apiserver', 'TCP/443', 'allow opted-in pod of tenant-a-x, which allows the kube-apiserver'],
+      ['tenant-b/api-client', 'kube-apiserver', 'TCP/443', 'deny tenant-b does not allow the kube-apiserver'],
+      ['tenant-a/pod', 'host', 'TCP/8080', 'deny tenant pods do not connect to nodes'],
+      ['tenant-a/pod', 'remote-node', 'UDP/8080', 'deny tenant pods do not connect to nodes'],
       ['tenant-a/pod', 'kube-system/pod', 'TCP/8080', 'deny tenant pods reach no system pod except cluster DNS and the listed platform services'],
       ['tenant-a/pod', 'cozy-system/pod', 'TCP/8080', 'deny tenant pods reach no system pod except cluster DNS and the listed platform services'],
-      // not checked: a port the destination is not probed on, cells without a tenant endpoint
-      ['tenant-a/pod', 'world', 'TCP/8080', undefined],
-      ['tenant-a/pod', 'tenant-b/pod', 'TCP/443', undefined],
+      // every destination is probed on every class of ports (changed: these were not checked)
+      ['tenant-a/pod', 'world', 'TCP/8080', 'deny tenant-a does not allow egress to the world'],
+      ['tenant-a/pod', 'tenant-b/pod', 'TCP/443', 'allow exposure all of tenant-b admits tenant-a and its sub-tenants on TCP/443'],
+      // not checked: cells without a tenant endpoint, and the ingress (never a destination)
       ['tenant-a/pod', 'ingress', 'TCP/8080', undefined],
       ['world', 'host', 'TCP/10250', undefined],
       ['kube-system/pod', 'dns/kube-dns', 'UDP/53', undefined],
@@ -309,8 +333,8 @@ describe('the intended verdict of single cells', () => {
       ['kube-system/pod', 'tenant-a/pod', 'TCP/8080', 'allow kube-system may reach every tenant'],
       ['dns/kube-dns', 'tenant-a/pod', 'TCP/8080', 'deny dns is neither kube-system nor a system namespace'],
       ['cozy-dash/svc:dash', 'tenant-a/pod', 'TCP/8080', 'deny cozy-dash is neither kube-system nor a system namespace'],
-      // entities are probed on their own ports only
-      ['world', 'tenant-a/expose:api', 'TCP/443', undefined],
+      // entities are probed on every port too (changed)
+      ['world', 'tenant-a/expose:api', 'TCP/443', 'deny tenant-a does not accept connections from the world here'],
     ];
     expect(cells.map(([s, d, p]) => [s, d, p, cellOf(layout, s, d, p)])).toEqual(cells);
   });
@@ -342,7 +366,7 @@ describe('the intended verdict of single cells', () => {
       ['tenant-a-a1/pods:role=client', 'tenant-b/expose:db', 'TCP/5432', 'deny tenant-a-a1 and tenant-b are unrelated tenants (neither is an ancestor of the other)'],
       // a peer with subtree and selector: role=client pods of tenant-a and below, on both ends of the range
       ['tenant-a-a1/pods:role=client', 'tenant-b/expose:range', 'UDP/9000', 'allow exposure range of tenant-b admits tenant-a and its sub-tenants on UDP/9000'],
-      ['tenant-a-a1-a2/pods:role=client,cozystack.io/service=etcd', 'tenant-b/expose:range', 'UDP/9002', 'allow exposure range of tenant-b admits tenant-a and its sub-tenants on UDP/9002'],
+      ['tenant-a-a1-a2/pods:role=client,cozystack.io/service=etcd', 'tenant-b/expose:range', 'UDP/9002', 'allow exposure range of tenant-b admits tenant-a and its sub-tenants on UDP/9000'],
       ['tenant-a-a1-a2/pods:role=client,cozystack.io/service=etcd', 'tenant-b/expose:range', 'UDP/8080', 'deny tenant-a-a1-a2 and tenant-b are unrelated tenants (neither is an ancestor of the other)'],
       ['tenant-a-a1/pod', 'tenant-b/expose:range', 'UDP/9000', 'deny tenant-a-a1 and tenant-b are unrelated tenants (neither is an ancestor of the other)'],
       // an exposure without ports: every port and ICMP, to the world as well
@@ -421,7 +445,7 @@ describe('compiling the verification and reading the actual rows', () => {
     const plain = compileVerification(resolveTenants(props), []);
     expect(plain.upper.bound).toBe('upper');
     expect(plain.lower).toBeUndefined();
-    expect([plain.upper.oneToOne, plain.upper.size, plain.layout.size]).toEqual([true, 18, 18]);
+    expect([plain.upper.oneToOne, plain.upper.size, plain.layout.size]).toEqual([true, 24, 24]);
     expect(plain.layout.systemNamespace).toBe('cozy-system');
     const l7 = CNP('tenant-a', 'l7', {
       endpointSelector: {},
@@ -438,17 +462,54 @@ describe('compiling the verification and reading the actual rows', () => {
     const d = v.layout.reps.findIndex((r) => r.id === 'tenant-a/svc:etcd');
     const P = v.layout.probes.length;
     expect([iv.has(actualRows(v.upper, s, P)[0], d), iv.has(actualRows(v.lower!, s, P)[0], d)]).toEqual([true, false]);
-    expect([v.upper.oneToOne, v.upper.size, v.lower!.oneToOne, v.lower!.size]).toEqual([true, 18, true, 18]);
+    expect([v.upper.oneToOne, v.upper.size, v.lower!.oneToOne, v.lower!.size]).toEqual([true, 24, true, 24]);
   });
 
   test('pods that the policies select in tenant namespaces get endpoints; selectors can come from other objects than the model', () => {
     const props: TenantIsolationProps = { tenants: [{ name: 'root', children: [{ name: 'a' }] }] };
     const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'db', namespace: 'tenant-a' }, spec: { podSelector: { matchLabels: { app: 'db' } } } };
     const selectedIn = (v: Verification) => v.layout.reps.filter((r) => r.role === 'tenant-selected').map((r) => r.id);
-    expect(selectedIn(compileVerification(resolveTenants(props), [np]))).toEqual(['tenant-a/pods:app=db']);
-    expect(selectedIn(compileVerification(resolveTenants(props), [np], 'cozy-system', []))).toEqual([]);
+    expect(selectedIn(compileVerification(resolveTenants(props), [np]))).toEqual([
+      'tenant-root/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-root/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-root/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db',
+      'tenant-a/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db,cozystack.io/service=etcd',
+      'tenant-a/pods:app=db,cozystack.io/service=ingress',
+      'tenant-a/pods:app=db,cozystack.io/service=monitoring',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db,cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db,cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+    ]);
+    expect(selectedIn(compileVerification(resolveTenants(props), [np], 'cozy-system', []))).toEqual([
+      'tenant-root/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-root/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-root/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+    ]);
     const v = compileVerification(resolveTenants(props), [], 'cozy-system', [np]);
-    expect(selectedIn(v)).toEqual(['tenant-a/pods:app=db']);
+    expect(selectedIn(v)).toEqual([
+      'tenant-root/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-root/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-root/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db',
+      'tenant-a/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db,cozystack.io/service=etcd',
+      'tenant-a/pods:app=db,cozystack.io/service=ingress',
+      'tenant-a/pods:app=db,cozystack.io/service=monitoring',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db,cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true',
+      'tenant-a/pods:app=db,cozystack.io/service=monitoring,policy.cozystack.io/allow-to-apiserver=true',
+    ]);
     expect(v.model.policyCounts).toEqual({}); // the model has no policy
   });
 
@@ -494,10 +555,18 @@ describe('the intended verdict and reason in the report', () => {
       'tenant-a/pod TCP/8080 intended=false actual=true: tenant-a is a descendant of tenant-root, which does not share this endpoint',
       'tenant-a/pod UDP/8080 intended=false actual=true: tenant-a is a descendant of tenant-root, which does not share this endpoint',
       'tenant-a/pod SCTP/8080 intended=false actual=true: tenant-a is a descendant of tenant-root, which does not share this endpoint',
+      'tenant-a/pod UDP/53 intended=false actual=true: tenant-a is a descendant of tenant-root, which does not share this endpoint',
+      'tenant-a/pod TCP/53 intended=false actual=true: tenant-a is a descendant of tenant-root, which does not share this endpoint',
       'tenant-a/pod ICMP/type-8 intended=false actual=true: tenant-a is a descendant of tenant-root, which does not share this endpoint',
+      'tenant-a/pod SCTP/1 intended=false actual=true: tenant-a is a descendant of tenant-root, which does not share this endpoint',
+      'tenant-a/pod ICMPv6/type-0 intended=false actual=true: tenant-a is a descendant of tenant-root, which does not share this endpoint',
       'tenant-a-a1/pod TCP/8080 intended=false actual=true: tenant-a-a1 is a descendant of tenant-root, which does not share this endpoint',
       'tenant-a-a1/pod UDP/8080 intended=false actual=true: tenant-a-a1 is a descendant of tenant-root, which does not share this endpoint',
+      'tenant-a-a1/pod UDP/53 intended=false actual=true: tenant-a-a1 is a descendant of tenant-root, which does not share this endpoint',
+      'tenant-a-a1/pod TCP/53 intended=false actual=true: tenant-a-a1 is a descendant of tenant-root, which does not share this endpoint',
       'tenant-a-a1/pod ICMP/type-8 intended=false actual=true: tenant-a-a1 is a descendant of tenant-root, which does not share this endpoint',
+      'tenant-a-a1/pod SCTP/1 intended=false actual=true: tenant-a-a1 is a descendant of tenant-root, which does not share this endpoint',
+      'tenant-a-a1/pod ICMPv6/type-0 intended=false actual=true: tenant-a-a1 is a descendant of tenant-root, which does not share this endpoint',
     ]);
     // every pod closed: the exposed cell is the only difference
     expect(lines([denyAll])).toEqual([

@@ -14,7 +14,7 @@ import { intendedCell, Layout, probeName, selectedPodLabels } from '../../../src
 const repLines = (layout: Layout) => layout.reps.map((r) =>
   `${r.id} ${r.role}${r.tenant ? ` tenant=${r.tenant.namespace}` : ''}${r.kind !== undefined ? ` kind=${r.kind}` : ''}` +
   `${r.namespace ? ` ns=${r.namespace}` : ''}${r.entity ? ` entity=${r.entity}` : ''}${r.service !== undefined ? ` service=${r.service}` : ''}` +
-  ` [${r.probes.map((p) => probeName(layout.probes[p])).join(' ')}]${r.labels ? ' ' + JSON.stringify(r.labels) : ''}`);
+  ` [${r.probes.length === layout.probes.length ? 'all' : r.probes.map((p) => probeName(layout.probes[p])).join(' ')}]${r.labels ? ' ' + JSON.stringify(r.labels) : ''}`);
 const ids = (layout: Layout, reps: number[]) => reps.map((r) => layout.reps[r].id);
 const layoutOf = (props: TenantIsolationProps, selected?: Map<string, Array<Record<string, string>>>, systemNamespace = 'cozy-system') =>
   new Layout(resolveTenants(props), systemNamespace, selected);
@@ -32,40 +32,48 @@ describe('the layout of a small tree', () => {
   test('one pod, one pod per service kind, one apiserver client per tenant; then DNS, system pods and entities', () => {
     const layout = layoutOf({ defaultSharedServices: ['etcd'], worldIngressServices: ['vpn'], tenants: [{ name: 'root', children: [{ name: 'a' }] }] });
     expect(repLines(layout)).toEqual([
-      'tenant-root/pod tenant-pod tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080] {"cozynet.io/probe":"pod"}',
-      'tenant-root/svc:etcd tenant-service tenant=tenant-root kind=etcd ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080] {"cozystack.io/service":"etcd","cozynet.io/probe":"svc-etcd"}',
-      'tenant-root/svc:vpn tenant-service tenant=tenant-root kind=vpn ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080] {"cozystack.io/service":"vpn","cozynet.io/probe":"svc-vpn"}',
-      'tenant-root/api-client tenant-apiserver-client tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
-      'tenant-a/pod tenant-pod tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"cozynet.io/probe":"pod"}',
-      'tenant-a/svc:etcd tenant-service tenant=tenant-a kind=etcd ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"cozystack.io/service":"etcd","cozynet.io/probe":"svc-etcd"}',
-      'tenant-a/svc:vpn tenant-service tenant=tenant-a kind=vpn ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"cozystack.io/service":"vpn","cozynet.io/probe":"svc-vpn"}',
-      'tenant-a/api-client tenant-apiserver-client tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
-      'kube-system/kube-dns dns ns=kube-system [UDP/53 TCP/53 TCP/8080] {"k8s-app":"kube-dns"}',
-      'kube-system/pod kube-system-pod ns=kube-system [TCP/8080] {"cozynet.io/probe":"workload"}',
-      'cozy-system/pod system-pod ns=cozy-system [TCP/8080] {"cozynet.io/probe":"workload"}',
-      'world entity entity=world [TCP/443]',
-      'kube-apiserver entity entity=kube-apiserver [TCP/6443]',
-      'host entity entity=host [TCP/10250]',
-      'remote-node entity entity=remote-node [TCP/10250]',
+      'tenant-root/pod tenant-pod tenant=tenant-root ns=tenant-root [all] {"cozynet.io/probe":"pod"}',
+      'tenant-root/svc:etcd tenant-service tenant=tenant-root kind=etcd ns=tenant-root [all] {"cozystack.io/service":"etcd","cozynet.io/probe":"svc-etcd"}',
+      'tenant-root/svc:vpn tenant-service tenant=tenant-root kind=vpn ns=tenant-root [all] {"cozystack.io/service":"vpn","cozynet.io/probe":"svc-vpn"}',
+      'tenant-root/api-client tenant-apiserver-client tenant=tenant-root ns=tenant-root [all] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
+      // a pod may carry a service kind and the apiserver label at once (changed: such pods are endpoints now)
+      'tenant-root/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-root kind=etcd ns=tenant-root [all] {"cozystack.io/service":"etcd","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-cozystack.io-service-etcd-policy.cozystack.io-allow-to-api"}',
+      'tenant-root/pods:cozystack.io/service=vpn,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-root kind=vpn ns=tenant-root [all] {"cozystack.io/service":"vpn","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-cozystack.io-service-vpn-policy.cozystack.io-allow-to-apis"}',
+      'tenant-a/pod tenant-pod tenant=tenant-a ns=tenant-a [all] {"cozynet.io/probe":"pod"}',
+      'tenant-a/svc:etcd tenant-service tenant=tenant-a kind=etcd ns=tenant-a [all] {"cozystack.io/service":"etcd","cozynet.io/probe":"svc-etcd"}',
+      'tenant-a/svc:vpn tenant-service tenant=tenant-a kind=vpn ns=tenant-a [all] {"cozystack.io/service":"vpn","cozynet.io/probe":"svc-vpn"}',
+      'tenant-a/api-client tenant-apiserver-client tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
+      'tenant-a/pods:cozystack.io/service=etcd,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a kind=etcd ns=tenant-a [all] {"cozystack.io/service":"etcd","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-cozystack.io-service-etcd-policy.cozystack.io-allow-to-api"}',
+      'tenant-a/pods:cozystack.io/service=vpn,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a kind=vpn ns=tenant-a [all] {"cozystack.io/service":"vpn","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-cozystack.io-service-vpn-policy.cozystack.io-allow-to-apis"}',
+      'kube-system/kube-dns dns ns=kube-system [all] {"k8s-app":"kube-dns"}',
+      'kube-system/pod kube-system-pod ns=kube-system [all] {"cozynet.io/probe":"workload"}',
+      'cozy-system/pod system-pod ns=cozy-system [all] {"cozynet.io/probe":"workload"}',
+      'world entity entity=world [all]',
+      'kube-apiserver entity entity=kube-apiserver [all]',
+      'host entity entity=host [all]',
+      'remote-node entity entity=remote-node [all]',
       'ingress entity entity=ingress []',
     ]);
-    expect(layout.size).toBe(16);
-    expect([...layout.first]).toEqual([0, 4]);
-    expect([...layout.end]).toEqual([4, 8]);
-    expect(layout.tenantEnd).toBe(8);
+    expect(layout.size).toBe(20);
+    expect([...layout.first]).toEqual([0, 6]);
+    expect([...layout.end]).toEqual([6, 12]);
+    expect(layout.tenantEnd).toBe(12);
     expect([layout.dns, layout.kubeSystemPod, layout.systemPod, layout.world, layout.apiServer, layout.host, layout.remoteNode, layout.ingress])
-      .toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+      .toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(layout.worlds).toEqual([15]);
     expect(layout.platformServices).toEqual([]);
-    expect(layout.probes.map(probeName)).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'TCP/443', 'TCP/6443', 'TCP/10250', 'ICMP/type-8']);
+    // one probe per class of (protocol, port) the intention distinguishes (DNS: 53); 443, 6443 and 10250 are in the class of 8080
+    expect(layout.probes.map(probeName)).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'ICMP/type-8', 'ICMPv6/type-0']);
     // root shares etcd with its subtree (defaultSharedServices); vpn pods face the world
-    expect(layout.shared.map((s) => ids(layout, s))).toEqual([['tenant-root/svc:etcd'], ['tenant-a/svc:etcd']]);
-    expect(layout.worldFacing.map((s) => ids(layout, s))).toEqual([['tenant-root/svc:vpn'], ['tenant-a/svc:vpn']]);
+    const both = (ns: string, kind: string) => `${ns}/pods:cozystack.io/service=${kind},policy.cozystack.io/allow-to-apiserver=true`;
+    expect(layout.shared.map((s) => ids(layout, s))).toEqual([['tenant-root/svc:etcd', both('tenant-root', 'etcd')], ['tenant-a/svc:etcd', both('tenant-a', 'etcd')]]);
+    expect(layout.worldFacing.map((s) => ids(layout, s))).toEqual([['tenant-root/svc:vpn', both('tenant-root', 'vpn')], ['tenant-a/svc:vpn', both('tenant-a', 'vpn')]]);
     expect(layout.served).toEqual([]);
     expect(layout.peerOf).toEqual([[], []]);
-    expect([0, 7, 8, 15].map((i) => layout.isTenant(i))).toEqual([true, true, false, false]);
+    expect([0, 11, 12, 19].map((i) => layout.isTenant(i))).toEqual([true, true, false, false]);
     const cfg = layout.cfg;
-    expect(iv.toList(layout.subtree(cfg.tenants[0]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(iv.toList(layout.subtree(cfg.tenants[1]))).toEqual([4, 5, 6, 7]);
+    expect(iv.toList(layout.subtree(cfg.tenants[0]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(iv.toList(layout.subtree(cfg.tenants[1]))).toEqual([6, 7, 8, 9, 10, 11]);
   });
 
   test('the endpoints handed to the model: entities by name, pods by namespace and labels', () => {
@@ -74,7 +82,7 @@ describe('the layout of a small tree', () => {
     expect(eps).toHaveLength(layout.size);
     expect(eps[0]).toEqual({ id: 'tenant-root/pod', namespace: 'tenant-root', labels: { 'cozynet.io/probe': 'pod' } });
     expect(eps[layout.dns]).toEqual({ id: 'kube-system/kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } });
-    expect(eps[layout.world]).toEqual({ id: 'world', entity: 'world' });
+    expect(eps[layout.world]).toEqual({ id: 'world', entity: 'world', ip: '203.0.113.10' });
     expect(eps[layout.ingress]).toEqual({ id: 'ingress', entity: 'ingress' });
   });
 
@@ -90,15 +98,15 @@ describe('the layout of a small tree', () => {
       tenants: [{ name: 'root' }],
     }, undefined, 'platform');
     expect(repLines(layout)).toEqual([
-      'tenant-root/pod tenant-pod tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080] {"cozynet.io/probe":"pod"}',
-      'tenant-root/api-client tenant-apiserver-client tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080] {"example.com/api":"true","cozynet.io/probe":"api-client"}',
-      'dns/kube-dns dns ns=dns [UDP/53 TCP/53 TCP/8080] {"app":"coredns"}',
-      'kube-system/pod kube-system-pod ns=kube-system [TCP/8080] {"cozynet.io/probe":"workload"}',
-      'platform/pod system-pod ns=platform [TCP/8080] {"cozynet.io/probe":"workload"}',
-      'world entity entity=world [TCP/443]',
-      'kube-apiserver entity entity=kube-apiserver [TCP/6443]',
-      'host entity entity=host [TCP/10250]',
-      'remote-node entity entity=remote-node [TCP/10250]',
+      'tenant-root/pod tenant-pod tenant=tenant-root ns=tenant-root [all] {"cozynet.io/probe":"pod"}',
+      'tenant-root/api-client tenant-apiserver-client tenant=tenant-root ns=tenant-root [all] {"example.com/api":"true","cozynet.io/probe":"api-client"}',
+      'dns/kube-dns dns ns=dns [all] {"app":"coredns"}',
+      'kube-system/pod kube-system-pod ns=kube-system [all] {"cozynet.io/probe":"workload"}',
+      'platform/pod system-pod ns=platform [all] {"cozynet.io/probe":"workload"}',
+      'world entity entity=world [all]',
+      'kube-apiserver entity entity=kube-apiserver [all]',
+      'host entity entity=host [all]',
+      'remote-node entity entity=remote-node [all]',
       'ingress entity entity=ingress []',
     ]);
     expect(layout.extraNamespaces()).toEqual({ 'kube-system': {}, 'dns': {}, 'platform': { 'example.com/system': 'true' } });
@@ -120,15 +128,32 @@ describe('exposure endpoints and their probes', () => {
       tenants: [{ name: 'root' }],
     });
     expect(repLines(layout).slice(2, 6)).toEqual([
-      'tenant-root/expose:range tenant-exposure tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080 UDP/9000 UDP/9010 SCTP/7 ICMP/type-8] {"app":"api","cozynet.io/probe":"expose-range"}',
-      'tenant-root/expose:ping tenant-exposure tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080 TCP/443 ICMP/type-8] {"app":"ping","cozynet.io/probe":"expose-ping"}',
-      'tenant-root/expose:closed tenant-exposure tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080 UDP/9000 ICMP/type-8] {"app":"closed","cozynet.io/probe":"expose-closed"}',
-      'tenant-root/expose:every tenant-exposure tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080 ICMP/type-8] {"app":"every","cozynet.io/probe":"expose-every"}',
+      'tenant-root/expose:range tenant-exposure tenant=tenant-root ns=tenant-root [all] {"app":"api","cozynet.io/probe":"expose-range"}',
+      'tenant-root/expose:ping tenant-exposure tenant=tenant-root ns=tenant-root [all] {"app":"ping","cozynet.io/probe":"expose-ping"}',
+      'tenant-root/expose:closed tenant-exposure tenant=tenant-root ns=tenant-root [all] {"app":"closed","cozynet.io/probe":"expose-closed"}',
+      'tenant-root/expose:every tenant-exposure tenant=tenant-root ns=tenant-root [all] {"app":"every","cozynet.io/probe":"expose-every"}',
     ]);
-    // new probes are added once, in the order they are found
-    expect(layout.probes.map(probeName)).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'TCP/443', 'TCP/6443', 'TCP/10250', 'ICMP/type-8', 'UDP/9000', 'UDP/9010', 'SCTP/7']);
+    // the named ports first, once each, in the order they are found (10250 is in the class of 6443: no range holds either);
+    // then one probe for each other class: inside the range 9000-9010 (9001), ICMP other than echo, ICMPv6
+    expect(layout.probes.map(probeName)).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'TCP/443', 'TCP/6443', 'ICMP/type-8',
+      'UDP/9000', 'UDP/9010', 'SCTP/7', 'ICMPv6/type-128', 'UDP/9001', 'ICMP/type-0', 'ICMPv6/type-0']);
     expect(layout.served.map((s) => ids(layout, s))).toEqual([
-      ['tenant-root/expose:range'], ['tenant-root/expose:ping'], ['tenant-root/expose:closed'], ['tenant-root/expose:every'],
+      [
+        'tenant-root/expose:range',
+        'tenant-root/pods:app=api,policy.cozystack.io/allow-to-apiserver=true',
+      ],
+      [
+        'tenant-root/expose:ping',
+        'tenant-root/pods:app=ping,policy.cozystack.io/allow-to-apiserver=true',
+      ],
+      [
+        'tenant-root/expose:closed',
+        'tenant-root/pods:app=closed,policy.cozystack.io/allow-to-apiserver=true',
+      ],
+      [
+        'tenant-root/expose:every',
+        'tenant-root/pods:app=every,policy.cozystack.io/allow-to-apiserver=true',
+      ],
     ]);
   });
 
@@ -141,10 +166,13 @@ describe('exposure endpoints and their probes', () => {
     });
     const a = layout.cfg.tenants[1];
     const reps = layout.reps.slice(layout.first[a.index], layout.end[a.index]);
-    expect(reps.map((r) => `${r.id} ${r.kind}`)).toEqual(['tenant-a/pod undefined', 'tenant-a/svc:db db', 'tenant-a/api-client undefined', 'tenant-a/expose:db db']);
-    expect(ids(layout, layout.served[0])).toEqual(['tenant-a/svc:db', 'tenant-a/expose:db']);
-    expect(layout.shared.map((s) => ids(layout, s))).toEqual([[], ['tenant-a/svc:db', 'tenant-a/expose:db'], ['tenant-b/svc:db']]);
-    expect(layout.worldFacing.map((s) => ids(layout, s))).toEqual([['tenant-root/svc:db'], ['tenant-a/svc:db', 'tenant-a/expose:db'], ['tenant-b/svc:db']]);
+    expect(reps.map((r) => `${r.id} ${r.kind}`)).toEqual(['tenant-a/pod undefined', 'tenant-a/svc:db db', 'tenant-a/api-client undefined', 'tenant-a/expose:db db',
+      // a db pod that is also an API client (a merged label set)
+      'tenant-a/pods:cozystack.io/service=db,policy.cozystack.io/allow-to-apiserver=true db']);
+    const dbClient = (ns: string) => `${ns}/pods:cozystack.io/service=db,policy.cozystack.io/allow-to-apiserver=true`;
+    expect(ids(layout, layout.served[0])).toEqual(['tenant-a/svc:db', 'tenant-a/expose:db', dbClient('tenant-a')]);
+    expect(layout.shared.map((s) => ids(layout, s))).toEqual([[], ['tenant-a/svc:db', 'tenant-a/expose:db', dbClient('tenant-a')], ['tenant-b/svc:db', dbClient('tenant-b')]]);
+    expect(layout.worldFacing.map((s) => ids(layout, s))).toEqual([['tenant-root/svc:db', dbClient('tenant-root')], ['tenant-a/svc:db', 'tenant-a/expose:db', dbClient('tenant-a')], ['tenant-b/svc:db', dbClient('tenant-b')]]);
     // the whole tenant-b is the peer: no endpoint of its own
     expect(layout.reps.filter((r) => r.role === 'tenant-peer')).toEqual([]);
     expect(layout.peerOf.map((l) => l.map(({ e, p }) => `${e.name}<-${p.tenant!.namespace}`))).toEqual([[], [], ['db<-tenant-b']]);
@@ -165,21 +193,46 @@ describe('peer endpoints', () => {
     });
     const tenantReps = (t: number) => repLines(layout).slice(layout.first[t], layout.end[t]);
     expect(tenantReps(1)).toEqual([
-      'tenant-a/pod tenant-pod tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"cozynet.io/probe":"pod"}',
-      'tenant-a/svc:ingress tenant-service tenant=tenant-a kind=ingress ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"cozystack.io/service":"ingress","cozynet.io/probe":"svc-ingress"}',
-      'tenant-a/api-client tenant-apiserver-client tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
-      'tenant-a/expose:one tenant-exposure tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080 ICMP/type-8] {"app":"api","cozynet.io/probe":"expose-one"}',
-      'tenant-a/expose:two tenant-exposure tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080 ICMP/type-8] {"app":"web","cozynet.io/probe":"expose-two"}',
+      'tenant-a/pod tenant-pod tenant=tenant-a ns=tenant-a [all] {"cozynet.io/probe":"pod"}',
+      'tenant-a/svc:ingress tenant-service tenant=tenant-a kind=ingress ns=tenant-a [all] {"cozystack.io/service":"ingress","cozynet.io/probe":"svc-ingress"}',
+      'tenant-a/api-client tenant-apiserver-client tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
+      'tenant-a/expose:one tenant-exposure tenant=tenant-a ns=tenant-a [all] {"app":"api","cozynet.io/probe":"expose-one"}',
+      'tenant-a/expose:two tenant-exposure tenant=tenant-a ns=tenant-a [all] {"app":"web","cozynet.io/probe":"expose-two"}',
       // app=api of exposure `self` is expose:one: no endpoint of its own
+      // pods carrying the labels of two of the sets above (app=api and app=web never together)
+      'tenant-a/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a kind=ingress ns=tenant-a [all] {"cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-cozystack.io-service-ingress-policy.cozystack.io-allow-to"}',
+      'tenant-a/pods:app=api,cozystack.io/service=ingress tenant-selected tenant=tenant-a kind=ingress ns=tenant-a [all] {"app":"api","cozystack.io/service":"ingress","cozynet.io/probe":"pods-app-api-cozystack.io-service-ingress"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true"}',
+      'tenant-a/pods:app=web,cozystack.io/service=ingress tenant-selected tenant=tenant-a kind=ingress ns=tenant-a [all] {"app":"web","cozystack.io/service":"ingress","cozynet.io/probe":"pods-app-web-cozystack.io-service-ingress"}',
+      'tenant-a/pods:app=web,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"web","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-web-policy.cozystack.io-allow-to-apiserver-true"}',
+      'tenant-a/pods:app=api,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a kind=ingress ns=tenant-a [all] {"app":"api","cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-api-cozystack.io-service-ingress-policy.cozystack.io-a"}',
+      'tenant-a/pods:app=web,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a kind=ingress ns=tenant-a [all] {"app":"web","cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-web-cozystack.io-service-ingress-policy.cozystack.io-a"}',
     ]);
     expect(tenantReps(2)).toEqual([
-      'tenant-b/pod tenant-pod tenant=tenant-b ns=tenant-b [TCP/8080 UDP/8080 SCTP/8080] {"cozynet.io/probe":"pod"}',
-      'tenant-b/svc:ingress tenant-service tenant=tenant-b kind=ingress ns=tenant-b [TCP/8080 UDP/8080 SCTP/8080] {"cozystack.io/service":"ingress","cozynet.io/probe":"svc-ingress"}',
-      'tenant-b/api-client tenant-apiserver-client tenant=tenant-b ns=tenant-b [TCP/8080 UDP/8080 SCTP/8080] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
-      'tenant-b/expose:self tenant-exposure tenant=tenant-b ns=tenant-b [TCP/8080 UDP/8080 SCTP/8080 ICMP/type-8] {"app":"x","cozynet.io/probe":"expose-self"}',
-      // role=client of exposures one and two: one endpoint, named after the first
-      'tenant-b/from:tenant-a/one tenant-peer tenant=tenant-b ns=tenant-b [TCP/8080 UDP/8080 SCTP/8080] {"role":"client","cozynet.io/probe":"from-tenant-a-one"}',
-      'tenant-b/from:tenant-a/two tenant-peer tenant=tenant-b ns=tenant-b [TCP/8080 UDP/8080 SCTP/8080] {"role":"other","cozynet.io/probe":"from-tenant-a-two"}',
+      'tenant-b/pod tenant-pod tenant=tenant-b ns=tenant-b [all] {"cozynet.io/probe":"pod"}',
+      'tenant-b/svc:ingress tenant-service tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","cozynet.io/probe":"svc-ingress"}',
+      'tenant-b/api-client tenant-apiserver-client tenant=tenant-b ns=tenant-b [all] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
+      'tenant-b/expose:self tenant-exposure tenant=tenant-b ns=tenant-b [all] {"app":"x","cozynet.io/probe":"expose-self"}',
+      'tenant-b/from:tenant-a/one tenant-peer tenant=tenant-b ns=tenant-b [all] {"role":"client","cozynet.io/probe":"from-tenant-a-one"}',
+      'tenant-b/from:tenant-a/two tenant-peer tenant=tenant-b ns=tenant-b [all] {"role":"other","cozynet.io/probe":"from-tenant-a-two"}',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-cozystack.io-service-ingress-policy.cozystack.io-allow-to"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress"}',
+      'tenant-b/pods:app=x,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-x-policy.cozystack.io-allow-to-apiserver-true"}',
+      'tenant-b/pods:cozystack.io/service=ingress,role=client tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","role":"client","cozynet.io/probe":"pods-cozystack.io-service-ingress-role-client"}',
+      'tenant-b/pods:policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-b ns=tenant-b [all] {"policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-role-client"}',
+      'tenant-b/pods:app=x,role=client tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","role":"client","cozynet.io/probe":"pods-app-x-role-client"}',
+      'tenant-b/pods:cozystack.io/service=ingress,role=other tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","role":"other","cozynet.io/probe":"pods-cozystack.io-service-ingress-role-other"}',
+      'tenant-b/pods:policy.cozystack.io/allow-to-apiserver=true,role=other tenant-selected tenant=tenant-b ns=tenant-b [all] {"policy.cozystack.io/allow-to-apiserver":"true","role":"other","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-role-other"}',
+      'tenant-b/pods:app=x,role=other tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","role":"other","cozynet.io/probe":"pods-app-x-role-other"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-policy.cozystack.io-all"}',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-cozystack.io-service-ingress-policy.cozystack.io-allow-to"}',
+      'tenant-b/pods:cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=other tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","role":"other","cozynet.io/probe":"pods-cozystack.io-service-ingress-policy.cozystack.io-allow-to"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,role=client tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","role":"client","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-role-client"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,role=other tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","role":"other","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-role-other"}',
+      'tenant-b/pods:app=x,policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-app-x-policy.cozystack.io-allow-to-apiserver-true-role-cli"}',
+      'tenant-b/pods:app=x,policy.cozystack.io/allow-to-apiserver=true,role=other tenant-selected tenant=tenant-b ns=tenant-b [all] {"app":"x","policy.cozystack.io/allow-to-apiserver":"true","role":"other","cozynet.io/probe":"pods-app-x-policy.cozystack.io-allow-to-apiserver-true-role-oth"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-policy.cozystack.io-all"}',
+      'tenant-b/pods:app=x,cozystack.io/service=ingress,policy.cozystack.io/allow-to-apiserver=true,role=other tenant-selected tenant=tenant-b kind=ingress ns=tenant-b [all] {"app":"x","cozystack.io/service":"ingress","policy.cozystack.io/allow-to-apiserver":"true","role":"other","cozynet.io/probe":"pods-app-x-cozystack.io-service-ingress-policy.cozystack.io-all"}',
     ]);
     expect(layout.peerOf.map((l) => l.map(({ e, p }) => `${e.name}<-${p.tenant!.namespace}${p.subtree ? '/*' : ''}:${JSON.stringify(p.selector)}`))).toEqual([
       [],
@@ -200,17 +253,40 @@ describe('peer endpoints', () => {
       ['tenant-root', [{ app: 'api' }, { 'cozystack.io/service': 'etcd', 'app': 'e' }]],
       ['elsewhere', [{ app: 'nope' }]],
     ]));
-    expect(repLines(layout).slice(layout.first[0], layout.end[0]).slice(-2)).toEqual([
-      'tenant-root/expose:api tenant-exposure tenant=tenant-root ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080 ICMP/type-8] {"app":"api","cozynet.io/probe":"expose-api"}',
-      'tenant-root/pods:cozystack.io/service=etcd,app=e tenant-selected tenant=tenant-root kind=etcd ns=tenant-root [TCP/8080 UDP/8080 SCTP/8080] {"cozystack.io/service":"etcd","app":"e","cozynet.io/probe":"pods-cozystack.io-service-etcd-app-e"}',
+    const rootIds = layout.reps.slice(layout.first[0], layout.end[0]).map((r) => r.id);
+    expect(rootIds.slice(3, 5)).toEqual([
+      'tenant-root/pods:cozystack.io/service=etcd,app=e',
+      'tenant-root/pods:app=api,policy.cozystack.io/allow-to-apiserver=true',
+    ]);
+    expect(repLines(layout).slice(layout.first[0], layout.end[0]).slice(3, 5)).toEqual([
+      'tenant-root/pods:cozystack.io/service=etcd,app=e tenant-selected tenant=tenant-root kind=etcd ns=tenant-root [all] {"cozystack.io/service":"etcd","app":"e","cozynet.io/probe":"pods-cozystack.io-service-etcd-app-e"}',
+      'tenant-root/pods:app=api,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-root ns=tenant-root [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true"}',
     ]);
     expect(repLines(layout).slice(layout.first[1], layout.end[1])).toEqual([
-      'tenant-a/pod tenant-pod tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"cozynet.io/probe":"pod"}',
-      'tenant-a/api-client tenant-apiserver-client tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
-      'tenant-a/pods:role=client tenant-selected tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"role":"client","cozynet.io/probe":"pods-role-client"}',
-      'tenant-a/pods:app=db,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"app":"db","zone":"z1","cozynet.io/probe":"pods-app-db-zone-z1"}',
-      'tenant-a/pods:app=api tenant-selected tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"app":"api","cozynet.io/probe":"pods-app-api"}',
-      'tenant-a/from:tenant-root/api tenant-peer tenant=tenant-a ns=tenant-a [TCP/8080 UDP/8080 SCTP/8080] {"tier":"web","cozynet.io/probe":"from-tenant-root-api"}',
+      'tenant-a/pod tenant-pod tenant=tenant-a ns=tenant-a [all] {"cozynet.io/probe":"pod"}',
+      'tenant-a/api-client tenant-apiserver-client tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"api-client"}',
+      'tenant-a/pods:role=client tenant-selected tenant=tenant-a ns=tenant-a [all] {"role":"client","cozynet.io/probe":"pods-role-client"}',
+      'tenant-a/pods:app=db,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","zone":"z1","cozynet.io/probe":"pods-app-db-zone-z1"}',
+      'tenant-a/pods:app=api tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","cozynet.io/probe":"pods-app-api"}',
+      'tenant-a/from:tenant-root/api tenant-peer tenant=tenant-a ns=tenant-a [all] {"tier":"web","cozynet.io/probe":"from-tenant-root-api"}',
+      'tenant-a/pods:policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-role-client"}',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","policy.cozystack.io/allow-to-apiserver":"true","zone":"z1","cozynet.io/probe":"pods-app-db-policy.cozystack.io-allow-to-apiserver-true-zone-z1"}',
+      'tenant-a/pods:app=db,role=client,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","role":"client","zone":"z1","cozynet.io/probe":"pods-app-db-role-client-zone-z1"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true"}',
+      'tenant-a/pods:app=api,role=client tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","role":"client","cozynet.io/probe":"pods-app-api-role-client"}',
+      'tenant-a/pods:policy.cozystack.io/allow-to-apiserver=true,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","tier":"web","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-tier-web"}',
+      'tenant-a/pods:role=client,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"role":"client","tier":"web","cozynet.io/probe":"pods-role-client-tier-web"}',
+      'tenant-a/pods:app=db,tier=web,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","tier":"web","zone":"z1","cozynet.io/probe":"pods-app-db-tier-web-zone-z1"}',
+      'tenant-a/pods:app=api,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","tier":"web","cozynet.io/probe":"pods-app-api-tier-web"}',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true,role=client,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","policy.cozystack.io/allow-to-apiserver":"true","role":"client","zone":"z1","cozynet.io/probe":"pods-app-db-policy.cozystack.io-allow-to-apiserver-true-role-cl"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true,role=client tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","role":"client","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true-role-c"}',
+      'tenant-a/pods:policy.cozystack.io/allow-to-apiserver=true,role=client,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"policy.cozystack.io/allow-to-apiserver":"true","role":"client","tier":"web","cozynet.io/probe":"pods-policy.cozystack.io-allow-to-apiserver-true-role-client-ti"}',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true,tier=web,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","policy.cozystack.io/allow-to-apiserver":"true","tier":"web","zone":"z1","cozynet.io/probe":"pods-app-db-policy.cozystack.io-allow-to-apiserver-true-tier-we"}',
+      'tenant-a/pods:app=db,role=client,tier=web,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","role":"client","tier":"web","zone":"z1","cozynet.io/probe":"pods-app-db-role-client-tier-web-zone-z1"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","tier":"web","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true-tier-w"}',
+      'tenant-a/pods:app=api,role=client,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","role":"client","tier":"web","cozynet.io/probe":"pods-app-api-role-client-tier-web"}',
+      'tenant-a/pods:app=db,policy.cozystack.io/allow-to-apiserver=true,role=client,tier=web,zone=z1 tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"db","policy.cozystack.io/allow-to-apiserver":"true","role":"client","tier":"web","zone":"z1","cozynet.io/probe":"pods-app-db-policy.cozystack.io-allow-to-apiserver-true-role-cl"}',
+      'tenant-a/pods:app=api,policy.cozystack.io/allow-to-apiserver=true,role=client,tier=web tenant-selected tenant=tenant-a ns=tenant-a [all] {"app":"api","policy.cozystack.io/allow-to-apiserver":"true","role":"client","tier":"web","cozynet.io/probe":"pods-app-api-policy.cozystack.io-allow-to-apiserver-true-role-c"}',
     ]);
     expect(layout.size).toBe(repLines(layout).length);
     expect(layout.reps.some((r) => r.namespace === 'elsewhere')).toBe(false);
@@ -230,9 +306,9 @@ describe('platform service endpoints', () => {
       tenants: [{ name: 'root' }],
     });
     expect(repLines(layout).slice(layout.systemPod + 1, layout.world)).toEqual([
-      'cozy-dash/svc:dash platform-service ns=cozy-dash service=0 [TCP/443 TCP/8080 TCP/8000 TCP/8100] {"app":"dash","cozynet.io/probe":"svc-dash"}',
-      'platform-idp/svc:idp platform-service ns=platform-idp service=1 [UDP/53 TCP/8080] {"cozynet.io/probe":"svc-idp"}',
-      'platform-any/svc:any platform-service ns=platform-any service=2 [TCP/8080] {"cozynet.io/probe":"svc-any"}',
+      'cozy-dash/svc:dash platform-service ns=cozy-dash service=0 [all] {"app":"dash","cozynet.io/probe":"svc-dash"}',
+      'platform-idp/svc:idp platform-service ns=platform-idp service=1 [all] {"cozynet.io/probe":"svc-idp"}',
+      'platform-any/svc:any platform-service ns=platform-any service=2 [all] {"cozynet.io/probe":"svc-any"}',
     ]);
     expect(layout.platformServices).toEqual([layout.systemPod + 1, layout.systemPod + 2, layout.systemPod + 3]);
     expect(layout.world).toBe(layout.systemPod + 4);
@@ -242,7 +318,8 @@ describe('platform service endpoints', () => {
       'platform-idp': { idp: 'yes', zone: 'a' },
       'platform-any': { any: 'true' },
     });
-    expect(layout.probes.map(probeName).slice(9)).toEqual(['TCP/8000', 'TCP/8100']);
+    // 8080 is inside 8000-8100 but named on its own: the rest of the range is probed on TCP/8000
+    expect(layout.probes.map(probeName)).toEqual(['TCP/8080', 'UDP/8080', 'SCTP/8080', 'UDP/53', 'TCP/53', 'TCP/443', 'TCP/6443', 'ICMP/type-8', 'TCP/8000', 'ICMPv6/type-0']);
   });
 });
 
@@ -290,8 +367,11 @@ describe('pod label sets that policies select', () => {
       7,
     ], tenants());
     expect(asObject(result)).toEqual({
-      'tenant-a': ['app=web', 'deny=in,empty=', 'a=1,b=2,c=3,deny=out', 'num=1,second=spec'],
+      // the service account is a label selectors name (changed: it used to be dropped)
+      'tenant-a': ['app=web,io.cilium.k8s.policy.serviceaccount=sa', 'deny=in,empty=', 'a=1,b=2,c=3,deny=out', 'num=1,second=spec'],
       'tenant-b': ['role=client', 'x=y', 'cw=1', 'm=1'],
+      // peers of cluster-wide policies, without a namespace: in every namespace (changed: they used to be dropped)
+      '*': ['nons=1', 'n=1'],
     });
   });
 
@@ -320,13 +400,17 @@ describe('an exposure admits its peers on its ports only', () => {
     });
     const dst = layout.reps.findIndex((r) => r.id === 'tenant-root/expose:u');
     const verdicts = (src: number, d: number) => layout.reps[d].probes.map((p) => `${probeName(layout.probes[p])} ${intendedCell(layout, src, d, p)!.allowed}`);
-    expect(verdicts(layout.world, dst)).toEqual(['TCP/8080 false', 'UDP/8080 true', 'SCTP/8080 false', 'TCP/9000 true', 'TCP/9002 true', 'ICMP/type-8 false']);
-    // a port above the range (TCP/8080): closed; ICMP when allowed
+    // every probe: a range is one class (TCP/9000 for 9000-9002), ICMP of either family closed without allowIcmp
+    expect(verdicts(layout.world, dst)).toEqual(['TCP/8080 false', 'UDP/8080 true', 'SCTP/8080 false', 'UDP/53 false', 'TCP/53 false', 'ICMP/type-8 false', 'TCP/9000 true',
+      'TCP/7000 false', 'ICMPv6/type-128 false', 'UDP/1 false', 'ICMP/type-0 false', 'ICMPv6/type-0 false']);
+    // a port above the range (TCP/8080): closed; ICMP and ICMPv6 echo when allowed, other ICMP types not
     const r = layout.reps.findIndex((x) => x.id === 'tenant-root/expose:r');
-    expect(verdicts(layout.world, r)).toEqual(['TCP/8080 false', 'UDP/8080 false', 'SCTP/8080 false', 'TCP/7000 true', 'TCP/7999 true', 'ICMP/type-8 true']);
-    expect(intendedCell(layout, layout.world, r, layout.probes.length - 1)!.reason).toBe('exposure r of tenant-root admits the world on TCP/7999');
+    expect(verdicts(layout.world, r)).toEqual(['TCP/8080 false', 'UDP/8080 false', 'SCTP/8080 false', 'UDP/53 false', 'TCP/53 false', 'ICMP/type-8 true', 'TCP/9000 false',
+      'TCP/7000 true', 'ICMPv6/type-128 true', 'UDP/1 false', 'ICMP/type-0 false', 'ICMPv6/type-0 false']);
+    expect(intendedCell(layout, layout.world, r, layout.probes.findIndex((p) => probeName(p) === 'TCP/7000'))!.reason).toBe('exposure r of tenant-root admits the world on TCP/7000');
     // a platform service with ports: the same
-    expect(verdicts(0, layout.platformServices[0])).toEqual(['UDP/8080 true', 'TCP/8080 false']);
+    expect(verdicts(0, layout.platformServices[0])).toEqual(['TCP/8080 false', 'UDP/8080 true', 'SCTP/8080 false', 'UDP/53 false', 'TCP/53 false', 'ICMP/type-8 false', 'TCP/9000 false',
+      'TCP/7000 false', 'ICMPv6/type-128 false', 'UDP/1 false', 'ICMP/type-0 false', 'ICMPv6/type-0 false']);
   });
 });
 
