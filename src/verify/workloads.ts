@@ -53,11 +53,14 @@ function namedPorts(spec: any): Record<string, { port: number; protocol: string 
 
 /**
  * The workloads among `objects`, in the order they come; objects of other
- * kinds, without a name, or with a malformed template are skipped.
+ * kinds, without a name, or with a malformed template are skipped, and an
+ * object named again (the same kind, namespace and name: both sides of
+ * `--against`, a file given twice) is the first one.
  * @internal
  */
 export function workloadsOf(objects: any[]): Workload[] {
   const out: Workload[] = [];
+  const seen = new Set<string>();
   for (const o of objects ?? []) {
     if (!isObject(o) || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') continue;
     const name: string = o.metadata.name;
@@ -85,8 +88,11 @@ export function workloadsOf(objects: any[]): Workload[] {
     }
     if (!isObject(spec)) continue;
     const sa = spec.serviceAccountName ?? spec.serviceAccount;
+    const id = `${namespace}/${o.kind.toLowerCase()}/${name}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
     out.push({
-      id: `${namespace}/${o.kind.toLowerCase()}/${name}`,
+      id,
       kind: o.kind,
       name,
       namespace,

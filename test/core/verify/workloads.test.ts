@@ -40,6 +40,15 @@ describe('workloadsOf', () => {
       'tenant-a/virtualmachine/vm1 {"os":"linux","kubevirt.io":"virt-launcher","vm.kubevirt.io/name":"vm1"} sa=default {}',
     ]);
   });
+
+  test('an object named again (both sides of --against, a file given twice) is one workload: the first', () => {
+    const pod = (app: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'tenant-a', labels: { app } }, spec: { containers: [] } });
+    const other = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'p', namespace: 'tenant-a' }, spec: { template: template({ app: 'd' }) } };
+    expect(workloadsOf([pod('first'), other, pod('second')]).map((w) => `${w.id} ${w.labels.app}`)).toEqual([
+      'tenant-a/pod/p first',
+      'tenant-a/deployment/p d',
+    ]);
+  });
 });
 
 describe('workloads are endpoints of the matrix', () => {
