@@ -13,6 +13,28 @@ export type Intervals = Int32Array;
 
 export const EMPTY: Intervals = new Int32Array(0);
 
+/*
+ * Results are built in shared scratch buffers and copied out once at their
+ * exact length: one allocation per result (the verifier makes millions of
+ * small ones, and every typed array costs the garbage collector).
+ */
+let scratchA = new Int32Array(1024);
+let scratchB = new Int32Array(1024);
+
+/** Scratch buffer A, at least `n` long (its content is not kept). */
+function bufA(n: number): Int32Array {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a buffer grown more often holds the same result
+  if (scratchA.length < n) scratchA = new Int32Array(Math.max(n, 2 * scratchA.length));
+  return scratchA;
+}
+
+/** Scratch buffer B, at least `n` long (its content is not kept). */
+function bufB(n: number): Int32Array {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a buffer grown more often holds the same result
+  if (scratchB.length < n) scratchB = new Int32Array(Math.max(n, 2 * scratchB.length));
+  return scratchB;
+}
+
 /** `[from, to)`, or empty. */
 export function range(from: number, to: number): Intervals {
   return to > from ? Int32Array.of(from, to) : EMPTY;
@@ -21,7 +43,7 @@ export function range(from: number, to: number): Intervals {
 /** From a sorted list of integers (duplicates allowed). */
 export function fromSorted(ids: ArrayLike<number>): Intervals {
   if (ids.length === 0) return EMPTY;
-  const out = new Int32Array(2 * ids.length);
+  const out = bufA(2 * ids.length);
   let m = 0;
   let s = ids[0];
   let e = s + 1;
@@ -108,6 +130,51 @@ export function union(a: Intervals, b: Intervals): Intervals {
   return unionMany([a, b]);
 }
 
+/** Union of two non-empty sets (`a` is its first `aLength` entries) into `out`, one pass over both; returns the length written. */
+function unionInto(a: Intervals, aLength: number, b: Intervals, out: Int32Array): number {
+  let o = 0;
+  let i = 0;
+  let j = 0;
+  // the interval being built: [cs, ce)
+  let cs: number;
+  let ce: number;
+  if (a[0] <= b[0]) {
+    cs = a[0];
+    ce = a[1];
+    i = 2;
+  } else {
+    cs = b[0];
+    ce = b[1];
+    j = 2;
+  }
+  for (;;) {
+    let s: number;
+    let e: number;
+    if (i < aLength && (j >= b.length || a[i] <= b[j])) {
+      s = a[i];
+      e = a[i + 1];
+      i += 2;
+    } else if (j < b.length) {
+      s = b[j];
+      e = b[j + 1];
+      j += 2;
+    } else {
+      break;
+    }
+    if (s <= ce) {
+      if (e > ce) ce = e;
+    } else {
+      out[o++] = cs;
+      out[o++] = ce;
+      cs = s;
+      ce = e;
+    }
+  }
+  out[o++] = cs;
+  out[o++] = ce;
+  return o;
+}
+
 /** Union of many sets. */
 export function unionMany(sets: Intervals[]): Intervals {
   let nonEmpty = 0;
@@ -122,7 +189,24 @@ export function unionMany(sets: Intervals[]): Intervals {
   }
   if (nonEmpty === 0) return EMPTY;
   if (nonEmpty === 1) return last;
-  // Gather the intervals, sort by start, merge.
+  if (nonEmpty <= 8) {
+    // Few sets: merged one after the other, through the two scratch buffers.
+    let acc: Intervals = EMPTY;
+    let accLength = 0;
+    for (const s of sets) {
+      if (s.length === 0) continue;
+      if (accLength === 0) {
+        acc = s;
+        accLength = s.length;
+        continue;
+      }
+      const into = acc === scratchA ? bufB(accLength + s.length) : bufA(accLength + s.length);
+      accLength = unionInto(acc, accLength, s, into);
+      acc = into;
+    }
+    return acc.slice(0, accLength);
+  }
+  // Many sets: gather the intervals, sort by start, merge.
   const starts = new Int32Array(total >> 1);
   const ends = new Int32Array(total >> 1);
   let m = 0;
@@ -137,7 +221,7 @@ export function unionMany(sets: Intervals[]): Intervals {
   // Stryker disable next-line EqualityOperator: a write at index m of an m-long typed array is ignored
   for (let i = 0; i < m; i++) order[i] = i;
   order.sort((x, y) => starts[x] - starts[y]);
-  const out = new Int32Array(2 * m);
+  const out = bufA(2 * m);
   let o = 0;
   let cs = starts[order[0]];
   let ce = ends[order[0]];
@@ -175,7 +259,8 @@ function firstEndingAfter(b: Intervals, x: number): number {
 
 /** Intersection of a small set with a large one: binary search per interval of the small one. */
 function intersectSkewed(small: Intervals, big: Intervals): Intervals {
-  const out: number[] = [];
+  const out = bufA(small.length + big.length);
+  let o = 0;
   // Stryker disable next-line EqualityOperator: i <= length reads undefined bounds, which select nothing
   for (let i = 0; i < small.length; i += 2) {
     const s0 = small[i];
@@ -185,10 +270,19 @@ function intersectSkewed(small: Intervals, big: Intervals): Intervals {
       const s = Math.max(s0, big[j]);
       const e = Math.min(e0, big[j + 1]);
       // Stryker disable next-line ConditionalExpression,EqualityOperator: always true here (big[j] < e0 and big[j + 1] > s0), kept as a guard
-      if (s < e) out.push(s, e);
+      if (s < e) {
+        out[o++] = s;
+        out[o++] = e;
+      }
     }
   }
-  return Int32Array.from(out);
+  return out.slice(0, o);
+}
+
+/** Whether `buf` starts with the members of `a`. */
+function equalPrefix(buf: Int32Array, a: Intervals): boolean {
+  for (let k = 0; k < a.length; k++) if (buf[k] !== a[k]) return false;
+  return true;
 }
 
 /** Intersection. */
@@ -197,7 +291,7 @@ export function intersect(a: Intervals, b: Intervals): Intervals {
   if (a.length * 8 < b.length) return intersectSkewed(a, b);
   // Stryker disable next-line ConditionalExpression: the balanced path gives the same value and never returns `a` here (b is too small to cover it)
   if (b.length * 8 < a.length) return intersectSkewed(b, a);
-  const out = new Int32Array(a.length + b.length);
+  const out = bufA(a.length + b.length);
   let o = 0;
   let i = 0;
   let j = 0;
@@ -214,7 +308,7 @@ export function intersect(a: Intervals, b: Intervals): Intervals {
     else j += 2;
   }
   // Stryker disable next-line ConditionalExpression: `equals` compares the lengths itself
-  return o === a.length && equals(out.subarray(0, o), a) ? a : out.slice(0, o);
+  return o === a.length && equalPrefix(out, a) ? a : out.slice(0, o);
 }
 
 /**
@@ -230,7 +324,7 @@ export function subtract(a: Intervals, b: Intervals): Intervals {
 
 /** `a` without the members of `b`, one pass over both. */
 function subtractMerge(a: Intervals, b: Intervals): Intervals {
-  const out = new Int32Array(a.length + b.length);
+  const out = bufA(a.length + b.length);
   let o = 0;
   let j = 0;
   // Stryker disable next-line EqualityOperator: an extra step with undefined bounds outputs nothing

@@ -160,8 +160,13 @@ const ICMPV6_NAMES: Record<string, number> = {
 /** One identity: a distinct label set. */
 export interface Identity {
   readonly index: number;
-  /** `source:key` -> value */
+  /** `source:key` -> value: the pod's own labels and service account, or the entity's `reserved:` label. */
   readonly labels: Map<string, string>;
+  /**
+   * Namespace-derived labels (`k8s:io.cilium.k8s.namespace.labels.*`, the
+   * pod's namespace, the cluster): one map shared by the pods of a namespace.
+   */
+  readonly nsLabels?: Map<string, string>;
   readonly isPod: boolean;
   readonly namespace?: string;
   readonly entities: Set<string>;
@@ -511,6 +516,13 @@ export class Reachability {
   private nsMembers!: Map<string, number[]>;
   /** `k8s:<namespace-derived key>[=value]` -> namespaces. */
   private nsIndex!: Map<string, string[]>;
+  /** Namespace -> its pod identities as a set (built when first asked for). */
+  private readonly nsRanges = new Map<string, Intervals>();
+  /** Namespace -> its namespace-derived labels (`Identity.nsLabels`). */
+  private readonly nsLabelMaps = new Map<string, Map<string, string>>();
+  private readonly k8sKeys = new Map<string, string>();
+  /** `source:key` -> `labelIndex`. */
+  private readonly labelIndexes = new Map<string, { exists: number[]; byValue: Map<string, number[]> }>();
   private readonly ingressEnforced: Uint8Array;
   private readonly egressEnforced: Uint8Array;
   private readonly ingressEnforcedBy: string[];
@@ -544,8 +556,8 @@ export class Reachability {
     endpoints.forEach((ep, e) => {
       if (this.endpointIndex.has(ep.id)) throw new Error(`duplicate endpoint id ${ep.id}`);
       this.endpointIndex.set(ep.id, e);
-      const labels = this.labelsOf(ep);
-      const key = distinct ? String(e) : [...labels.entries()].map(([k, v]) => `${k}=${v}`).sort().join('\n');
+      const { labels, nsLabels } = this.labelsOf(ep);
+      const key = distinct ? String(e) : [...labels.entries(), ...(nsLabels?.entries() ?? [])].map(([k, v]) => `${k}=${v}`).sort().join('\n');
       let idx = byKey.get(key);
       if (idx === undefined) {
         idx = this.identities.length;
@@ -553,6 +565,7 @@ export class Reachability {
         this.identities.push({
           index: idx,
           labels,
+          nsLabels,
           isPod: ep.entity === undefined,
           namespace: ep.entity === undefined ? (ep.namespace ?? 'default') : undefined,
           entities: entitiesOf(ep),
@@ -578,9 +591,7 @@ export class Reachability {
         let members = this.nsMembers.get(id.namespace!);
         if (!members) {
           this.nsMembers.set(id.namespace!, (members = []));
-          for (const [k, v] of id.labels) {
-            // Stryker disable next-line ConditionalExpression: nsIndex is read only for namespace keys; extra entries would be a superset of candidates
-            if (!isNamespaceKey(k)) continue;
+          for (const [k, v] of id.nsLabels!) {
             for (const key of [`${k}=${v}`, k]) {
               let list = this.nsIndex.get(key);
               if (!list) this.nsIndex.set(key, (list = []));
@@ -589,12 +600,6 @@ export class Reachability {
           }
         }
         members.push(id.index);
-      }
-      for (const [k, v] of id.labels) {
-        // Stryker disable next-line ConditionalExpression: indexing namespace keys per pod too only adds candidates, which match() tests again
-        if (id.isPod && isNamespaceKey(k)) continue;
-        this.indexPush(`${k}=${v}`, id.index);
-        this.indexPush(k, id.index);
       }
       for (const ent of id.entities) this.indexPush(`entity:${ent}`, id.index);
       if (id.isPod) this.indexPush('pod', id.index);
@@ -686,14 +691,25 @@ export class Reachability {
     return { row, egress, egressDeny, accept, refuse };
   }
 
-  /** `rowParts` for several probes; probes under which the same rules apply share one computation. */
-  public rowPartsFor(src: number, probeIndexes: number[]): RowParts[] {
-    const cache = new Map<string, RowParts>();
+  /**
+   * What tells the probes apart for the source `src`: the distinct port
+   * masks (probe index -> whether the rule's ports match) of the rules that
+   * apply to it, as sender or as peer, and a key naming that set of masks.
+   * Probes on which all of these masks agree have equal `rowParts`.
+   */
+  public probeSplit(src: number): { key: string; masks: Uint8Array[] } {
     // Only rules whose ports tell some probes from others split the probes; equal masks count once.
     const ids = new Set<number>();
     for (const ri of this.egressBySubject[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);
     for (const ri of this.ingressByPeer[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);
-    const masks = [...ids].map((i) => this.distinctMasks[i]);
+    const sorted = [...ids].sort((a, b) => a - b);
+    return { key: sorted.join(','), masks: sorted.map((i) => this.distinctMasks[i]) };
+  }
+
+  /** `rowParts` for several probes; probes under which the same rules apply share one computation. */
+  public rowPartsFor(src: number, probeIndexes: number[]): RowParts[] {
+    const cache = new Map<string, RowParts>();
+    const masks = this.probeSplit(src).masks;
     return probeIndexes.map((p) => {
       // Stryker disable next-line StringLiteral: a constant prefix of a cache key
       let sig = '';
@@ -788,22 +804,65 @@ export class Reachability {
 
   // ---------------------------------------------------------------- internals
 
-  private labelsOf(ep: ModelEndpoint): Map<string, string> {
+  private labelsOf(ep: ModelEndpoint): { labels: Map<string, string>; nsLabels?: Map<string, string> } {
     const labels = new Map<string, string>();
     if (ep.entity !== undefined) {
       labels.set(`reserved:${ep.entity}`, '');
-      return labels;
+      return { labels };
     }
     const ns = ep.namespace ?? 'default';
     // A pod cannot carry labels of its namespace (Cilium strips such pod labels): all pods of a namespace share its keys.
-    for (const [k, v] of Object.entries(ep.labels ?? {})) if (!k.startsWith(NS_LABELS)) labels.set(`k8s:${k}`, v);
-    const nsLabels = this.model.namespaceLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
-    for (const [k, v] of Object.entries(nsLabels)) labels.set(`k8s:${NS_LABELS}${k}`, v);
-    labels.set(`k8s:${POD_NAMESPACE}`, ns);
-    labels.set('k8s:io.cilium.k8s.policy.cluster', 'default');
+    for (const [k, v] of Object.entries(ep.labels ?? {})) {
+      const full = this.k8sKey(k);
+      if (!isNamespaceKey(full)) labels.set(full, v);
+    }
     if (!labels.has('k8s:io.cilium.k8s.policy.serviceaccount')) labels.set('k8s:io.cilium.k8s.policy.serviceaccount', 'default');
-    return labels;
+    let nsLabels = this.nsLabelMaps.get(ns);
+    if (!nsLabels) {
+      nsLabels = new Map();
+      const fromNamespace = this.model.namespaceLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
+      for (const [k, v] of Object.entries(fromNamespace)) nsLabels.set(`k8s:${NS_LABELS}${k}`, v);
+      nsLabels.set(`k8s:${POD_NAMESPACE}`, ns);
+      nsLabels.set('k8s:io.cilium.k8s.policy.cluster', 'default');
+      this.nsLabelMaps.set(ns, nsLabels);
+    }
+    return { labels, nsLabels };
   }
+
+  /** `k8s:<key>`, one string per key. */
+  private k8sKey(k: string): string {
+    let full = this.k8sKeys.get(k);
+    if (full === undefined) this.k8sKeys.set(k, (full = `k8s:${k}`));
+    return full;
+  }
+
+  /**
+   * Identities carrying the label `full` (`source:key`), by value, and all
+   * of them under `exists`; built when a selector first names the key.
+   */
+  private labelIndex(full: string): { exists: number[]; byValue: Map<string, number[]> } {
+    let index = this.labelIndexes.get(full);
+    if (!index) {
+      index = { exists: [], byValue: new Map() };
+      for (const id of this.identities) {
+        const v = id.labels.get(full);
+        if (v === undefined) continue;
+        index.exists.push(id.index);
+        let list = index.byValue.get(v);
+        if (!list) index.byValue.set(v, (list = []));
+        list.push(id.index);
+      }
+      this.labelIndexes.set(full, index);
+    }
+    return index;
+  }
+
+  /** `labelIndex` lookup: identities with label `full`, or with it at `value`. */
+  private indexed(full: string, value?: string): number[] {
+    const index = this.labelIndex(full);
+    return value === undefined ? index.exists : index.byValue.get(value) ?? [];
+  }
+
 
   private indexPush(key: string, i: number): void {
     let list = this.index.get(key);
@@ -835,11 +894,11 @@ export class Reachability {
       return sorted ? out : out.sort((a, b) => a - b);
     }
     // Stryker disable next-line ConditionalExpression: for k8s or another source, adding the reserved: list gives a superset of candidates
-    if (src !== 'any') return this.index.get(`${src}:${suffix}`) ?? [];
-    const k8s = this.index.get(`k8s:${suffix}`);
-    const reserved = this.index.get(`reserved:${suffix}`);
-    if (!reserved) return k8s ?? [];
-    if (!k8s) return reserved;
+    if (src !== 'any') return this.indexed(`${src}:${key}`, value);
+    const k8s = this.indexed(`k8s:${key}`, value);
+    const reserved = this.indexed(`reserved:${key}`, value);
+    if (reserved.length === 0) return k8s;
+    if (k8s.length === 0) return reserved;
     return [...new Set([...k8s, ...reserved])].sort((a, b) => a - b);
   }
 
@@ -1132,7 +1191,7 @@ export class Reachability {
   private test(id: Identity, r: Requirement): boolean {
     let v: string | undefined;
     if (r.full === undefined) r.full = `${r.src === 'any' ? 'k8s' : r.src}:${r.key}`;
-    v = id.labels.get(r.full);
+    v = id.labels.get(r.full) ?? id.nsLabels?.get(r.full);
     if (v === undefined && r.src === 'any') v = id.labels.get(`reserved:${r.key}`);
     // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,BooleanLiteral: the Set only speeds up long lists: has() and includes() agree
     if (r.values.length > 8 && !r.set) r.set = new Set(r.values);
@@ -1148,6 +1207,9 @@ export class Reachability {
 
   /** Identities matching all requirements (pods only when `podsOnly`). */
   private match(reqs: Requirement[], podsOnly: boolean): Intervals {
+    const nsReqs = reqs.filter((r) => (r.src === 'k8s' || r.src === 'any') && isNamespaceKey(`k8s:${r.key}`));
+    // Only pods carry namespace labels: with a positive namespace requirement (or pods only), the namespaces decide first.
+    if (nsReqs.length > 0 && (podsOnly || nsReqs.some((r) => r.op === 'In' || r.op === 'Exists'))) return this.matchByNamespace(reqs, nsReqs);
     // Candidates from the most selective positive requirement, via the index.
     // Single lists first (cheap), then multi-value In only when smaller still.
     let best: number[] | undefined = podsOnly ? (this.index.get('pod') ?? []) : undefined;
@@ -1188,6 +1250,42 @@ export class Reachability {
       if (ok) out.push(i);
     }
     return iv.fromSorted(out);
+  }
+
+  /**
+   * `match` for pods only, namespace by namespace: the requirements on
+   * namespace-derived labels are tested once per namespace (every pod of a
+   * namespace carries the same ones), the others per pod of the namespaces
+   * that pass.
+   */
+  private matchByNamespace(reqs: Requirement[], nsReqs: Requirement[]): Intervals {
+    const podReqs = reqs.filter((r) => !nsReqs.includes(r));
+    // Candidate namespaces: those of the most selective positive requirement's index entry, else all.
+    let candidates: string[] | undefined;
+    for (const r of nsReqs) {
+      let list: string[] | undefined;
+      // Stryker disable next-line ConditionalExpression,StringLiteral: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
+      if (r.op === 'Exists') list = this.nsIndex.get(`k8s:${r.key}`) ?? [];
+      else if (r.op === 'In' && r.values.length === 1) list = this.nsIndex.get(`k8s:${r.key}=${r.values[0]}`) ?? [];
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: candidate choice is a speed-up: every candidate list holds all matches, and each candidate is tested against all requirements below
+      if (list !== undefined && (candidates === undefined || list.length < candidates.length)) candidates = list;
+    }
+    const parts: Intervals[] = [];
+    const pods: number[] = [];
+    for (const ns of candidates ?? this.nsMembers.keys()) {
+      const members = this.nsMembers.get(ns)!;
+      const first = this.identities[members[0]];
+      if (!nsReqs.every((r) => this.test(first, r))) continue;
+      if (podReqs.length === 0) {
+        let range = this.nsRanges.get(ns);
+        if (!range) this.nsRanges.set(ns, (range = iv.fromSorted(members)));
+        parts.push(range);
+        continue;
+      }
+      for (const i of members) if (podReqs.every((r) => this.test(this.identities[i], r))) pods.push(i);
+    }
+    if (pods.length > 0) parts.push(iv.fromList(pods));
+    return iv.unionMany(parts);
   }
 }
 

@@ -294,6 +294,27 @@ export class Layout {
       : { id: r.id, namespace: r.namespace, labels: r.labels }));
   }
 
+  /**
+   * Per probe, the endpoints among the first `end` that are probed on it
+   * (one pass over the endpoints' probe lists).
+   */
+  public probeDestinations(end: number = this.reps.length): Intervals[] {
+    // Bounds of intervals per probe; consecutive endpoints sharing one probe list are one interval.
+    const bounds: number[][] = this.probes.map(() => []);
+    for (let i = 0; i < end;) {
+      const probes = this.reps[i].probes;
+      let j = i + 1;
+      while (j < end && this.reps[j].probes === probes) j++;
+      for (const p of probes) {
+        const b = bounds[p];
+        if (b.length > 0 && b[b.length - 1] === i) b[b.length - 1] = j;
+        else b.push(i, j);
+      }
+      i = j;
+    }
+    return bounds.map((b) => (b.length === 0 ? iv.EMPTY : Int32Array.from(b)));
+  }
+
   /** Reps of the subtree of `t`. */
   public subtree(t: ResolvedTenant): Intervals {
     return iv.range(this.first[t.index], this.end[t.subtreeEnd - 1]);
@@ -701,21 +722,47 @@ function peerText(p: ResolvedPeer): string {
   return `${p.tenant.namespace}${p.subtree ? ' and its sub-tenants' : ''}`;
 }
 
+/** A set of probes the intention names (an exposure's ports, DNS, a platform service's ports): probe index -> 1 when named. */
+interface Matcher {
+  readonly id: number;
+  readonly mask: Uint8Array;
+}
+
+const matchers = new WeakMap<Layout, Map<string, Matcher>>();
+
+/** The matcher `key` of `layout`, built once from `ok`. */
+function matcherOf(layout: Layout, key: string, ok: (p: Probe) => boolean): Matcher {
+  let byKey = matchers.get(layout);
+  if (!byKey) matchers.set(layout, (byKey = new Map()));
+  let m = byKey.get(key);
+  if (!m) {
+    m = { id: byKey.size, mask: Uint8Array.from(layout.probes, (p) => (ok(p) ? 1 : 0)) };
+    byKey.set(key, m);
+  }
+  return m;
+}
+
 /**
- * Intended rows of source `s` for the probes `only` (indexes into
- * `layout.probes`): unions of sets; the caller intersects them with the
- * checked mask. The part that does not depend on the probe is built once.
+ * The intended row of a source, in parts: `base` holds on every probe, each
+ * of `extras` on the probes its matcher names. `key` names the matchers, so
+ * that sources with the same key split the probes alike.
  */
-export function intendedRows(layout: Layout, s: number, only: number[]): Intervals[] {
+interface IntendedParts {
+  readonly base: Intervals;
+  readonly extras: ReadonlyArray<{ readonly reps: number[]; readonly matcher: Matcher }>;
+  readonly key: string;
+}
+
+function intendedParts(layout: Layout, s: number): IntendedParts {
   const cfg = layout.cfg;
   const src = layout.reps[s];
   const base: Intervals[] = [];
   const basePoints: number[] = [];
-  // probe-dependent: [rep, matcher]
-  const extra: Array<{ reps: number[]; ok: (p: Probe) => boolean }> = [];
+  // probe-dependent: [reps, matcher]
+  const extras: Array<{ reps: number[]; matcher: Matcher }> = [];
   const exposure = (e: ResolvedExposure) => {
     if (e.ports === undefined) basePoints.push(...layout.served[e.index]);
-    else extra.push({ reps: layout.served[e.index], ok: (p) => portMatches(e.ports, e.allowIcmp, p) });
+    else extras.push({ reps: layout.served[e.index], matcher: matcherOf(layout, `exposure:${e.index}`, (p) => portMatches(e.ports, e.allowIcmp, p)) });
   };
   if (src.tenant) {
     const x = src.tenant;
@@ -726,12 +773,13 @@ export function intendedRows(layout: Layout, s: number, only: number[]): Interva
     }
     base.push(layout.subtree(x));
     for (let a = x.parent; a; a = a.parent) basePoints.push(...layout.shared[a.index]);
-    extra.push({ reps: [layout.dns], ok: (p) => p.port === 53 && (p.protocol === 'UDP' || p.protocol === 'TCP') });
+    extras.push({ reps: [layout.dns], matcher: matcherOf(layout, 'dns', isDnsProbe) });
     for (const r of layout.platformServices) {
-      const ports = cfg.platformServices[layout.reps[r].service!].ports;
+      const service = layout.reps[r].service!;
+      const ports = cfg.platformServices[service].ports;
       // Stryker disable BooleanLiteral: platform-service endpoints are never probed on ICMP, so their ICMP cell is outside the checked mask
       if (ports === undefined) basePoints.push(r);
-      else extra.push({ reps: [r], ok: (p) => portMatches(ports, false, p) });
+      else extras.push({ reps: [r], matcher: matcherOf(layout, `service:${service}`, (p) => portMatches(ports, false, p)) });
       // Stryker restore BooleanLiteral
     }
     if (x.allowWorldEgress) basePoints.push(...layout.worlds);
@@ -758,13 +806,33 @@ export function intendedRows(layout: Layout, s: number, only: number[]): Interva
     base.push(iv.range(0, layout.tenantEnd));
   }
   if (basePoints.length > 0) base.push(iv.fromList(basePoints));
-  const baseRow = iv.unionMany(base);
+  const key = [...new Set(extras.map((x) => x.matcher.id))].sort((a, b) => a - b).join(',');
+  return { base: iv.unionMany(base), extras, key };
+}
+
+/** The intended row of a source on probe `p`, from its parts. */
+function intendedRowOn(parts: IntendedParts, p: number): Intervals {
+  const points: number[] = [];
+  for (const x of parts.extras) if (x.matcher.mask[p]) points.push(...x.reps);
+  return points.length > 0 ? iv.union(parts.base, iv.fromList(points)) : parts.base;
+}
+
+/**
+ * Intended rows of source `s` for the probes `only` (indexes into
+ * `layout.probes`): unions of sets; the caller intersects them with the
+ * checked mask. The part that does not depend on the probe is built once,
+ * and probes that the intention names alike share one row.
+ */
+export function intendedRows(layout: Layout, s: number, only: number[]): Intervals[] {
+  const parts = intendedParts(layout, s);
   const out: Intervals[] = new Array(layout.probes.length).fill(iv.EMPTY);
+  const bySignature = new Map<string, Intervals>();
   for (const p of only) {
-    const probe = layout.probes[p];
-    const points: number[] = [];
-    for (const x of extra) if (x.ok(probe)) points.push(...x.reps);
-    out[p] = points.length > 0 ? iv.union(baseRow, iv.fromList(points)) : baseRow;
+    let sig = '';
+    for (const x of parts.extras) sig += x.matcher.mask[p];
+    let row = bySignature.get(sig);
+    if (!row) bySignature.set(sig, (row = intendedRowOn(parts, p)));
+    out[p] = row;
   }
   return out;
 }
@@ -842,15 +910,8 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const P = layout.probes.length;
   const includeMatrix = n * n <= maxCells;
   const tenantMask = iv.range(0, layout.tenantEnd);
-  const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
-  // Equal masks share one object, so that per-source results can be reused across probes.
-  // Stryker disable next-line ArrayDeclaration: interning only lets the memo below hit; unshared masks give the same results
-  const interned: Intervals[] = [];
-  // Stryker disable next-line ArrowFunction: interning only lets the memo below hit; unshared masks give the same results
-  const intern = (x: Intervals) => interned.find((y) => iv.equals(x, y)) ?? (interned.push(x), x);
-  // Stryker disable next-line BlockStatement: interning only lets the memo below hit; unshared masks give the same results
-  probeDest.forEach((d, p) => { probeDest[p] = intern(d); });
-  const checkedTenant = probeDest.map((d) => intern(iv.intersect(d, tenantMask)));
+  const probeDest: Intervals[] = layout.probeDestinations();
+  const checkedTenant = probeDest.map((d) => iv.intersect(d, tenantMask));
   const probeDestSize = probeDest.map(iv.size);
   const checkedTenantSize = checkedTenant.map(iv.size);
 
@@ -865,20 +926,31 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   if (!upper.oneToOne) throw new Error('verify: representative endpoints must have distinct labels');
   const authored = options.tenantAuthored === false ? undefined : new TenantAuthoredCheckBuilder(v, maxDiffs);
 
+  const allProbes = layout.probes.map((_, p) => p);
   // Stryker disable next-line ConditionalExpression,EqualityOperator: a probe without destinations adds no cell (its mask is empty)
-  const tenantProbes = probeDest.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: a probe without destinations (or probe 1 twice) adds no cell
-  const otherProbes = checkedTenant.map((d, p) => (d.length > 0 ? p : -1)).filter((p) => p >= 0);
+  const tenantProbes = allProbes.filter((p) => probeDest[p].length > 0);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a probe without destinations adds no cell (its mask is empty)
+  const otherProbes = allProbes.filter((p) => checkedTenant[p].length > 0);
+  // Probes whose checked destinations differ are never grouped together.
+  const grouper = new ProbeGrouper([probeDest, checkedTenant, authored ? authored.tenantProbeDest : []].map(internedIds));
   for (let s = 0; s < n; s++) {
     const src = layout.reps[s];
     const only = includeMatrix ? undefined : src.tenant ? tenantProbes : otherProbes;
-    const probeList = only ?? Array.from({ length: P }, (_, i) => i);
-    const parts = upper.rowPartsFor(s, probeList);
+    const probeList = only ?? allProbes;
+    // Probes that the rules for this source, its lower bound and its intention treat alike give one result.
+    const split = upper.probeSplit(s);
+    const lowId = lower ? lower.identityOfEndpoint[s] : -1;
+    const lowSplit = lower ? lower.probeSplit(lowId) : undefined;
+    const intent = intendedParts(layout, s);
+    // Stryker disable next-line StringLiteral,ConditionalExpression: names the probe list; lists that differ also differ in their probes' masks, which the grouper splits by
+    const listKey = only === undefined ? 'all' : src.tenant ? 'tenant' : 'other';
+    const groups = grouper.groups(`${listKey}|${split.key}|${lowSplit?.key ?? ''}|${intent.key}`, probeList,
+      [...split.masks, ...(lowSplit?.masks ?? []), ...intent.extras.map((x) => x.matcher.mask)]);
     // Stryker disable next-line ArrayDeclaration: only probes of probeList are read (the others have empty masks)
     const rows: Intervals[] = new Array(P).fill(iv.EMPTY);
-    probeList.forEach((p, i) => { rows[p] = parts[i].row; });
-    const lowRows = lower ? actualRows(lower, s, P, only) : rows;
-    if (src.tenant && authored) authored.add(s, probeList, parts);
+    const lowRows: Intervals[] = lower ? new Array(P).fill(iv.EMPTY) : rows;
+    // Stryker disable next-line ArrayDeclaration: every probe the matrix row reads has a non-empty mask and is set below
+    const rowDiffSets: Intervals[] = new Array(P).fill(iv.EMPTY);
     // The listed cells are the first maxDiffs in (source, destination, probe)
     // order: of each probe's cells, only the first `need` can be among them.
     const rowDiffs: Array<[number, number]> = [];
@@ -887,53 +959,46 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     const needDiffs = maxDiffs - differences.length;
     // Stryker disable next-line ArithmeticOperator: only a bound on what is collected, the list is cut at maxDiffs below
     const needUnd = maxDiffs - undetermined.length;
-    const wanted = intendedRows(layout, s, src.tenant ? tenantProbes : otherProbes);
-    const memo = new Map<Intervals, Map<Intervals, Map<Intervals, { got: Intervals; size: number; diff: Intervals }>>>();
-    // Stryker disable next-line ArrayDeclaration: every probe the matrix row reads has a non-empty mask and is set below
-    const rowDiffSets: Intervals[] = new Array(P).fill(iv.EMPTY);
-    for (let p = 0; p < P; p++) {
+    const authoredGroups: Array<{ probes: number[]; parts: RowParts }> = [];
+    for (const g of groups) {
+      const p = g.probes[0];
+      const k = g.probes.length;
+      const parts = upper.rowParts(s, p);
+      const row = parts.row;
+      const lowRow = lower ? toEndpoints(lower, lower.rowParts(lowId, p).row) : row;
+      for (const q of g.probes) {
+        rows[q] = row;
+        lowRows[q] = lowRow;
+      }
+      if (src.tenant && authored) authoredGroups.push({ probes: g.probes, parts });
       const mask = src.tenant ? probeDest[p] : checkedTenant[p];
       // Stryker disable next-line ConditionalExpression: an empty mask adds no check, no allowed cell and no difference
       if (mask.length === 0) continue;
-      checks += src.tenant ? probeDestSize[p] : checkedTenantSize[p];
-      let m1 = memo.get(rows[p]);
-      // Stryker disable next-line ConditionalExpression: a memo miss recomputes the same result
-      if (!m1) memo.set(rows[p], (m1 = new Map()));
-      let m2 = m1.get(wanted[p]);
-      // Stryker disable next-line ConditionalExpression: a memo miss recomputes the same result
-      if (!m2) m1.set(wanted[p], (m2 = new Map()));
-      let hit = m2.get(mask);
-      // Stryker disable next-line ConditionalExpression: a memo miss recomputes the same result
-      if (!hit) {
-        const want = iv.intersect(wanted[p], mask);
-        const g = iv.intersect(rows[p], mask);
-        hit = { got: g, size: iv.size(g), diff: iv.equals(g, want) ? iv.EMPTY : iv.xor(g, want) };
-        m2.set(mask, hit);
-      }
-      const got = hit.got;
-      allowedChecks += hit.size;
-      let diff = hit.diff;
-      // Stryker disable next-line ConditionalExpression: without a lower bound lowRows is rows, so und is empty and diff unchanged
+      checks += k * (src.tenant ? probeDestSize[p] : checkedTenantSize[p]);
+      const want = iv.intersect(intendedRowOn(intent, p), mask);
+      const got = iv.intersect(row, mask);
+      allowedChecks += k * iv.size(got);
+      let diff = iv.equals(got, want) ? iv.EMPTY : iv.xor(got, want);
+      // Stryker disable next-line ConditionalExpression: without a lower bound lowRow is row, so und is empty and diff unchanged
       if (lower) {
-        const want = iv.intersect(wanted[p], mask);
-        const gotLow = iv.intersect(lowRows[p], mask);
+        const gotLow = iv.intersect(lowRow, mask);
         const und = iv.xor(got, gotLow);
         diff = iv.intersect(diff, iv.xor(gotLow, want));
         // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty set adds 0 and lists nothing
         if (und.length > 0) {
-          undeterminedCount += iv.size(und);
-          for (const d of iv.first(und, needUnd)) rowUnd.push([d, p]);
+          undeterminedCount += k * iv.size(und);
+          for (const d of iv.first(und, needUnd)) for (const q of g.probes) rowUnd.push([d, q]);
         }
       }
-      rowDiffSets[p] = diff;
+      for (const q of g.probes) rowDiffSets[q] = diff;
       // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty set adds 0 and lists nothing
       if (diff.length > 0) {
-        diffCount += iv.size(diff);
-        for (const d of iv.first(diff, needDiffs)) rowDiffs.push([d, p]);
+        diffCount += k * iv.size(diff);
+        for (const d of iv.first(diff, needDiffs)) for (const q of g.probes) rowDiffs.push([d, q]);
       }
     }
+    if (src.tenant && authored) authored.add(s, authoredGroups);
     for (const [list, into] of [[rowDiffs, differences], [rowUnd, undetermined]] as const) {
-      // Stryker disable next-line ArithmeticOperator: the list is built probe by probe, so cells of one destination already come in probe order (the sort is stable)
       list.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
       for (const [d, p] of list) {
         if (into.length >= maxDiffs) break;
@@ -952,15 +1017,22 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   });
 
   const policies = Object.values(model.policyCounts).reduce((a, b) => a + b, 0);
-  const endpoints: VerifyEndpoint[] = layout.reps.map((r) => sortKeysDeep({
-    id: r.id,
-    role: r.role,
-    tenant: r.tenant?.namespace,
-    namespace: r.namespace,
-    labels: r.labels,
-    entity: r.entity,
-    probes: r.probes.map((p) => probeName(layout.probes[p])),
-  }));
+  // Endpoints probed alike share one list of probe names.
+  const probeNames = layout.probes.map(probeName);
+  const namesOf = new Map<number[], string[]>();
+  const endpoints: VerifyEndpoint[] = layout.reps.map((r) => {
+    let names = namesOf.get(r.probes);
+    if (!names) namesOf.set(r.probes, (names = r.probes.map((p) => probeNames[p])));
+    return sortKeysDeep({
+      id: r.id,
+      role: r.role,
+      tenant: r.tenant?.namespace,
+      namespace: r.namespace,
+      labels: r.labels,
+      entity: r.entity,
+      probes: names,
+    });
+  });
 
   return {
     ok: diffCount === 0 && tenantAuthored.ok && !crossTenantUndetermined,
@@ -988,6 +1060,52 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     tenantAuthored,
     warnings,
   };
+}
+
+/** Per probe, an id shared by the probes whose sets are equal. */
+function internedIds(sets: Intervals[]): Int32Array {
+  const ids = new Int32Array(sets.length);
+  const seen = new Map<string, number>();
+  sets.forEach((x, p) => {
+    const key = x.join(',');
+    let id = seen.get(key);
+    if (id === undefined) seen.set(key, (id = seen.size));
+    ids[p] = id;
+  });
+  return ids;
+}
+
+/**
+ * Splits a list of probes into groups on which given per-probe columns
+ * agree (always the fixed ones, plus those of the call), remembering the
+ * split by a key that names the columns of the call.
+ */
+class ProbeGrouper {
+  private readonly cache = new Map<string, Array<{ probes: number[] }>>();
+
+  constructor(private readonly fixed: ArrayLike<number>[]) {}
+
+  public groups(key: string, probeList: number[], columns: ArrayLike<number>[]): Array<{ probes: number[] }> {
+    let out = this.cache.get(key);
+    if (!out) {
+      out = [];
+      const bySignature = new Map<string, { probes: number[] }>();
+      for (const p of probeList) {
+        let sig = '';
+        for (const c of this.fixed) sig += `${c[p]},`;
+        for (const c of columns) sig += `${c[p]},`;
+        let g = bySignature.get(sig);
+        if (!g) {
+          g = { probes: [] };
+          bySignature.set(sig, g);
+          out.push(g);
+        }
+        g.probes.push(p);
+      }
+      this.cache.set(key, out);
+    }
+    return out;
+  }
 }
 
 function cellReport(v: Verification, s: number, d: number, p: number): VerifyDifference {
@@ -1025,56 +1143,49 @@ export const WIDEST_POLICY = 'in each tenant namespace, a CiliumNetworkPolicy se
 class TenantAuthoredCheckBuilder {
   private readonly opened: Array<{ k: [number, number, number]; d: VerifyDifference }> = [];
   private count = 0;
-  private readonly tenantProbeDest: Intervals[];
+  /** Per probe, the tenant endpoints probed on it. */
+  public readonly tenantProbeDest: Intervals[];
   private readonly tenantReps: Intervals;
   private readonly all: Intervals;
 
   constructor(private readonly v: Verification, private readonly maxDiffs: number) {
     const layout = v.layout;
-    const reps = layout.reps.slice(0, layout.tenantEnd);
-    this.tenantProbeDest = layout.probes.map((_, p) => iv.fromList(reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+    this.tenantProbeDest = layout.probeDestinations(layout.tenantEnd);
     this.tenantReps = iv.range(0, layout.tenantEnd);
     this.all = iv.range(0, layout.size);
   }
 
-  public add(s: number, probes: number[], parts: RowParts[]): void {
+  /** Adds the tenant source `s`, whose probes come in groups with equal row parts and equal tenant destinations. */
+  public add(s: number, groups: ReadonlyArray<{ readonly probes: number[]; readonly parts: RowParts }>): void {
     const layout = this.v.layout;
     const x = layout.reps[s].tenant!;
     const own = iv.range(layout.first[x.index], layout.end[x.index]);
-    // What each scenario adds to the row, outside the source's own tenant; shared by probes with the same parts.
-    const added = new Map<RowParts, [Intervals, Intervals]>();
     // Listed: the first maxDiffs cells in (source, destination, probe) order.
     const need = this.maxDiffs - this.opened.length;
     const candidates: Array<{ d: number; p: number; direction: 'egress' | 'ingress' }> = [];
-    probes.forEach((p, i) => {
-      const dest = this.tenantProbeDest[p];
+    for (const { probes, parts: r } of groups) {
+      const dest = this.tenantProbeDest[probes[0]];
       // Stryker disable next-line ConditionalExpression: a probe without tenant destinations opens no cell
-      if (dest.length === 0) return;
-      const r = parts[i];
-      let pair = added.get(r);
-      // Stryker disable next-line ConditionalExpression: a memo miss recomputes the same pair
-      if (!pair) {
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: without deny rules the longer form is accept as well
-        let egressOpen = r.egressDeny.length > 0 ? iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept) : r.accept;
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
-        if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
-        let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
-        if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
-        pair = [iv.subtract(iv.subtract(egressOpen, r.row), own), iv.subtract(iv.subtract(ingressOpen, r.row), own)];
-        added.set(r, pair);
-      }
+      if (dest.length === 0) continue;
+      // What each scenario adds to the row, outside the source's own tenant.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: without deny rules the longer form is accept as well
+      let egressOpen = r.egressDeny.length > 0 ? iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept) : r.accept;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
+      if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
+      let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
+      if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
+      const pair = [iv.subtract(iv.subtract(egressOpen, r.row), own), iv.subtract(iv.subtract(ingressOpen, r.row), own)];
       for (const [direction, open] of [['egress', pair[0]], ['ingress', pair[1]]] as const) {
         // Stryker disable next-line ConditionalExpression: an empty set adds 0 and lists nothing
         if (open.length === 0) continue;
         const cells = iv.intersect(open, dest);
         // Stryker disable next-line ConditionalExpression: an empty set adds 0 and lists nothing
         if (cells.length === 0) continue;
-        this.count += iv.size(cells);
-        for (const d of iv.first(cells, need)) candidates.push({ d, p, direction });
+        this.count += probes.length * iv.size(cells);
+        for (const d of iv.first(cells, need)) for (const p of probes) candidates.push({ d, p, direction });
       }
-    });
-    // Stryker disable next-line ArithmeticOperator: candidates are built probe by probe, so those of one destination already come in probe order (the sort is stable)
+    }
     candidates.sort((a, b) => a.d - b.d || a.p - b.p);
     // Stryker disable next-line ArrayDeclaration: the key only serves the sort in result(), which finds the cells in order already
     for (const c of candidates.slice(0, Math.max(need, 0))) this.opened.push({ k: [s, c.d, c.p], d: this.describe(c.direction, s, c.d, c.p) });
@@ -1185,7 +1296,7 @@ export function explainCell(v: Verification, src: number, dst: number, probe?: P
 export function forEachCell(v: Verification, fn: (s: number, p: number, allowed: Intervals, mask: Intervals) => void): void {
   const { layout, upper } = v;
   const tenantMask = iv.range(0, layout.tenantEnd);
-  const probeDest: Intervals[] = layout.probes.map((_, p) => iv.fromList(layout.reps.flatMap((r, i) => (r.probes.includes(p) ? [i] : []))));
+  const probeDest: Intervals[] = layout.probeDestinations();
   for (let s = 0; s < layout.size; s++) {
     const rows = actualRows(upper, s, layout.probes.length);
     for (let p = 0; p < layout.probes.length; p++) {

@@ -165,15 +165,23 @@ describe('labels of pods', () => {
     // A later duplicate makes the mapping non-identical even when the counts would match.
     const later = model.evaluate([{ id: 'x', namespace: 'a' }, { id: 'y', namespace: 'a' }, { id: 'z', namespace: 'b' }]);
     expect(later.oneToOne).toBe(false);
-    // The identity of a pod: source-prefixed labels, and the same labels by bare key.
+    // The identity of a pod: source-prefixed labels, its own and those of its namespace (shared by the namespace's pods).
     const id = distinct.identities[0];
     expect(Object.fromEntries(id.labels)).toEqual({
       'k8s:app': 'w',
+      'k8s:io.cilium.k8s.policy.serviceaccount': 'default',
+    });
+    expect(Object.fromEntries(id.nsLabels!)).toEqual({
       'k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name': 'a',
       'k8s:io.kubernetes.pod.namespace': 'a',
       'k8s:io.cilium.k8s.policy.cluster': 'default',
-      'k8s:io.cilium.k8s.policy.serviceaccount': 'default',
     });
+    const pair = model.evaluate([{ id: 'x', namespace: 'a', labels: { app: 'w' } }, { id: 'y', namespace: 'a', labels: { app: 'v' } }, { id: 'z', namespace: 'b' }]);
+    expect(pair.identities[0].nsLabels).toBe(pair.identities[1].nsLabels);
+    expect(pair.identities[2].nsLabels).not.toBe(pair.identities[0].nsLabels);
+    // A pod label with a namespace-derived key is not the pod's (Cilium derives those keys from the namespace).
+    const spoof = model.evaluate([{ id: 'x', namespace: 'a', labels: { 'io.kubernetes.pod.namespace': 'b', 'io.cilium.k8s.policy.cluster': 'other', 'io.cilium.k8s.namespace.labels.x': 'y' } }]);
+    expect(Object.fromEntries(spoof.identities[0].labels)).toEqual({ 'k8s:io.cilium.k8s.policy.serviceaccount': 'default' });
     expect(id.isPod).toBe(true);
     expect(id.namespace).toBe('a');
     const world = same.identities[1];
