@@ -176,8 +176,8 @@ function parseFile(file: string, text: string, strings: Map<string, string>): an
   }
   // What cozynet writes: read without the library's syntax trees (src/render/plain-yaml.ts;
   // what it returns is what the library reads, or undefined to use the library).
-  const plain = parsePlainYamlStream(text);
-  if (plain !== undefined) return plain.map((d) => compact(d, strings));
+  const plain = parsePlainYamlStream(text, (v) => fresh(v, strings));
+  if (plain !== undefined) return plain;
   // One document at a time (parser -> composer -> plain objects): the syntax
   // tree of a document is dropped once it is converted, so a 60 MB file
   // costs its objects, not its syntax tree too (about 8 times the objects).
@@ -203,6 +203,16 @@ function parseFile(file: string, text: string, strings: Map<string, string>): an
   return out;
 }
 
+/** One fresh string per distinct text (not a slice of the file's text). */
+function fresh(v: string, strings: Map<string, string>): string {
+  let f = strings.get(v);
+  if (f === undefined) {
+    f = JSON.parse(JSON.stringify(v)) as string;
+    strings.set(f, f);
+  }
+  return f;
+}
+
 /**
  * A copy of a parsed YAML value whose strings are fresh (one per distinct
  * text): the YAML library's strings are slices that keep large parts of the
@@ -210,14 +220,7 @@ function parseFile(file: string, text: string, strings: Map<string, string>): an
  * (450 MB against 47 MB for a 60 MB file of 20,000 tenants' policies).
  */
 function compact(v: any, strings: Map<string, string>): any {
-  if (typeof v === 'string') {
-    let fresh = strings.get(v);
-    if (fresh === undefined) {
-      fresh = JSON.parse(JSON.stringify(v)) as string;
-      strings.set(fresh, fresh);
-    }
-    return fresh;
-  }
+  if (typeof v === 'string') return fresh(v, strings);
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => compact(x, strings));
   const out: any = {};

@@ -161,7 +161,7 @@ function collection(v: object, indent: string, depth: number): boolean {
  * library, which reports problems.
  * @internal
  */
-export function parsePlainYamlStream(text: string): unknown[] | undefined {
+export function parsePlainYamlStream(text: string, intern: (s: string) => string = (s) => s): unknown[] | undefined {
   if (text.length === 0 || !text.endsWith('\n') || text.startsWith('---')) return undefined;
   const docs: unknown[] = [];
   for (const piece of text.slice(0, -1).split('\n---\n')) {
@@ -169,7 +169,7 @@ export function parsePlainYamlStream(text: string): unknown[] | undefined {
     if (doc.length > MAX_PLAIN_DOCUMENT) return undefined;
     let value: unknown;
     try {
-      value = new PlainReader(piece.split('\n')).document();
+      value = new PlainReader(piece.split('\n'), intern).document();
     } catch {
       return undefined;
     }
@@ -190,7 +190,7 @@ const INTEGER = /^[-+]?[0-9]+$/;
 /** A reader of the block layout `plainYaml` writes; throws (or reads something else) on any other. */
 class PlainReader {
   private line = 0;
-  constructor(private readonly lines: string[]) {}
+  constructor(private readonly lines: string[], private readonly intern: (s: string) => string) {}
 
   public document(): unknown {
     const v = this.collection(0, 0);
@@ -226,7 +226,8 @@ class PlainReader {
     let at = start;
     for (;;) {
       const text = this.lines[this.line];
-      const [key, end] = this.token(text, at);
+      const [token, end] = this.token(text, at);
+      const key = this.intern(token);
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(out, key)) throw new Error('key');
       if (end === text.length - 1 && text[end] === ':') {
         this.line++;
@@ -287,9 +288,9 @@ class PlainReader {
   private scalar(text: string): unknown {
     const [s, end] = this.token(text, 0);
     if (end !== text.length) throw new Error('not a scalar');
-    if (text[0] === '"' || text[0] === "'") return s;
+    if (text[0] === '"' || text[0] === "'") return this.intern(s);
     if (s === 'null') return null;
     if (s === 'true' || s === 'false') return s === 'true';
-    return INTEGER.test(s) ? Number(s) : s;
+    return INTEGER.test(s) ? Number(s) : this.intern(s);
   }
 }

@@ -13,7 +13,7 @@ import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, parseCidr, Port
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
 import { Workload, workloadsOf } from './workloads';
-import { renderTenantIsolation, sortKeysDeep } from '../tenants/policies';
+import { renderTenantIsolation } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
 import { assertServedVersions } from '../validation/api-versions';
@@ -162,6 +162,7 @@ export class Layout {
     for (let i = 0; i < n; i++) this.peerOf.push([]);
     for (const e of cfg.exposures) for (const p of e.from) if (p.tenant) this.peerOf[p.tenant.index].push({ e, p });
     const everywhere = selected.get(ALL_NAMESPACES) ?? [];
+    const unions = new Map<string, Record<string, string> | null>();
     const workloadsIn = new Map<string, Workload[]>();
     for (const w of inputs.workloads ?? []) {
       if (!workloadsIn.has(w.namespace)) workloadsIn.set(w.namespace, []);
@@ -195,10 +196,19 @@ export class Layout {
       // A pod may carry the labels of several selectors at once: every
       // compatible union of the label sets above is a pod too.
       let merged = 0;
+      const setKeys = sets.map(labelKey);
       for (let i = 0; i < sets.length && merged < MAX_MERGED_PER_NAMESPACE; i++) {
         for (let j = 0; j < i && merged < MAX_MERGED_PER_NAMESPACE; j++) {
-          const union = mergeLabels(sets[i], sets[j]);
-          if (union && addSet(sortLabels(union), selectedId(sortLabels(union)), 'tenant-selected')) merged++;
+          // Tenants have mostly the same label sets: each union is built once.
+          const pair = `${setKeys[i]}\n${setKeys[j]}`;
+          let union = unions.get(pair);
+          if (union === undefined) {
+            const u = mergeLabels(sets[i], sets[j]);
+            unions.set(pair, (union = u ? sortLabels(u) : null));
+          }
+          if (union && addSet(union, selectedId(union), 'tenant-selected')) merged++;
+          // Stryker disable next-line ArrayDeclaration: a key for the set added (if any) keeps the keys in step with the sets
+          if (setKeys.length < sets.length) setKeys.push(labelKey(sets[sets.length - 1]));
         }
       }
       if (merged >= MAX_MERGED_PER_NAMESPACE) this.capped.push(ns);
@@ -333,6 +343,13 @@ export const ALL_NAMESPACES = '*';
 function withoutProbe(labels: Record<string, string> | undefined): Record<string, string> {
   // Stryker disable next-line OptionalChaining: equivalent, tenant endpoints always carry labels
   return Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => k !== PROBE_LABEL));
+}
+
+/** `labels` itself when its keys are in order, else a sorted copy. */
+function sortedLabels(labels: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(labels);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return sortLabels(labels);
+  return labels;
 }
 
 function sortLabels(labels: Record<string, string>): Record<string, string> {
@@ -1023,15 +1040,16 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const endpoints: VerifyEndpoint[] = layout.reps.map((r) => {
     let names = namesOf.get(r.probes);
     if (!names) namesOf.set(r.probes, (names = r.probes.map((p) => probeNames[p])));
-    return sortKeysDeep({
-      id: r.id,
-      role: r.role,
-      tenant: r.tenant?.namespace,
-      namespace: r.namespace,
-      labels: r.labels,
-      entity: r.entity,
-      probes: names,
-    });
+    // keys in sorted order, as everywhere in the report
+    const e: Record<string, unknown> = {};
+    if (r.entity !== undefined) e.entity = r.entity;
+    e.id = r.id;
+    if (r.labels !== undefined) e.labels = sortedLabels(r.labels);
+    if (r.namespace !== undefined) e.namespace = r.namespace;
+    e.probes = names;
+    e.role = r.role;
+    if (r.tenant !== undefined) e.tenant = r.tenant.namespace;
+    return e as unknown as VerifyEndpoint;
   });
 
   return {
