@@ -169,7 +169,7 @@ export interface Identity {
   readonly nsLabels?: Map<string, string>;
   readonly isPod: boolean;
   readonly namespace?: string;
-  readonly entities: Set<string>;
+  readonly entities: ReadonlySet<string>;
   readonly ip?: ParsedAddress;
   /** Endpoints with this identity. */
   readonly endpoints: string[];
@@ -521,6 +521,8 @@ export class Reachability {
   /** Namespace -> its namespace-derived labels (`Identity.nsLabels`). */
   private readonly nsLabelMaps = new Map<string, Map<string, string>>();
   private readonly k8sKeys = new Map<string, string>();
+  /** Port matchers by the ports a rule names (and the bound's reading of "maybe"). */
+  private readonly portMatchers = new Map<string, { ports: (p: Probe) => boolean; why: string[] }>();
   /** `source:key` -> `labelIndex`. */
   private readonly labelIndexes = new Map<string, { exists: number[]; byValue: Map<string, number[]> }>();
   private readonly ingressEnforced: Uint8Array;
@@ -624,16 +626,20 @@ export class Reachability {
     for (let i = 0; i < n; i++) if (this.ingressEnforced[i]) enforced.push(i);
     this.notIngressEnforced = iv.subtract(this.all, iv.fromSorted(enforced));
     const maskIds = new Map<string, number>();
+    // Rules with equal masks share one (most rules name the same few ports).
+    const masks = new Map<string, Uint8Array>();
+    const computed = new Uint8Array(probes.length);
     for (const r of this.rules) {
-      const mask = new Uint8Array(probes.length);
-      probes.forEach((p, i) => { mask[i] = r.ports(p) ? 1 : 0; });
+      probes.forEach((p, i) => { computed[i] = r.ports(p) ? 1 : 0; });
+      const key = computed.join('');
+      let mask = masks.get(key);
+      if (!mask) masks.set(key, (mask = computed.slice()));
       this.probeMask.push(mask);
-      const uniform = mask.every((x) => x === mask[0]);
+      const uniform = mask.every((x) => x === mask![0]);
       if (uniform) {
         this.maskId.push(-1);
         continue;
       }
-      const key = mask.join('');
       let id = maskIds.get(key);
       if (id === undefined) {
         id = this.distinctMasks.length;
@@ -964,8 +970,23 @@ export class Reachability {
           const why: string[] = [];
           const peers = this.rulePeers(rule, direction, deny, full, why, ps);
           if (peers.length === 0) return;
-          const ports = this.portMatcher(rule, why);
           const certain = this.bound === 'upper' ? !deny : deny; // whether "maybe" counts as a match
+          // Rules naming the same ports share one matcher (and what makes it uncertain).
+          const portsKey = `${certain ? 1 : 0}${JSON.stringify([rule.toPorts, rule.icmps])}`;
+          let matcher = this.portMatchers.get(portsKey);
+          if (!matcher) {
+            const portWhy: string[] = [];
+            const ports = this.portMatcher(rule, portWhy);
+            matcher = {
+              ports: (p) => {
+                const t = ports(p);
+                return t === 1 || (t === 2 && certain);
+              },
+              why: portWhy,
+            };
+            this.portMatchers.set(portsKey, matcher);
+          }
+          why.push(...matcher.why);
           const compiled: CompiledRule = {
             policy: ps.object,
             rule: ruleName,
@@ -973,10 +994,7 @@ export class Reachability {
             deny,
             subjects,
             peers,
-            ports: (p) => {
-              const t = ports(p);
-              return t === 1 || (t === 2 && certain);
-            },
+            ports: matcher.ports,
             uncertain: why.length > 0 ? this.noteUncertain(`${full}: ${why.join('; ')}`) : undefined,
           };
           const ri = this.rules.length;
@@ -1313,9 +1331,12 @@ function isNamespaceKey(k: string): boolean {
   return k.startsWith(`k8s:${NS_LABELS}`) || k === `k8s:${POD_NAMESPACE}` || k === 'k8s:io.cilium.k8s.policy.cluster';
 }
 
-function entitiesOf(ep: ModelEndpoint): Set<string> {
+/** The entities of every pod (one set for all of them). */
+const POD_ENTITIES: ReadonlySet<string> = new Set(['cluster', 'all']);
+
+function entitiesOf(ep: ModelEndpoint): ReadonlySet<string> {
   // Stryker disable next-line ConditionalExpression: a pod then also gets the entity `undefined`, which no rule can name
-  if (ep.entity === undefined) return new Set(['cluster', 'all']);
+  if (ep.entity === undefined) return POD_ENTITIES;
   switch (ep.entity) {
     case 'world': {
       const v6 = typeof ep.ip === 'string' && ep.ip.includes(':');
