@@ -106,6 +106,8 @@ export interface EvaluateOptions {
 }
 
 const POD_NAMESPACE = 'io.kubernetes.pod.namespace';
+/** Entries a per-evaluation memo keeps before it starts over (bounds its memory). */
+const MEMO_LIMIT = 4096;
 const NS_LABELS = 'io.cilium.k8s.namespace.labels.';
 const KNOWN_SOURCES = new Set(['k8s', 'any', 'reserved', 'container', 'unspec', 'cidr', 'fqdn', 'kvstore', 'cilium-generated', 'cni', 'cilium']);
 const ENTITY_NAMES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'init', 'health', 'unmanaged', 'ingress']);
@@ -536,6 +538,12 @@ export class Reachability {
   /** rule -> index into distinctMasks, or -1 when the rule treats every probe alike */
   private readonly maskId: number[] = [];
   private readonly distinctMasks: Uint8Array[] = [];
+  /** Identity -> its class of sources with the same rules (see the constructor). */
+  private readonly ruleClass: Int32Array;
+  /** `rowParts` by class and probe. */
+  private readonly partsMemo = new Map<number, RowParts>();
+  /** `probeSplit` by class. */
+  private readonly splitMemo = new Map<number, { key: string; masks: Uint8Array[] }>();
   private notIngressEnforced: Intervals;
   private readonly uncertainSeen = new Set<string>();
 
@@ -625,6 +633,25 @@ export class Reachability {
     // Stryker disable next-line EqualityOperator: ingressEnforced[n] is undefined, nothing is pushed
     for (let i = 0; i < n; i++) if (this.ingressEnforced[i]) enforced.push(i);
     this.notIngressEnforced = iv.subtract(this.all, iv.fromSorted(enforced));
+    // Sources under the same rules (as sender and as peer) and the same egress
+    // enforcement have the same row parts: they form one class, and equal
+    // rule lists are one list.
+    this.ruleClass = new Int32Array(n);
+    const lists = new Map<string, number[]>();
+    const classes = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const egressKey = `e${this.egressBySubject[i].join(',')}`;
+      const ingressKey = `i${this.ingressByPeer[i].join(',')}`;
+      for (const [key, byIdentity] of [[egressKey, this.egressBySubject], [ingressKey, this.ingressByPeer]] as const) {
+        const shared = lists.get(key);
+        if (shared) byIdentity[i] = shared;
+        else lists.set(key, byIdentity[i]);
+      }
+      const key = `${this.egressEnforced[i]}${egressKey}${ingressKey}`;
+      let c = classes.get(key);
+      if (c === undefined) classes.set(key, (c = classes.size));
+      this.ruleClass[i] = c;
+    }
     const maskIds = new Map<string, number>();
     // Rules with equal masks share one (most rules name the same few ports).
     const masks = new Map<string, Uint8Array>();
@@ -670,6 +697,17 @@ export class Reachability {
    * (`refuse`, deny wins), and the row itself.
    */
   public rowParts(src: number, probeIndex: number): RowParts {
+    const key = this.ruleClass[src] * this.probes.length + probeIndex;
+    let parts = this.partsMemo.get(key);
+    if (!parts) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo cleared more often recomputes the same parts
+      if (this.partsMemo.size >= MEMO_LIMIT) this.partsMemo.clear(); // sources of a class mostly come together
+      this.partsMemo.set(key, (parts = this.computeRowParts(src, probeIndex)));
+    }
+    return parts;
+  }
+
+  private computeRowParts(src: number, probeIndex: number): RowParts {
     const allow: Intervals[] = [];
     const deny: Intervals[] = [];
     for (const ri of this.egressBySubject[src]) {
@@ -704,6 +742,16 @@ export class Reachability {
    * Probes on which all of these masks agree have equal `rowParts`.
    */
   public probeSplit(src: number): { key: string; masks: Uint8Array[] } {
+    let split = this.splitMemo.get(this.ruleClass[src]);
+    if (!split) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo cleared more often recomputes the same split
+      if (this.splitMemo.size >= MEMO_LIMIT) this.splitMemo.clear();
+      this.splitMemo.set(this.ruleClass[src], (split = this.computeProbeSplit(src)));
+    }
+    return split;
+  }
+
+  private computeProbeSplit(src: number): { key: string; masks: Uint8Array[] } {
     // Only rules whose ports tell some probes from others split the probes; equal masks count once.
     const ids = new Set<number>();
     for (const ri of this.egressBySubject[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);

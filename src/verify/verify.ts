@@ -768,9 +768,44 @@ interface IntendedParts {
   readonly base: Intervals;
   readonly extras: ReadonlyArray<{ readonly reps: number[]; readonly matcher: Matcher }>;
   readonly key: string;
+  /** Rows built so far, by which extras apply. */
+  readonly rows: Map<string, Intervals>;
 }
 
+const intendedMemo = new WeakMap<Layout, Map<string, IntendedParts>>();
+
+/**
+ * The intended row of source `s`, in parts. A tenant endpoint's depends
+ * only on its tenant, the exposures whose peer selectors its labels match
+ * and whether it is an opted-in kube-apiserver client: endpoints alike in
+ * these share one.
+ */
 function intendedParts(layout: Layout, s: number): IntendedParts {
+  const src = layout.reps[s];
+  if (!src.tenant) return buildIntendedParts(layout, s, []);
+  const x = src.tenant;
+  const matched: ResolvedExposure[] = [];
+  for (let a: ResolvedTenant | undefined = x; a; a = a.parent) {
+    for (const { e, p: peer } of layout.peerOf[a.index]) {
+      if ((a === x || peer.subtree) && hasLabels(src.labels, peer.selector)) matched.push(e);
+    }
+  }
+  // Stryker disable next-line OptionalChaining: src is a tenant endpoint here, and tenant endpoints always carry labels
+  const api = src.labels?.[layout.cfg.apiServerAccessLabel] === 'true';
+  const key = `${x.index}|${api}|${matched.map((e) => e.index).join(',')}`;
+  let memo = intendedMemo.get(layout);
+  if (!memo) intendedMemo.set(layout, (memo = new Map()));
+  let parts = memo.get(key);
+  if (!parts) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo cleared more often builds the same parts again
+    if (memo.size >= 4096) memo.clear(); // endpoints of a tenant come together
+    memo.set(key, (parts = buildIntendedParts(layout, s, matched)));
+  }
+  return parts;
+}
+
+/** `intendedParts` of source `s`; `matched`: for a tenant endpoint, the exposures whose peers it matches. */
+function buildIntendedParts(layout: Layout, s: number, matched: ResolvedExposure[]): IntendedParts {
   const cfg = layout.cfg;
   const src = layout.reps[s];
   const base: Intervals[] = [];
@@ -783,11 +818,7 @@ function intendedParts(layout: Layout, s: number): IntendedParts {
   };
   if (src.tenant) {
     const x = src.tenant;
-    for (let a: ResolvedTenant | undefined = x; a; a = a.parent) {
-      for (const { e, p: peer } of layout.peerOf[a.index]) {
-        if ((a === x || peer.subtree) && hasLabels(src.labels, peer.selector)) exposure(e);
-      }
-    }
+    for (const e of matched) exposure(e);
     base.push(layout.subtree(x));
     for (let a = x.parent; a; a = a.parent) basePoints.push(...layout.shared[a.index]);
     extras.push({ reps: [layout.dns], matcher: matcherOf(layout, 'dns', isDnsProbe) });
@@ -824,14 +855,20 @@ function intendedParts(layout: Layout, s: number): IntendedParts {
   }
   if (basePoints.length > 0) base.push(iv.fromList(basePoints));
   const key = [...new Set(extras.map((x) => x.matcher.id))].sort((a, b) => a - b).join(',');
-  return { base: iv.unionMany(base), extras, key };
+  return { base: iv.unionMany(base), extras, key, rows: new Map() };
 }
 
 /** The intended row of a source on probe `p`, from its parts. */
 function intendedRowOn(parts: IntendedParts, p: number): Intervals {
-  const points: number[] = [];
-  for (const x of parts.extras) if (x.matcher.mask[p]) points.push(...x.reps);
-  return points.length > 0 ? iv.union(parts.base, iv.fromList(points)) : parts.base;
+  let sig = '';
+  for (const x of parts.extras) sig += x.matcher.mask[p];
+  let row = parts.rows.get(sig);
+  if (!row) {
+    const points: number[] = [];
+    for (const x of parts.extras) if (x.matcher.mask[p]) points.push(...x.reps);
+    parts.rows.set(sig, (row = points.length > 0 ? iv.union(parts.base, iv.fromList(points)) : parts.base));
+  }
+  return row;
 }
 
 /**
@@ -843,14 +880,7 @@ function intendedRowOn(parts: IntendedParts, p: number): Intervals {
 export function intendedRows(layout: Layout, s: number, only: number[]): Intervals[] {
   const parts = intendedParts(layout, s);
   const out: Intervals[] = new Array(layout.probes.length).fill(iv.EMPTY);
-  const bySignature = new Map<string, Intervals>();
-  for (const p of only) {
-    let sig = '';
-    for (const x of parts.extras) sig += x.matcher.mask[p];
-    let row = bySignature.get(sig);
-    if (!row) bySignature.set(sig, (row = intendedRowOn(parts, p)));
-    out[p] = row;
-  }
+  for (const p of only) out[p] = intendedRowOn(parts, p);
   return out;
 }
 
@@ -1165,6 +1195,8 @@ class TenantAuthoredCheckBuilder {
   public readonly tenantProbeDest: Intervals[];
   private readonly tenantReps: Intervals;
   private readonly all: Intervals;
+  /** `opens` by row parts (sources of one class share them), with the tenant it was computed for. */
+  private readonly opensMemo = new Map<RowParts, { tenant: number; pair: [Intervals, Intervals] }>();
 
   constructor(private readonly v: Verification, private readonly maxDiffs: number) {
     const layout = v.layout;
@@ -1185,15 +1217,7 @@ class TenantAuthoredCheckBuilder {
       const dest = this.tenantProbeDest[probes[0]];
       // Stryker disable next-line ConditionalExpression: a probe without tenant destinations opens no cell
       if (dest.length === 0) continue;
-      // What each scenario adds to the row, outside the source's own tenant.
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: without deny rules the longer form is accept as well
-      let egressOpen = r.egressDeny.length > 0 ? iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept) : r.accept;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
-      if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
-      let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
-      if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
-      const pair = [iv.subtract(iv.subtract(egressOpen, r.row), own), iv.subtract(iv.subtract(ingressOpen, r.row), own)];
+      const pair = this.opens(r, x.index, own);
       for (const [direction, open] of [['egress', pair[0]], ['ingress', pair[1]]] as const) {
         // Stryker disable next-line ConditionalExpression: an empty set adds 0 and lists nothing
         if (open.length === 0) continue;
@@ -1207,6 +1231,27 @@ class TenantAuthoredCheckBuilder {
     candidates.sort((a, b) => a.d - b.d || a.p - b.p);
     // Stryker disable next-line ArrayDeclaration: the key only serves the sort in result(), which finds the cells in order already
     for (const c of candidates.slice(0, Math.max(need, 0))) this.opened.push({ k: [s, c.d, c.p], d: this.describe(c.direction, s, c.d, c.p) });
+  }
+
+  /**
+   * What each scenario adds to a row with parts `r` of a source in tenant
+   * `tenant` (whose endpoints are `own`), outside that tenant: [egress, ingress].
+   */
+  private opens(r: RowParts, tenant: number, own: Intervals): [Intervals, Intervals] {
+    const known = this.opensMemo.get(r);
+    if (known && known.tenant === tenant) return known.pair;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: without deny rules the longer form is accept as well
+    let egressOpen = r.egressDeny.length > 0 ? iv.intersect(iv.subtract(this.all, r.egressDeny), r.accept) : r.accept;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
+    if (r.refuse.length > 0) egressOpen = iv.subtract(egressOpen, r.refuse);
+    let ingressOpen = iv.intersect(r.egress, iv.union(r.accept, this.tenantReps));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: subtracting an empty set changes nothing
+    if (r.refuse.length > 0) ingressOpen = iv.subtract(ingressOpen, r.refuse);
+    const pair: [Intervals, Intervals] = [iv.subtract(iv.subtract(egressOpen, r.row), own), iv.subtract(iv.subtract(ingressOpen, r.row), own)];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo cleared more often computes the same pairs again
+    if (this.opensMemo.size >= 4096) this.opensMemo.clear();
+    this.opensMemo.set(r, { tenant, pair });
+    return pair;
   }
 
   public result(): TenantAuthoredCheck {
