@@ -317,6 +317,8 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
     .option('--kubeconfig <file>', 'with --cluster: the kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--context <name>', 'with --cluster: the kubeconfig context (default: its current-context)')
     .option('--format <format>', 'text or json; with --matrix also csv, mermaid or dot', 'text')
+    .option('--cilium-version <version>', 'judge by the policy semantics of this Cilium release: 1.19 (installed by cozynet, the default) or 1.20 ' +
+      '(a NotIn namespace selector selects pods only; cilium/cilium#46949)')
     .allowExcessArguments(false)
     .action((file: string | undefined, opts) => {
       const { cluster, kubeconfig, context, ...rest } = opts;

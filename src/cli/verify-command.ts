@@ -14,7 +14,7 @@ import { formatVerifyReport } from '../verify/format';
 import * as iv from '../verify/intervals';
 import { analyzerMatrix, className, decideCell } from '../verify/matrix';
 import { connectivityDiff, formatAnalyzerMatrix, formatConnectivityDiff, MATRIX_FORMATS, MatrixFormat } from '../verify/matrix-format';
-import { Probe } from '../verify/model';
+import { CILIUM_VERSIONS, CiliumVersion, DEFAULT_CILIUM_VERSION, Probe } from '../verify/model';
 import { CellExplanation, compileVerification, explainCell, forEachCell, intendedCell, probeName, Verification, verifyResolved } from '../verify/verify';
 
 /** Limits of `--manifests` and `--against` reading. @internal */
@@ -49,6 +49,8 @@ export interface VerifyCommandOptions {
   readonly matrix?: boolean;
   /** `--explain-file FILE`: one `SRC DST [PORT/PROTOCOL]` a line, answered in one run. */
   readonly explainFile?: string;
+  /** `--cilium-version`: the Cilium release whose policy semantics to judge by (1.19 or 1.20; default 1.19). */
+  readonly ciliumVersion?: string;
 }
 
 /** What `loadManifests` read. @internal */
@@ -367,6 +369,10 @@ function sideFromObjects(objects: any[], label: string, options: TenantIsolation
  */
 export function verifyCommand(opts: VerifyCommandOptions, io: { out(t: string): void }, loadPlatform: (config?: string) => Platform): number {
   const format = opts.format ?? 'text';
+  if (opts.ciliumVersion !== undefined && !(CILIUM_VERSIONS as readonly string[]).includes(opts.ciliumVersion)) {
+    fail('--cilium-version', opts.ciliumVersion, `must be ${CILIUM_VERSIONS.join(' or ')} (the Cilium releases whose policy semantics the verifier knows; default ${DEFAULT_CILIUM_VERSION})`);
+  }
+  const version = (opts.ciliumVersion ?? DEFAULT_CILIUM_VERSION) as CiliumVersion;
   const formats: readonly string[] = opts.matrix ? MATRIX_FORMATS : ['text', 'json'];
   if (!formats.includes(format)) {
     fail('--format', format, opts.matrix ? `must be ${MATRIX_FORMATS.join(', ')} with --matrix`
@@ -418,25 +424,25 @@ export function verifyCommand(opts: VerifyCommandOptions, io: { out(t: string): 
     : opts.explain !== undefined ? [{ src: opts.explain[0], dst: opts.explain[1], port: opts.port, where: '--explain' }] : undefined;
   // no tenant tree, or --matrix: the analyzer's endpoints and ports, no intention
   if (!side || opts.matrix) {
-    if (queries) return explainGeneric(objects, queries, opts.explainFile !== undefined, format, io);
+    if (queries) return explainGeneric(objects, queries, opts.explainFile !== undefined, format, io, version);
     if (opts.against !== undefined) {
       const then = loadManifests([opts.against], '--against').objects;
       const both = [...objects, ...then];
-      const changes = connectivityDiff(analyzerMatrix(objects, both), analyzerMatrix(then, both));
+      const changes = connectivityDiff(analyzerMatrix(objects, both, version), analyzerMatrix(then, both, version));
       io.out(formatConnectivityDiff(changes, opts.against, format as MatrixFormat));
       return changes.some((c) => c.opened.length > 0) ? 1 : 0;
     }
     if (opts.matrix) {
-      io.out(formatAnalyzerMatrix(analyzerMatrix(objects), format as MatrixFormat));
+      io.out(formatAnalyzerMatrix(analyzerMatrix(objects, objects, version), format as MatrixFormat));
       return 0;
     }
     io.out(format === 'json' ? '{"ok":true,"tenants":0}\n' : 'cozynet: the platform has no tenants; nothing to verify (--matrix shows who reaches whom)\n');
     return 0;
   }
 
-  if (queries) return explainCommand(side, queries, opts.explainFile !== undefined, format, io);
-  if (opts.against !== undefined) return againstCommand(side, opts.against, options, format, io);
-  const report = verifyResolved(side.cfg, side.objects);
+  if (queries) return explainCommand(side, queries, opts.explainFile !== undefined, format, io, version);
+  if (opts.against !== undefined) return againstCommand(side, opts.against, options, format, io, version);
+  const report = verifyResolved(side.cfg, side.objects, { ciliumVersion: version });
   io.out(formatVerifyReport(report, format as 'text' | 'json'));
   return report.ok ? 0 : 1;
 }
@@ -539,8 +545,8 @@ function printAnswers(answers: Array<{ q: Query; cells: CellExplanation[] }>, ma
   return wrong === 0 ? 0 : 1;
 }
 
-function explainCommand(side: Side, queries: Query[], many: boolean, format: string, io: { out(t: string): void }): number {
-  const v = compileVerification(side.cfg, side.objects);
+function explainCommand(side: Side, queries: Query[], many: boolean, format: string, io: { out(t: string): void }, version: CiliumVersion): number {
+  const v = compileVerification(side.cfg, side.objects, undefined, side.objects, version);
   const ids = v.layout.reps.map((r) => r.id);
   // every query checked before any is answered
   const asked = queries.map((q) => ({
@@ -553,8 +559,8 @@ function explainCommand(side: Side, queries: Query[], many: boolean, format: str
 }
 
 /** `--explain` on the analyzer's endpoints (no tenant tree, or `--matrix`): no intention, every port class without a port. */
-function explainGeneric(objects: any[], queries: Query[], many: boolean, format: string, io: { out(t: string): void }): number {
-  const m = analyzerMatrix(objects);
+function explainGeneric(objects: any[], queries: Query[], many: boolean, format: string, io: { out(t: string): void }, version: CiliumVersion): number {
+  const m = analyzerMatrix(objects, objects, version);
   const ids = m.endpoints.map((e) => e.id);
   const asked = queries.map((q) => ({
     q,
@@ -584,13 +590,14 @@ interface CellChange {
   readonly explanation: string;
 }
 
-function againstCommand(side: Side, dir: string, options: TenantIsolationOptions, format: string, io: { out(t: string): void }): number {
+function againstCommand(side: Side, dir: string, options: TenantIsolationOptions, format: string, io: { out(t: string): void },
+  version: CiliumVersion): number {
   const loaded = loadManifests([dir], '--against');
   const before = sideFromObjects(loaded.objects, dir, options, '--against');
   // Both object sets under the same endpoints (pods either side's policies select included).
   const both = [...side.objects, ...loaded.objects];
-  const now = compileVerification(side.cfg, side.objects, undefined, both);
-  const then = compileVerification(side.cfg, loaded.objects, undefined, both);
+  const now = compileVerification(side.cfg, side.objects, undefined, both, version);
+  const then = compileVerification(side.cfg, loaded.objects, undefined, both, version);
   const tenantsNow = new Set(side.cfg.tenants.map((t) => t.namespace));
   const tenantsThen = new Set(before?.cfg.tenants.map((t) => t.namespace) ?? []);
   const added = [...tenantsNow].filter((t) => !tenantsThen.has(t));

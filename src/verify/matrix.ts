@@ -20,7 +20,7 @@
  * @internal
  */
 import * as iv from './intervals';
-import { CiliumPolicyModel, Decision, EntityName, L4Protocol, ModelEndpoint, Probe, Reachability } from './model';
+import { CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, L4Protocol, ModelEndpoint, Probe, Reachability } from './model';
 import { selectedPodLabels } from './verify';
 import { CozynetValidationError } from '../model/errors';
 
@@ -254,7 +254,7 @@ export function matrixEndpoints(objects: any[]): MatrixEndpoint[] {
  * and port classes of `layoutFrom` (default: the same objects; `--against`
  * passes both sides so that the two matrices share them).
  */
-export function analyzerMatrix(objects: any[], layoutFrom: any[] = objects): AnalyzerMatrix {
+export function analyzerMatrix(objects: any[], layoutFrom: any[] = objects, ciliumVersion: CiliumVersion = DEFAULT_CILIUM_VERSION): AnalyzerMatrix {
   const endpoints = matrixEndpoints(layoutFrom);
   if (endpoints.length > MATRIX_LIMITS.endpoints) {
     throw new CozynetValidationError([{
@@ -265,7 +265,7 @@ export function analyzerMatrix(objects: any[], layoutFrom: any[] = objects): Ana
     }]);
   }
   const classes = portClasses(layoutFrom);
-  const model = new CiliumPolicyModel(objects);
+  const model = new CiliumPolicyModel(objects, { ciliumVersion });
   const modelEndpoints: ModelEndpoint[] = endpoints.map((e) => (e.entity
     ? { id: e.id, entity: e.entity }
     : { id: e.id, namespace: e.namespace, labels: e.labels }));

@@ -89,7 +89,26 @@ export interface ModelOptions {
    * that exist in the cluster but are not among the objects.
    */
   readonly namespaces?: Record<string, Record<string, string>>;
+  /**
+   * The Cilium release whose policy semantics to model (`CILIUM_VERSIONS`).
+   * @default DEFAULT_CILIUM_VERSION
+   */
+  readonly ciliumVersion?: CiliumVersion;
 }
+
+/**
+ * Cilium releases whose policy semantics the model knows. They differ in one
+ * point (cilium/cilium#46949, fixed by cilium/cilium#46996 for 1.20): in
+ * 1.19 a peer selector of a NetworkPolicy or CiliumNetworkPolicy that names
+ * the namespace only negatively (`NotIn`, `DoesNotExist`) gets no namespace
+ * requirement, so it also selects identities that are not pods (world,
+ * host, remote nodes, kube-apiserver, ingress); 1.20 requires a namespace,
+ * so only pods match.
+ */
+export const CILIUM_VERSIONS = ['1.19', '1.20'] as const;
+export type CiliumVersion = typeof CILIUM_VERSIONS[number];
+/** The release cozynet installs (facts §3) and the model's default. */
+export const DEFAULT_CILIUM_VERSION: CiliumVersion = '1.19';
 
 /** Which end of uncertain rules an evaluation takes. */
 export type Bound = 'upper' | 'lower';
@@ -428,10 +447,13 @@ export class CiliumPolicyModel {
   public readonly namespaceLabels = new Map<string, Record<string, string>>();
   /** Policy objects read, by kind. */
   public readonly policyCounts: Record<string, number> = {};
+  /** The Cilium release modelled. */
+  public readonly ciliumVersion: CiliumVersion;
   private readonly specs: ParsedSpec[] = [];
   private readonly warned = new Set<string>();
 
   constructor(objects: any[], options: ModelOptions = {}) {
+    this.ciliumVersion = options.ciliumVersion ?? DEFAULT_CILIUM_VERSION;
     // Stryker disable next-line ArrayDeclaration: a non-object entry in the fallback list is skipped by the check below
     for (const obj of objects ?? []) {
       if (obj === null || typeof obj !== 'object') continue;
@@ -1246,9 +1268,17 @@ export class Reachability {
 
   /** Cilium's namespace narrowing of fromEndpoints/toEndpoints selectors (facts §9). */
   private narrow(reqs: Requirement[], ps: ParsedSpec): void {
-    const namesNamespace = reqs.some((r) => (r.src === 'k8s' || r.src === 'any') && (r.key === POD_NAMESPACE || r.key.startsWith(NS_LABELS)));
+    const onNamespace = reqs.filter((r) => (r.src === 'k8s' || r.src === 'any') && (r.key === POD_NAMESPACE || r.key.startsWith(NS_LABELS)));
     const namesReserved = reqs.some((r) => r.src === 'reserved');
-    if (namesNamespace || namesReserved) return;
+    if (namesReserved) return;
+    if (onNamespace.length > 0) {
+      // Cilium 1.20 requires a namespace of every peer of a namespaced policy (cilium/cilium#46996);
+      // 1.19 does not when the selector names the namespace only negatively (cilium/cilium#46949).
+      const positive = onNamespace.some((r) => r.op === 'In' || r.op === 'Exists');
+      // Stryker disable next-line ArrayDeclaration: Exists ignores its values
+      if (this.model.ciliumVersion !== '1.19' && !ps.clusterwide && !positive) reqs.push({ src: 'k8s', key: POD_NAMESPACE, op: 'Exists', values: [] });
+      return;
+    }
     // Stryker disable next-line ArrayDeclaration: Exists ignores its values
     if (ps.clusterwide) reqs.push({ src: 'k8s', key: POD_NAMESPACE, op: 'Exists', values: [] });
     else reqs.push({ src: 'k8s', key: POD_NAMESPACE, op: 'In', values: [ps.namespace!] });

@@ -34,6 +34,17 @@ export interface VerifyOptions {
    * @default true
    */
   readonly tenantAuthored?: boolean;
+
+  /**
+   * The Cilium release whose policy semantics to judge by: `1.19` (what
+   * cozynet installs) or `1.20`. They differ for a NetworkPolicy or
+   * CiliumNetworkPolicy peer that names the namespace only negatively
+   * (`NotIn`, `DoesNotExist`): 1.19 also matches identities that are not
+   * pods (world, host, kube-apiserver; cilium/cilium#46949), 1.20 only pods.
+   *
+   * @default '1.19'
+   */
+  readonly ciliumVersion?: string;
 }
 
 /** A representative endpoint of the matrix. */

@@ -9,13 +9,14 @@
  */
 import * as iv from './intervals';
 import { Intervals } from './intervals';
-import { CiliumPolicyModel, Decision, EntityName, ModelEndpoint, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
+import { CILIUM_VERSIONS, CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, ModelEndpoint, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
 import { Workload, workloadsOf } from './workloads';
 import { renderTenantIsolation } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
+import { CozynetValidationError } from '../model/errors';
 import { assertServedVersions } from '../validation/api-versions';
 
 const DEFAULT_SYSTEM_NAMESPACE = 'cozy-system';
@@ -895,15 +896,24 @@ export interface Verification {
 
 /** Compiles the model of `objects` against the representative endpoints of `cfg`. @internal */
 export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[], systemNamespace: string = DEFAULT_SYSTEM_NAMESPACE,
-  selectorsFrom: any[] = objects): Verification {
+  selectorsFrom: any[] = objects, ciliumVersion: CiliumVersion = DEFAULT_CILIUM_VERSION): Verification {
   assertServedVersions(objects);
   const layout = new Layout(cfg, systemNamespace, selectedPodLabels(selectorsFrom, new Set(cfg.tenants.map((t) => t.namespace))),
     { ranges: portRangesOf(selectorsFrom), cidrs: cidrsOf(selectorsFrom), workloads: workloadsOf(selectorsFrom) });
-  const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces() });
+  const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces(), ciliumVersion });
   const endpoints = layout.endpoints();
   const upper = model.evaluate(endpoints, layout.probes, { bound: 'upper', distinct: true });
   const lower = upper.uncertain.length > 0 ? model.evaluate(endpoints, layout.probes, { bound: 'lower', distinct: true }) : undefined;
   return { layout, model, upper, lower, objects };
+}
+
+/** A Cilium release the model knows, or an error naming the ones it does. @internal */
+export function ciliumVersionOf(v: string | undefined): CiliumVersion {
+  if (v === undefined) return DEFAULT_CILIUM_VERSION;
+  if (!(CILIUM_VERSIONS as readonly string[]).includes(v)) {
+    throw new CozynetValidationError([{ path: 'ciliumVersion', value: CozynetValidationError.show(v), message: `must be ${CILIUM_VERSIONS.join(' or ')}` }]);
+  }
+  return v as CiliumVersion;
 }
 
 /** Identity rows -> endpoint rows. */
@@ -943,7 +953,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const systemNamespace = options.systemNamespace ?? DEFAULT_SYSTEM_NAMESPACE;
   const maxCells = options.maxMatrixCells ?? DEFAULT_MAX_MATRIX_CELLS;
   const maxDiffs = options.maxDifferences ?? DEFAULT_MAX_DIFFERENCES;
-  const v = compileVerification(cfg, objs, systemNamespace);
+  const v = compileVerification(cfg, objs, systemNamespace, objs, ciliumVersionOf(options.ciliumVersion));
   const { layout, model, upper, lower } = v;
   const warnings: string[] = [];
   for (const t of cfg.tenants) {

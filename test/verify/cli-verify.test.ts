@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { parseAllDocuments, stringify } from 'yaml';
-import { Platform } from '../../src';
+import { Platform, verifyTenantIsolation } from '../../src';
 import { run } from '../../src/cli/main';
 import { loadManifests, tenantTreeFromNamespaces } from '../../src/cli/verify-command';
 import { readPlatformFile } from '../../src/platform/file';
@@ -233,6 +233,44 @@ describe('cozynet verify --manifests', () => {
     const loaded = loadManifests([out]);
     expect(loaded.files.every((f) => f.includes(`${path.sep}manifests${path.sep}`))).toBe(true);
     expect(loaded.objects.some((o) => o.metadata?.name === 'stray')).toBe(false);
+  });
+});
+
+describe('cozynet verify --cilium-version', () => {
+  // A NetworkPolicy admitting pods of every namespace but b (cilium/cilium#46949).
+  const objects = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } },
+    {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'not-b', namespace: 'a' },
+      spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['b'] }] } }] }] },
+    },
+  ];
+
+  test('1.19 (the default) lets a NotIn namespace selector admit the world and the nodes; 1.20 admits pods only', () => {
+    const file = path.join(tmp, 'notin.yaml');
+    fs.writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
+    const rowsTo = (out: string, dst: string) => out.split('\n').filter((l) => l.split(',')[1] === dst).map((l) => l.split(',')[0]);
+    const byDefault = cli(['verify', '--manifests', file, '--matrix', '--format', 'csv']);
+    const v119 = cli(['verify', '--manifests', file, '--matrix', '--format', 'csv', '--cilium-version', '1.19']);
+    const v120 = cli(['verify', '--manifests', file, '--matrix', '--format', 'csv', '--cilium-version', '1.20']);
+    expect([byDefault.code, v119.code, v120.code]).toEqual([0, 0, 0]);
+    expect(v119.out).toBe(byDefault.out);
+    expect(rowsTo(v119.out, 'a/pod')).toEqual(['world', 'kube-apiserver', 'host', 'remote-node', 'ingress']);
+    expect(rowsTo(v120.out, 'a/pod')).toEqual([]);
+    // b is refused either way
+    expect(v120.out).not.toMatch(/^b\/pod,a\/pod/m);
+  });
+
+  test('a release the verifier does not know is exit 1 naming the option and the releases it knows', () => {
+    const r = cli(['verify', '--cilium-version', '1.21']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('--cilium-version: must be 1.19 or 1.20');
+    expect(r.err).toContain('(got "1.21")');
+  });
+
+  test('the library option: verifyTenantIsolation refuses an unknown release by field', () => {
+    expect(() => verifyTenantIsolation({ tenants: [{ name: 'root' }] }, undefined, { ciliumVersion: '2.0' })).toThrow(/ciliumVersion: must be 1\.19 or 1\.20 \(got "2\.0"\)/);
   });
 });
 

@@ -100,6 +100,34 @@ describe('Kubernetes NetworkPolicy semantics', () => {
     expect(sourcesOf(n, 'a/db')).toEqual(['b/web', 'b/cli', 'default/web', 'world', 'host']);
   });
 
+  test('as Cilium 1.20 (cilium/cilium#46996): a negative namespace selector of a NetworkPolicy or CiliumNetworkPolicy selects pods only; clusterwide policies and positive selectors are unchanged', () => {
+    const notRed = { matchExpressions: [{ key: 'team', operator: 'NotIn', values: ['red'] }] };
+    const knp = NP('a', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: notRed }] }] });
+    const as = (version: '1.19' | '1.20', ...policies: any[]) =>
+      new CiliumPolicyModel([NS('a', { team: 'red' }), NS('b', { team: 'blue' }), NS('c', { team: 'red' }), NS('default'), ...policies], { ciliumVersion: version }).evaluate(ENDPOINTS);
+    expect(sourcesOf(as('1.20', knp), 'a/db')).toEqual(['b/web', 'b/cli', 'default/web']);
+    // DoesNotExist is negative too
+    const noTeam = NP('a', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] } }] }] });
+    expect(sourcesOf(as('1.19', noTeam), 'a/db')).toEqual(['default/web', 'world', 'host']);
+    expect(sourcesOf(as('1.20', noTeam), 'a/db')).toEqual(['default/web']);
+    // the CiliumNetworkPolicy form of the issue: toEndpoints with NotIn on the pod's namespace
+    const cnp = (version: '1.19' | '1.20') => as(version, {
+      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'notin', namespace: 'a' },
+      spec: { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toEndpoints: [{ matchExpressions: [{ key: 'io.kubernetes.pod.namespace', operator: 'NotIn', values: ['b'] }] }] }] },
+    });
+    expect(destinationsOf(cnp('1.19'), 'a/web')).toEqual(['a/db', 'c/web', 'default/web', 'world', 'host']);
+    expect(destinationsOf(cnp('1.20'), 'a/web')).toEqual(['a/db', 'c/web', 'default/web']);
+    // a positive namespace requirement already means pods: the same under both
+    const red = NP('a', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'red' } } }] }] });
+    expect(sourcesOf(as('1.20', red), 'a/db')).toEqual(sourcesOf(as('1.19', red), 'a/db'));
+    // a clusterwide policy's selector is not narrowed by the fix
+    const ccnp = (version: '1.19' | '1.20') => as(version, CCNP('notin', {
+      endpointSelector: { matchLabels: { app: 'db' } }, ingress: [{ fromEndpoints: [{ matchExpressions: [{ key: 'io.kubernetes.pod.namespace', operator: 'NotIn', values: ['b'] }] }] }],
+    }));
+    expect(sourcesOf(ccnp('1.20'), 'a/db')).toEqual(sourcesOf(ccnp('1.19'), 'a/db'));
+    expect(sourcesOf(ccnp('1.20'), 'a/db')).toContain('world');
+  });
+
   test('ipBlock: world addresses inside the CIDR, except the excepted blocks; never pods', () => {
     const egress = (to: any[]) => net(NP('a', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to }] }));
     expect(destinationsOf(egress([{ ipBlock: { cidr: '203.0.113.0/24' } }]), 'a/web')).toEqual(['world']);

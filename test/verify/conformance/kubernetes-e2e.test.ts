@@ -9,7 +9,7 @@
  * every probe the step's tables name.
  */
 import { E2eStep, ENTITIES, Op, PeerSpec, SOURCE, STEPS } from './fixtures/kubernetes-e2e-netpol';
-import { runSuite, Scenario, expectConformance } from './harness';
+import { expectConformance, keyOf, knownDisagreements, runSuite, Scenario } from './harness';
 import { ModelEndpoint, Probe } from '../../../src/verify/model';
 
 const SUITE = 'kubernetes-e2e';
@@ -70,4 +70,12 @@ describe(`conformance: ${SOURCE.repository} ${SOURCE.path} @ ${SOURCE.commit.sli
   const result = runSuite(SUITE, STEPS.map(scenario));
 
   expectConformance(SUITE, result, { scenarios: 58, pairs: 4194, checks: 4698, disagreeingPairs: 76 });
+
+  test('judged as Cilium 1.20 (--cilium-version 1.20): the disagreements kept for Cilium 1.19 (cilium/cilium#46949) agree, and nothing else changes', () => {
+    const as120 = runSuite(SUITE, STEPS.map(scenario).map((sc) => ({ ...sc, options: { ...sc.options, ciliumVersion: '1.20' as const } })));
+    const known = knownDisagreements(SUITE);
+    const of119 = known.filter((d) => /cilium\/cilium#46949/.test(d.reason ?? ''));
+    expect(of119.length).toBe(9);
+    expect(as120.disagreements.map(keyOf).sort()).toEqual(known.filter((d) => !of119.includes(d)).map(keyOf).sort());
+  });
 });
