@@ -559,7 +559,8 @@ function explainCommand(side: Side, queries: Query[], many: boolean, format: str
 }
 
 /** `--explain` on the analyzer's endpoints (no tenant tree, or `--matrix`): no intention, every port class without a port. */
-function explainGeneric(objects: any[], queries: Query[], many: boolean, format: string, io: { out(t: string): void }, version: CiliumVersion): number {
+function explainGeneric(objects: any[], queries: Query[], many: boolean, format: string, io: { out(t: string): void },
+  version: CiliumVersion): number {
   const m = analyzerMatrix(objects, objects, version);
   const ids = m.endpoints.map((e) => e.id);
   const asked = queries.map((q) => ({

@@ -13,10 +13,10 @@ import { CILIUM_VERSIONS, CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CI
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
 import { Workload, workloadsOf } from './workloads';
+import { CozynetValidationError } from '../model/errors';
 import { renderTenantIsolation } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
-import { CozynetValidationError } from '../model/errors';
 import { assertServedVersions } from '../validation/api-versions';
 
 const DEFAULT_SYSTEM_NAMESPACE = 'cozy-system';

@@ -242,7 +242,9 @@ describe('cozynet verify --cilium-version', () => {
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } },
     {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'not-b', namespace: 'a' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'not-b', namespace: 'a' },
       spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['b'] }] } }] }] },
     },
   ];

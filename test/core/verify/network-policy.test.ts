@@ -112,7 +112,9 @@ describe('Kubernetes NetworkPolicy semantics', () => {
     expect(sourcesOf(as('1.20', noTeam), 'a/db')).toEqual(['default/web']);
     // the CiliumNetworkPolicy form of the issue: toEndpoints with NotIn on the pod's namespace
     const cnp = (version: '1.19' | '1.20') => as(version, {
-      apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'notin', namespace: 'a' },
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'notin', namespace: 'a' },
       spec: { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toEndpoints: [{ matchExpressions: [{ key: 'io.kubernetes.pod.namespace', operator: 'NotIn', values: ['b'] }] }] }] },
     });
     expect(destinationsOf(cnp('1.19'), 'a/web')).toEqual(['a/db', 'c/web', 'default/web', 'world', 'host']);
