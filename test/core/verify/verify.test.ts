@@ -336,6 +336,8 @@ describe('the fast intended rows and the slow intended cells agree', () => {
     const P = layout.probes.length;
     const all = Array.from({ length: P }, (_, i) => i);
     let compared = 0;
+    // every cell where the two disagree, with its verdicts (one assertion: thousands of cells)
+    const mismatches: Array<[string, string, number, boolean, boolean]> = [];
     for (let s = 0; s < layout.size; s++) {
       const rows = intendedRows(layout, s, all);
       for (let p = 0; p < P; p++) {
@@ -343,10 +345,12 @@ describe('the fast intended rows and the slow intended cells agree', () => {
           const want = intendedCell(layout, s, d, p);
           if (want === undefined) continue;
           compared++;
-          expect([layout.reps[s].id, layout.reps[d].id, p, iv.has(rows[p], d)]).toEqual([layout.reps[s].id, layout.reps[d].id, p, want.allowed]);
+          const got = iv.has(rows[p], d);
+          if (got !== want.allowed) mismatches.push([layout.reps[s].id, layout.reps[d].id, p, got, want.allowed]);
         }
       }
     }
+    expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThan(2000);
     const report = verifyTenantIsolation(props);
     expect(report.ok).toBe(true);
