@@ -20,7 +20,7 @@
  * @internal
  */
 import * as iv from './intervals';
-import { CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, L4Protocol, ModelEndpoint, Probe, Reachability } from './model';
+import { CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, L4Protocol, ModelEndpoint, NamedPort, Probe, Reachability } from './model';
 import { selectedPodLabels } from './verify';
 import { CozynetValidationError } from '../model/errors';
 
@@ -50,6 +50,8 @@ export interface MatrixEndpoint {
   readonly namespace?: string;
   readonly labels?: Record<string, string>;
   readonly entity?: EntityName;
+  /** A workload's named container ports. */
+  readonly ports?: Record<string, NamedPort>;
 }
 
 /** The allowed connections from one endpoint to another. */
@@ -211,6 +213,18 @@ function workloadOf(o: any): Workload | undefined {
   return { kind: o.kind, labels, serviceAccount, containers: containers.filter((c: any) => c && typeof c === 'object') };
 }
 
+/** The named container ports of a workload's pods (the first container naming a port wins). */
+function containerPortsOf(w: Workload): Record<string, NamedPort> {
+  const out: Record<string, NamedPort> = {};
+  for (const c of w.containers) {
+    for (const p of Array.isArray(c.ports) ? c.ports : []) {
+      if (typeof p?.name !== 'string' || !Number.isInteger(p?.containerPort) || p.name in out) continue;
+      out[p.name] = { port: p.containerPort, protocol: String(p.protocol ?? 'TCP').toUpperCase() };
+    }
+  }
+  return out;
+}
+
 /** The analyzer's endpoints of a set of objects. */
 export function matrixEndpoints(objects: any[]): MatrixEndpoint[] {
   const namespaces = new Set<string>();
@@ -226,14 +240,14 @@ export function matrixEndpoints(objects: any[]): MatrixEndpoint[] {
     out.push(e);
   };
   const selected = selectedPodLabels(objects, namespaces);
-  const workloads = new Map<string, Array<{ id: string; labels: Record<string, string> }>>();
+  const workloads = new Map<string, Array<{ id: string; labels: Record<string, string>; ports: Record<string, NamedPort> }>>();
   for (const o of objects) {
     const w = workloadOf(o);
     const ns = o?.metadata?.namespace ?? 'default';
     if (!w) continue;
     namespaces.add(ns);
     if (!workloads.has(ns)) workloads.set(ns, []);
-    workloads.get(ns)!.push({ id: `${ns}/${w.kind.toLowerCase()}/${o.metadata.name}`, labels: { ...w.labels, [SERVICE_ACCOUNT_LABEL]: w.serviceAccount } });
+    workloads.get(ns)!.push({ id: `${ns}/${w.kind.toLowerCase()}/${o.metadata.name}`, labels: { ...w.labels, [SERVICE_ACCOUNT_LABEL]: w.serviceAccount }, ports: containerPortsOf(w) });
   }
   for (const ns of [...namespaces].sort()) {
     const mine = (workloads.get(ns) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -243,7 +257,7 @@ export function matrixEndpoints(objects: any[]): MatrixEndpoint[] {
       if (mine.some((w) => Object.entries(labels).every(([k, v]) => w.labels[k] === v))) continue;
       push({ id: `${ns}/pods:${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`, kind: 'selected', namespace: ns, labels });
     }
-    for (const w of mine) push({ id: w.id, kind: 'workload', namespace: ns, labels: w.labels });
+    for (const w of mine) push({ id: w.id, kind: 'workload', namespace: ns, labels: w.labels, ports: w.ports });
   }
   for (const entity of ENTITIES) push({ id: entity, kind: 'entity', entity });
   return out;
@@ -268,7 +282,7 @@ export function analyzerMatrix(objects: any[], layoutFrom: any[] = objects, cili
   const model = new CiliumPolicyModel(objects, { ciliumVersion });
   const modelEndpoints: ModelEndpoint[] = endpoints.map((e) => (e.entity
     ? { id: e.id, entity: e.entity }
-    : { id: e.id, namespace: e.namespace, labels: e.labels }));
+    : { id: e.id, namespace: e.namespace, labels: e.labels, ...(e.ports ? { ports: e.ports } : {}) }));
   const probes = classes.map((c) => c.probe);
   const upper = model.evaluate(modelEndpoints, probes, { bound: 'upper' });
   const lower = upper.uncertain.length > 0 ? model.evaluate(modelEndpoints, probes, { bound: 'lower' }) : undefined;

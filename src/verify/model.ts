@@ -81,6 +81,19 @@ export interface ModelEndpoint {
   readonly entity?: EntityName;
   /** Address used by CIDR rules (non-pod endpoints only). @default 203.0.113.10 for world */
   readonly ip?: string;
+  /**
+   * Pod: its named container ports (name -> port and protocol), when known
+   * (a workload of the input). Rules naming a port by name resolve against
+   * them; for a pod whose ports are not known, such a rule is undetermined.
+   */
+  readonly ports?: Readonly<Record<string, NamedPort>>;
+}
+
+/** A named container port. */
+export interface NamedPort {
+  readonly port: number;
+  /** TCP, UDP or SCTP. */
+  readonly protocol: string;
 }
 
 export interface ModelOptions {
@@ -194,6 +207,8 @@ export interface Identity {
   readonly ip?: ParsedAddress;
   /** Endpoints with this identity. */
   readonly endpoints: string[];
+  /** Pods: named container ports, when known (part of the identity, as Cilium's `io.cilium.k8s.named-ports` label makes them). */
+  readonly ports?: Readonly<Record<string, NamedPort>>;
 }
 
 /** One `spec` of a policy object (or the translation of a NetworkPolicy). */
@@ -224,6 +239,23 @@ interface Requirement {
 
 /** 0: no, 1: yes, 2: maybe (uncertain) */
 type Tri = 0 | 1 | 2;
+/** How a pod resolves a named port: the ports it stands for (each certain or "maybe"), or unknown (its container ports are not known). */
+type Resolution = Array<{ port: number; protocol: string; tri: Tri }> | 'unknown';
+
+/** The ports a rule names by name (with the protocol it gives them). */
+function namedPortsOf(rule: any): Array<{ name: string; proto: string }> {
+  const out: Array<{ name: string; proto: string }> = [];
+  for (const tp of Array.isArray(rule?.toPorts) ? rule.toPorts : []) {
+    for (const p of Array.isArray(tp?.ports) ? tp.ports : []) {
+      const raw = p?.port;
+      if (raw === undefined || raw === null || raw === '' || String(raw) === '0') continue;
+      const num = Number(raw);
+      if (Number.isInteger(num) && num >= 0 && num <= 65535) continue;
+      out.push({ name: String(raw), proto: String(p?.protocol ?? 'ANY').toUpperCase() });
+    }
+  }
+  return out;
+}
 type PortMatcher = (p: Probe) => Tri;
 
 export interface CompiledRule {
@@ -589,7 +621,9 @@ export class Reachability {
       if (this.endpointIndex.has(ep.id)) throw new Error(`duplicate endpoint id ${ep.id}`);
       this.endpointIndex.set(ep.id, e);
       const { labels, nsLabels } = this.labelsOf(ep);
-      const key = distinct ? String(e) : [...labels.entries(), ...(nsLabels?.entries() ?? [])].map(([k, v]) => `${k}=${v}`).sort().join('\n');
+      const ports = ep.entity === undefined && ep.ports !== undefined ? ep.ports : undefined;
+      const key = distinct ? String(e) : [...labels.entries(), ...(nsLabels?.entries() ?? [])].map(([k, v]) => `${k}=${v}`).sort().join('\n') +
+        (ports ? `\nports=${JSON.stringify(Object.entries(ports).sort(([a], [b]) => (a < b ? -1 : 1)))}` : '');
       let idx = byKey.get(key);
       if (idx === undefined) {
         idx = this.identities.length;
@@ -603,6 +637,7 @@ export class Reachability {
           entities: entitiesOf(ep),
           ip: ep.entity === undefined ? undefined : parseAddress(ep.ip ?? (ep.entity === 'world' ? DEFAULT_WORLD_IP : undefined)),
           endpoints: [],
+          ports,
         });
       }
       // Stryker disable next-line ConditionalExpression,BooleanLiteral: idx !== e only after an earlier merge, which the length check below also catches
@@ -1041,38 +1076,44 @@ export class Reachability {
           const peers = this.rulePeers(rule, direction, deny, full, why, ps);
           if (peers.length === 0) return;
           const certain = this.bound === 'upper' ? !deny : deny; // whether "maybe" counts as a match
-          // Rules naming the same ports share one matcher (and what makes it uncertain).
-          const portsKey = `${certain ? 1 : 0}${JSON.stringify([rule.toPorts, rule.icmps])}`;
-          let matcher = this.portMatchers.get(portsKey);
-          if (!matcher) {
-            const portWhy: string[] = [];
-            const ports = this.portMatcher(rule, portWhy);
-            matcher = {
-              ports: (p) => {
-                const t = ports(p);
-                return t === 1 || (t === 2 && certain);
-              },
-              why: portWhy,
+          // A port named by name resolves per pod: one rule per group of the pods it applies to
+          // (the selected pods on ingress, the peers on egress) that resolve it alike.
+          const named = namedPortsOf(rule);
+          const groups = named.length === 0 ? [undefined] : this.namedPortGroups(named, direction === 'ingress' ? subjects : peers, direction);
+          for (const group of groups) {
+            // Rules naming the same ports (resolved alike) share one matcher (and what makes it uncertain).
+            const portsKey = `${certain ? 1 : 0}${JSON.stringify([rule.toPorts, rule.icmps])}${group?.key ?? ''}`;
+            let matcher = this.portMatchers.get(portsKey);
+            if (!matcher) {
+              const portWhy: string[] = [];
+              const ports = this.portMatcher(rule, portWhy, group?.resolved);
+              matcher = {
+                ports: (p) => {
+                  const t = ports(p);
+                  return t === 1 || (t === 2 && certain);
+                },
+                why: portWhy,
+              };
+              this.portMatchers.set(portsKey, matcher);
+            }
+            const ruleWhy = [...why, ...matcher.why];
+            const compiled: CompiledRule = {
+              policy: ps.object,
+              rule: ruleName,
+              direction,
+              deny,
+              subjects: group && direction === 'ingress' ? group.targets : subjects,
+              peers: group && direction === 'egress' ? group.targets : peers,
+              ports: matcher.ports,
+              uncertain: ruleWhy.length > 0 ? this.noteUncertain(`${full}: ${ruleWhy.join('; ')}`) : undefined,
             };
-            this.portMatchers.set(portsKey, matcher);
-          }
-          why.push(...matcher.why);
-          const compiled: CompiledRule = {
-            policy: ps.object,
-            rule: ruleName,
-            direction,
-            deny,
-            subjects,
-            peers,
-            ports: matcher.ports,
-            uncertain: why.length > 0 ? this.noteUncertain(`${full}: ${why.join('; ')}`) : undefined,
-          };
-          const ri = this.rules.length;
-          this.rules.push(compiled);
-          if (direction === 'egress') {
-            for (const s of subjectList) this.egressBySubject[s].push(ri);
-          } else {
-            iv.forEach(peers, (p) => this.ingressByPeer[p].push(ri));
+            const ri = this.rules.length;
+            this.rules.push(compiled);
+            if (direction === 'egress') {
+              for (const s of subjectList) this.egressBySubject[s].push(ri);
+            } else {
+              iv.forEach(compiled.peers, (p) => this.ingressByPeer[p].push(ri));
+            }
           }
         });
       }
@@ -1188,7 +1229,63 @@ export class Reachability {
     return iv.subtract(this.all, this.allPods);
   }
 
-  private portMatcher(rule: any, why: string[]): PortMatcher {
+  /**
+   * The identities among `targets` grouped by how they resolve the named
+   * ports `named` (a group per resolution, `key` naming it). On ingress a
+   * named port is the selected pod's own container port: resolved exactly
+   * when the pod's ports are known. On egress it is the peer's; Cilium
+   * releases before cilium/cilium#44429 resolve it cluster-wide (every
+   * number any pod gives the name, applied to every peer), later ones by the
+   * peer's identity: a peer that names the port gets its number (certain
+   * when no pod gives the name another number), any other peer the
+   * cluster-wide numbers as "maybe".
+   */
+  private namedPortGroups(named: Array<{ name: string; proto: string }>, targets: Intervals, direction: 'ingress' | 'egress'):
+  Array<{ key: string; targets: Intervals; resolved: Map<string, Resolution> }> {
+    const resolve = (p: NamedPort | undefined, proto: string) => (p && (proto === 'ANY' || proto === p.protocol.toUpperCase()) ? p : undefined);
+    // cluster-wide: name/protocol -> the numbers pods give it
+    const global = new Map<string, NamedPort[]>();
+    for (const e of named) {
+      const k = `${e.name}/${e.proto}`;
+      if (global.has(k)) continue;
+      const seen = new Map<string, NamedPort>();
+      for (const id of this.identities) {
+        const p = resolve(id.ports?.[e.name], e.proto);
+        if (p) seen.set(`${p.port}/${p.protocol.toUpperCase()}`, { port: p.port, protocol: p.protocol.toUpperCase() });
+      }
+      global.set(k, [...seen.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1)));
+    }
+    const groups = new Map<string, { key: string; ids: number[]; resolved: Map<string, Resolution> }>();
+    iv.forEach(targets, (i) => {
+      const id = this.identities[i];
+      const resolved = new Map<string, Resolution>();
+      for (const e of named) {
+        const k = `${e.name}/${e.proto}`;
+        if (resolved.has(k)) continue;
+        const everywhere = global.get(k)!;
+        let r: Resolution;
+        if (id.isPod && id.ports === undefined) {
+          r = 'unknown';
+        } else if (direction === 'ingress') {
+          const own = resolve(id.ports?.[e.name], e.proto);
+          r = own ? [{ port: own.port, protocol: own.protocol.toUpperCase(), tri: 1 }] : [];
+        } else {
+          const own = resolve(id.ports?.[e.name], e.proto);
+          r = own
+            ? [{ port: own.port, protocol: own.protocol.toUpperCase(), tri: everywhere.length === 1 ? 1 : 2 }]
+            : everywhere.map((p) => ({ ...p, tri: 2 as Tri }));
+        }
+        resolved.set(k, r);
+      }
+      const key = `|named:${JSON.stringify([...resolved])}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { key, ids: [], resolved }));
+      g.ids.push(i);
+    });
+    return [...groups.values()].map((g) => ({ key: g.key, targets: iv.fromSorted(g.ids), resolved: g.resolved }));
+  }
+
+  private portMatcher(rule: any, why: string[], resolved?: Map<string, Resolution>): PortMatcher {
     const hasPorts = nonEmptyArray(rule.toPorts);
     const hasIcmp = nonEmptyArray(rule.icmps);
     if (!hasPorts && !hasIcmp) return () => 1;
@@ -1208,8 +1305,16 @@ export class Reachability {
         }
         const num = Number(raw);
         if (!Number.isInteger(num) || num < 0 || num > 65535) {
-          why.push(`named port ${JSON.stringify(raw)} (port names are not modelled)`);
-          entries.push({ from: 0, to: 65535, proto, tri: 2 });
+          const r = resolved?.get(`${String(raw)}/${proto}`);
+          if (r === undefined || r === 'unknown') {
+            why.push(`named port ${JSON.stringify(raw)} (the container ports of the pods it applies to are not known)`);
+            entries.push({ from: 0, to: 65535, proto, tri: 2 });
+            continue;
+          }
+          for (const x of r) {
+            if (x.tri === 2) why.push(`named port ${JSON.stringify(raw)} is ${x.protocol}/${x.port} on some pods only (Cilium releases resolve it differently)`);
+            entries.push({ from: x.port, to: x.port, proto: x.protocol, tri: x.tri === 1 ? tri : 2 });
+          }
           continue;
         }
         // Stryker disable next-line ConditionalExpression,LogicalOperator: Number(undefined) is NaN and Number(null) is 0 (never above num): both fall back to num below

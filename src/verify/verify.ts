@@ -9,7 +9,7 @@
  */
 import * as iv from './intervals';
 import { Intervals } from './intervals';
-import { CILIUM_VERSIONS, CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, ModelEndpoint, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
+import { CILIUM_VERSIONS, CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, ModelEndpoint, NamedPort, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
 import { Workload, workloadsOf } from './workloads';
@@ -65,6 +65,8 @@ export interface Rep {
   readonly probes: number[];
   /** Platform service index, for `platform-service`. */
   readonly service?: number;
+  /** A workload's named container ports (rules naming a port by name resolve against them). */
+  readonly ports?: Readonly<Record<string, NamedPort>>;
 }
 
 /** Port ranges an intention names (exposures and platform services), as probes and as ranges. */
@@ -146,6 +148,17 @@ export class Layout {
     // Probes: every class of (protocol, port) the policies or the intention distinguish.
     const preferred: Probe[] = [...BASE_PROBES];
     const ranges: PortRange[] = [...(inputs.ranges ?? []), { protocol: 'UDP', from: 53, to: 53 }, { protocol: 'TCP', from: 53, to: 53 }];
+    // the numbers the workloads give their named ports (a rule naming one stands for them), once each
+    const containerPorts = new Set<string>();
+    for (const w of inputs.workloads ?? []) {
+      for (const p of Object.values(w.ports)) {
+        const protocol = p.protocol as PortRange['protocol'];
+        const key = `${protocol}/${p.port}`;
+        if (containerPorts.has(key) || !['TCP', 'UDP', 'SCTP'].includes(protocol) || p.port < 1 || p.port > 65535) continue;
+        containerPorts.add(key);
+        ranges.push({ protocol, from: p.port, to: p.port });
+      }
+    }
     for (const e of cfg.exposures) intentPorts(e.ports, e.ports !== undefined && e.allowIcmp, preferred, ranges);
     for (const svc of cfg.platformServices) intentPorts(svc.ports, false, preferred, ranges);
     this.probes = probeClasses(ranges, preferred);
@@ -216,7 +229,9 @@ export class Layout {
       // the real workloads, with their labels and service account (`tenant-acme/deployment/api`)
       for (const w of workloadsIn.get(ns) ?? []) {
         const labels: Record<string, string> = { ...w.labels, ...(w.serviceAccount !== 'default' ? { [SA_KEY]: w.serviceAccount } : {}) };
-        this.reps.push({ id: w.id, role: 'tenant-workload', tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(w.id) }, probes: all, kind: labels[cfg.serviceLabel] });
+        this.reps.push({
+          id: w.id, role: 'tenant-workload', tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(w.id) }, probes: all, kind: labels[cfg.serviceLabel], ports: w.ports,
+        });
       }
       this.end[t.index] = this.reps.length;
     }
@@ -302,7 +317,7 @@ export class Layout {
   public endpoints(): ModelEndpoint[] {
     return this.reps.map((r) => (r.entity
       ? { id: r.id, entity: r.entity, ...(r.ip ? { ip: r.ip } : {}) }
-      : { id: r.id, namespace: r.namespace, labels: r.labels }));
+      : { id: r.id, namespace: r.namespace, labels: r.labels, ...(r.ports ? { ports: r.ports } : {}) }));
   }
 
   /**

@@ -9,7 +9,7 @@ const CNP = (namespace: string, name: string, spec: any) => ({ apiVersion: 'cili
 const CCNP = (name: string, spec: any) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name }, spec });
 const TCP80: Probe = { port: 80, protocol: 'TCP' };
 const NAMED_HTTP = [{ ports: [{ port: 'http' }] }];
-const NAMED_PORT_NOTE = 'named port "http" (port names are not modelled)';
+const NAMED_PORT_NOTE = 'named port "http" (the container ports of the pods it applies to are not known)';
 
 /** Endpoints (in this order: the identity indexes below rely on it) and the objects for the row tests. */
 function rowFixture() {
@@ -185,7 +185,7 @@ describe('decide', () => {
     ];
     const reach = new CiliumPolicyModel(objects).evaluate(endpoints);
     const ruleX = `CiliumNetworkPolicy a/x egress[0]: ${NAMED_PORT_NOTE}`;
-    const ruleY = 'CiliumNetworkPolicy a/y ingress[0]: named port "pg" (port names are not modelled)';
+    const ruleY = 'CiliumNetworkPolicy a/y ingress[0]: named port "pg" (the container ports of the pods it applies to are not known)';
     expect(reach.decide(0, 1, TCP80).uncertain).toEqual([ruleX, ruleY]);
     expect(reach.decide(0, 1, TCP80).allowed).toBe(true);
     // a/other: only the certain egress[1] applies

@@ -144,6 +144,80 @@ describe('FQDNs, nodes, services', () => {
   });
 });
 
+describe('named ports resolved against the pods\' container ports', () => {
+  const HTTP = { http: { port: 8080, protocol: 'TCP' } };
+  const pods = (extra: ModelEndpoint[] = []): ModelEndpoint[] => [
+    { id: 'client', namespace: 'a', labels: { role: 'client' }, ports: {} },
+    { id: 'web', namespace: 'a', labels: { app: 'web' }, ports: HTTP },
+    { id: 'db', namespace: 'a', labels: { app: 'db' }, ports: { pg: { port: 5432, protocol: 'TCP' } } },
+    { id: 'unknown', namespace: 'a', labels: { app: 'unknown' } },
+    { id: 'world', entity: 'world' },
+    ...extra,
+  ];
+  /** Who reaches `dst` on the probe at both bounds, and the uncertain rules. */
+  const into = (policies: any[], dst: string, probe: Probe, eps: ModelEndpoint[] = pods()) => {
+    const model = new CiliumPolicyModel(policies);
+    const at = (bound: Bound) => model.evaluate(eps, [probe], { bound, distinct: true });
+    const ids = eps.map((e) => e.id).filter((id) => id !== dst);
+    const u = at('upper');
+    const l = at('lower');
+    const from = (r: typeof u) => ids.filter((x) => r.allowed(x, dst, probe.port, probe.protocol));
+    return { upper: from(u), lower: from(l), uncertain: u.uncertain };
+  };
+  const ingressHttp = CNP('a', 'in', { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { role: 'client' } }], toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }] }] });
+
+  test('ingress: the selected pod\'s own port of that name, exactly; a pod without it admits nothing; a pod whose ports are not known is undetermined', () => {
+    expect(into([ingressHttp], 'web', { protocol: 'TCP', port: 8080 })).toMatchObject({ upper: ['client'], lower: ['client'] });
+    expect(into([ingressHttp], 'web', { protocol: 'TCP', port: 8081 })).toMatchObject({ upper: [], lower: [] });
+    // a UDP probe on the same number: the port is TCP
+    expect(into([ingressHttp], 'web', { protocol: 'UDP', port: 8080 })).toMatchObject({ upper: [], lower: [] });
+    expect(into([ingressHttp], 'db', { protocol: 'TCP', port: 8080 })).toMatchObject({ upper: [], lower: [] });
+    expect(into([ingressHttp], 'db', { protocol: 'TCP', port: 5432 })).toMatchObject({ upper: [], lower: [] });
+    const unknown = into([ingressHttp], 'unknown', { protocol: 'TCP', port: 8080 });
+    expect(unknown).toEqual({ upper: ['client'], lower: [], uncertain: ['CiliumNetworkPolicy a/in ingress[0]: named port "http" (the container ports of the pods it applies to are not known)'] });
+  });
+
+  test('a NetworkPolicy\'s named port (TCP unless given) resolves the same way', () => {
+    const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np', namespace: 'a' }, spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 'http' }] }] } };
+    expect(into([np], 'web', { protocol: 'TCP', port: 8080 })).toMatchObject({ upper: ['client', 'db', 'unknown', 'world'], lower: ['client', 'db', 'unknown', 'world'] });
+    expect(into([np], 'web', { protocol: 'TCP', port: 80 })).toMatchObject({ upper: [], lower: [] });
+    const udp = { ...np, spec: { ...np.spec, ingress: [{ ports: [{ port: 'http', protocol: 'UDP' }] }] } };
+    expect(into([udp], 'web', { protocol: 'TCP', port: 8080 })).toMatchObject({ upper: [], lower: [] });
+  });
+
+  test('egress: the peer\'s port of that name; other peers get the numbers pods give the name as "maybe" (cluster-wide resolution of older Cilium releases)', () => {
+    const egressHttp = CNP('a', 'out', { endpointSelector: { matchLabels: { role: 'client' } }, egress: [{ toEndpoints: [{}], toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }] }] });
+    const from = (dst: string, port: number, eps: ModelEndpoint[] = pods()) => {
+      const model = new CiliumPolicyModel([egressHttp]);
+      const probe: Probe = { protocol: 'TCP', port };
+      const u = model.evaluate(eps, [probe], { bound: 'upper', distinct: true });
+      const l = model.evaluate(eps, [probe], { bound: 'lower', distinct: true });
+      return [u.allowed('client', dst, port, 'TCP'), l.allowed('client', dst, port, 'TCP')];
+    };
+    expect(from('web', 8080)).toEqual([true, true]);
+    expect(from('web', 9090)).toEqual([false, false]);
+    expect(from('db', 8080)).toEqual([true, false]);
+    expect(from('db', 5432)).toEqual([false, false]);
+    expect(from('unknown', 1234)).toEqual([true, false]);
+    // two pods give "http" different numbers: neither is certain
+    const conflict = pods([{ id: 'web2', namespace: 'a', labels: { app: 'web2' }, ports: { http: { port: 9090, protocol: 'TCP' } } }]);
+    expect(from('web', 8080, conflict)).toEqual([true, false]);
+    expect(from('web2', 9090, conflict)).toEqual([true, false]);
+    expect(from('web2', 8080, conflict)).toEqual([false, false]); // its own number only: older releases ignore a conflicting name, newer ones resolve it per peer
+    expect(from('web2', 7070, conflict)).toEqual([false, false]);
+  });
+
+  test('endpoints with the same labels but different named ports are different identities', () => {
+    const model = new CiliumPolicyModel([]);
+    const r = model.evaluate([
+      { id: 'x', namespace: 'a', labels: { app: 'w' }, ports: HTTP },
+      { id: 'y', namespace: 'a', labels: { app: 'w' }, ports: { http: { port: 9090, protocol: 'TCP' } } },
+      { id: 'z', namespace: 'a', labels: { app: 'w' }, ports: HTTP },
+    ]);
+    expect([...r.identityOfEndpoint]).toEqual([0, 1, 0]);
+  });
+});
+
 describe('ports', () => {
   test('a null ports section, or a null port, is every port and protocol (ICMP aside)', () => {
     const all = { upper: ['TCP/53', 'TCP/80', 'TCP/81', 'UDP/53'], lower: ['TCP/53', 'TCP/80', 'TCP/81', 'UDP/53'], uncertain: [] };
@@ -158,7 +232,7 @@ describe('ports', () => {
       expect([port, open({ toPorts: [{ ports: [{ port, protocol: 'TCP' }] }] })]).toEqual([port, {
         upper: ['TCP/53', 'TCP/80', 'TCP/81'],
         lower: [],
-        uncertain: [`CiliumClusterwideNetworkPolicy p ingress[0]: named port ${JSON.stringify(port)} (port names are not modelled)`],
+        uncertain: [`CiliumClusterwideNetworkPolicy p ingress[0]: named port ${JSON.stringify(port)} (the container ports of the pods it applies to are not known)`],
       }]);
     }
   });
@@ -167,7 +241,7 @@ describe('ports', () => {
     expect(open({ toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }, { port: 'dns', protocol: 'UDP' }] }] })).toEqual({
       upper: ['TCP/80', 'UDP/53'],
       lower: ['TCP/80'],
-      uncertain: ['CiliumClusterwideNetworkPolicy p ingress[0]: named port "dns" (port names are not modelled)'],
+      uncertain: ['CiliumClusterwideNetworkPolicy p ingress[0]: named port "dns" (the container ports of the pods it applies to are not known)'],
     });
   });
 

@@ -389,7 +389,7 @@ describe('peers: entities, CIDRs, nodes and what is not modelled', () => {
       upper: ['host'], lower: [], uncertain: ['CiliumClusterwideNetworkPolicy p egress[0]: toRequires (not modelled)'],
     });
     expect(bounds({ toEndpoints: [{}], toPorts: [{ ports: [{ port: 'http' }] }] })).toEqual({
-      upper: [], lower: [], uncertain: ['CiliumClusterwideNetworkPolicy p egress[0]: named port "http" (port names are not modelled)'],
+      upper: [], lower: [], uncertain: ['CiliumClusterwideNetworkPolicy p egress[0]: named port "http" (the container ports of the pods it applies to are not known)'],
     });
     expect(bounds({ toNodes: [{}] })).toEqual({ upper: ['host'], lower: ['host'], uncertain: [] });
     // fromNodes at ingress.

@@ -465,10 +465,10 @@ describe('cell explanations (cozynet verify --explain)', () => {
     // by default the destination's probes, in their order
     expect(explainCell(v, id('tenant-root/pod'), id('kube-system/kube-dns')).map((c) => [c.probe, c.intended, c.decision.allowed, 'lower' in c]))
       .toEqual([
-      ['TCP/8080, UDP/8080, SCTP/8080', false, false, false],
-      ['UDP/53, TCP/53', true, true, false],
-      ['ICMP/type-8, ICMPv6/type-0', false, false, false],
-    ]);
+        ['TCP/8080, UDP/8080, SCTP/8080', false, false, false],
+        ['UDP/53, TCP/53', true, true, false],
+        ['ICMP/type-8, ICMPv6/type-0', false, false, false],
+      ]);
   });
 });
 

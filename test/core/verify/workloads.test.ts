@@ -68,3 +68,23 @@ describe('workloads are endpoints of the matrix', () => {
     expect(report.differences.some((d) => d.source === 'tenant-a/deployment/builder' && d.destination === 'tenant-b/pod' && d.actual)).toBe(true);
   });
 });
+
+describe('named ports resolve when the pods are given', () => {
+  test('a rule on the named port "http": the Deployment\'s cell is determined on its number, other ports denied; pods whose ports are not known stay undetermined', () => {
+    const objects = [
+      ...TenantIsolation.manifests(SIBLINGS),
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'tenant-a' }, spec: { template: template({ app: 'web' }, { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] }) } },
+      { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'from-b', namespace: 'tenant-a' }, spec: { endpointSelector: {}, ingress: [{ fromEntities: ['cluster'], toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }] }] } },
+      { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'to-a', namespace: 'tenant-b' }, spec: { endpointSelector: {}, egress: [{ toEntities: ['cluster'] }] } },
+    ];
+    const report = verifyTenantIsolation(SIBLINGS, objects);
+    const cells = (list: typeof report.differences, dst: string) => list.filter((d) => d.source === 'tenant-b/pod' && d.destination === dst).map((d) => d.probe);
+    // the workload: opened on TCP/8080 exactly, a determined difference
+    expect(cells(report.differences, 'tenant-a/deployment/web')).toEqual(['TCP/8080']);
+    expect(cells(report.undetermined, 'tenant-a/deployment/web')).toEqual([]);
+    // the representative pod of tenant-a (no container ports known): every TCP class is undetermined, never a verdict
+    expect(cells(report.undetermined, 'tenant-a/pod')).toContain('TCP/8080');
+    expect(cells(report.differences, 'tenant-a/pod')).toEqual([]);
+    expect(report.ok).toBe(false);
+  });
+});
