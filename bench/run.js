@@ -12,7 +12,9 @@
 // synthesized output against the intended matrix, tenant-authored check
 // included) for 100, 1,000 and 10,000 tenants (BENCH_VERIFY_SIZES), and the
 // `cozynet verify --manifests` of a 20,000-tenant output folder (BENCH_MANIFESTS_SIZES;
-// the folder written by a synth process first, untimed), the
+// the folder written by a synth process first, untimed), of a generated cluster
+// dump of 100,000 pods in 10,000 namespaces with 20,001 policies (BENCH_DUMP_SIZES:
+// namespaces; bench/cluster-dump-gen.js; within 5 s and 2 GiB), the
 // default platform's `cozynet synth` (CLI start included); and at the
 // documented limit of 20,000 tenants (BENCH_CLI_SIZES) the command line itself:
 // `cozynet synth`, `cozynet validate FILE` and `cozynet validate DIR`, each
@@ -29,6 +31,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '100,1000,4000,10000').split(',').filt
 const VERIFY_SIZES = (process.env.BENCH_VERIFY_SIZES ?? '100,1000,10000').split(',').filter(Boolean).map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const MANIFESTS_SIZES = (process.env.BENCH_MANIFESTS_SIZES ?? '20000').split(',').filter(Boolean).map(Number);
+// `verify --manifests` of a generated cluster dump (bench/cluster-dump-gen.js): this many namespaces, 10 pods in each.
+const DUMP_SIZES = (process.env.BENCH_DUMP_SIZES ?? '10000').split(',').filter(Boolean).map(Number);
 // The command line at the documented limit (MAX_TENANTS): synth, validate of the platform file and validate DIR.
 const CLI_SIZES = (process.env.BENCH_CLI_SIZES ?? '20000').split(',').filter(Boolean).map(Number);
 const CLI_TARGET_MS = 10000;
@@ -86,6 +90,19 @@ try {
     for (let i = 0; i < REPEAT; i++) runs.push(child('verify-manifests', n, dir));
     manifests.push({
       tenants: n, endpoints: runs[0].endpoints, ms: median(runs.map((x) => x.ms)), cpuMs: median(runs.map((x) => x.cpuMs)),
+      ok: runs.every((x) => x.ok), peakRssMiB: Math.max(...runs.map((x) => x.rssMiB)),
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const dumps = [];
+  for (const n of DUMP_SIZES) {
+    const dir = path.join(work, `dump${n}`);
+    const counts = require('./cluster-dump-gen').writeDump(dir, n, 10);
+    const runs = [];
+    for (let i = 0; i < REPEAT; i++) runs.push(child('verify-manifests', n, dir));
+    dumps.push({
+      ...counts, endpoints: runs[0].endpoints, ms: median(runs.map((x) => x.ms)), cpuMs: median(runs.map((x) => x.cpuMs)),
       ok: runs.every((x) => x.ok), peakRssMiB: Math.max(...runs.map((x) => x.rssMiB)),
     });
     fs.rmSync(dir, { recursive: true, force: true });
@@ -160,6 +177,12 @@ try {
     targets.push({ target: `verify --manifests ${name} tenants peak RSS at most 1 GiB`, value: `${v.peakRssMiB} MiB`, ok: v.peakRssMiB <= 1024 });
     targets.push({ target: `verify --manifests ${name} tenants clean`, value: v.ok ? 'clean' : 'DIFFERENCES', ok: v.ok });
   }
+  for (const d of dumps) {
+    const name = `a cluster dump of ${d.pods.toLocaleString('en-US')} pods in ${d.namespaces.toLocaleString('en-US')} namespaces with ${d.policies.toLocaleString('en-US')} policies`;
+    targets.push({ target: `verify --manifests ${name} at most 5 s`, value: `${d.ms} ms`, ok: d.ms <= 5000 });
+    targets.push({ target: `verify --manifests ${name} peak RSS at most 2 GiB`, value: `${d.peakRssMiB} MiB`, ok: d.peakRssMiB <= 2048 });
+    targets.push({ target: `verify --manifests ${name} clean`, value: d.ok ? 'clean' : 'DIFFERENCES', ok: d.ok });
+  }
   for (const l of limit) {
     // Time: the median (other processes share the 2 cores; the minimum is printed beside it). Memory: the largest run.
     targets.push({ target: `cozynet ${l.command}, ${l.tenants} tenants, at most ${CLI_TARGET_MS / 1000} s`, value: `${l.msMedian} ms (min ${l.msMin} ms)`, ok: l.msMedian <= CLI_TARGET_MS });
@@ -172,6 +195,7 @@ try {
     node: process.version, cpus: os.cpus().length, repeat: REPEAT,
     synth: rows.length > 0 ? rows : previous.synth ?? [], verify: verify.length > 0 ? verify : previous.verify ?? [],
     verifyManifests: manifests.length > 0 ? manifests : previous.verifyManifests ?? [],
+    verifyDump: dumps.length > 0 ? dumps : previous.verifyDump ?? [],
     limit: limit.length > 0 ? limit : previous.limit ?? [],
     defaultSynthMs,
     targets: [...targets, ...(previous.targets ?? []).filter((t) => !targets.some((n) => n.target === t.target))],
@@ -198,6 +222,11 @@ try {
     console.log('| verify --manifests tenants | endpoints | verify ms | CPU ms | peak RSS MiB |');
     console.log('|---------------------------:|----------:|----------:|-------:|-------------:|');
     for (const v of manifests) console.log(`| ${pad(v.tenants, 26)} | ${pad(v.endpoints, 9)} | ${pad(v.ms, 9)} | ${pad(v.cpuMs, 6)} | ${pad(v.peakRssMiB, 12)} |`);
+  }
+  if (dumps.length > 0) {
+    console.log('| verify --manifests of a cluster dump | namespaces | pods | policies | endpoints | verify ms | CPU ms | peak RSS MiB |');
+    console.log('|:---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const d of dumps) console.log(`| ${d.files} JSON files | ${d.namespaces} | ${d.pods} | ${d.policies} | ${d.endpoints} | ${d.ms} | ${d.cpuMs} | ${d.peakRssMiB} |`);
   }
   if (limit.length > 0) {
     console.log('| tenants | command        | ms (median) | ms (min) | CPU ms (median) | peak RSS MiB (max) |');
