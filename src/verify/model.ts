@@ -701,6 +701,7 @@ export class Reachability {
       const ingressKey = `i${this.ingressByPeer[i].join(',')}`;
       for (const [key, byIdentity] of [[egressKey, this.egressBySubject], [ingressKey, this.ingressByPeer]] as const) {
         const shared = lists.get(key);
+        // Stryker disable next-line ConditionalExpression: sharing equal lists only saves memory; an unshared list holds the same rules
         if (shared) byIdentity[i] = shared;
         else lists.set(key, byIdentity[i]);
       }
@@ -717,6 +718,7 @@ export class Reachability {
       probes.forEach((p, i) => { computed[i] = r.ports(p) ? 1 : 0; });
       const key = computed.join('');
       let mask = masks.get(key);
+      // Stryker disable next-line ConditionalExpression: sharing equal masks only saves memory; a fresh copy holds the same bits
       if (!mask) masks.set(key, (mask = computed.slice()));
       this.probeMask.push(mask);
       const uniform = mask.every((x) => x === mask![0]);
@@ -756,6 +758,7 @@ export class Reachability {
   public rowParts(src: number, probeIndex: number): RowParts {
     const key = this.ruleClass[src] * this.probes.length + probeIndex;
     let parts = this.partsMemo.get(key);
+    // Stryker disable next-line ConditionalExpression: a memo miss computes the same parts again
     if (!parts) {
       // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo cleared more often recomputes the same parts
       if (this.partsMemo.size >= MEMO_LIMIT) this.partsMemo.clear(); // sources of a class mostly come together
@@ -800,6 +803,7 @@ export class Reachability {
    */
   public probeSplit(src: number): { key: string; masks: Uint8Array[] } {
     let split = this.splitMemo.get(this.ruleClass[src]);
+    // Stryker disable next-line ConditionalExpression: a memo miss computes the same split again
     if (!split) {
       // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo cleared more often recomputes the same split
       if (this.splitMemo.size >= MEMO_LIMIT) this.splitMemo.clear();
@@ -813,6 +817,7 @@ export class Reachability {
     const ids = new Set<number>();
     for (const ri of this.egressBySubject[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);
     for (const ri of this.ingressByPeer[src]) if (this.maskId[ri] >= 0) ids.add(this.maskId[ri]);
+    // Stryker disable next-line ArrowFunction,ArithmeticOperator: the order of the masks only names the split; the same masks split the probes alike in any order
     const sorted = [...ids].sort((a, b) => a - b);
     return { key: sorted.join(','), masks: sorted.map((i) => this.distinctMasks[i]) };
   }
@@ -929,6 +934,7 @@ export class Reachability {
     }
     if (!labels.has('k8s:io.cilium.k8s.policy.serviceaccount')) labels.set('k8s:io.cilium.k8s.policy.serviceaccount', 'default');
     let nsLabels = this.nsLabelMaps.get(ns);
+    // Stryker disable next-line ConditionalExpression: a namespace's labels built again are the same labels
     if (!nsLabels) {
       nsLabels = new Map();
       const fromNamespace = this.model.namespaceLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
@@ -943,6 +949,7 @@ export class Reachability {
   /** `k8s:<key>`, one string per key. */
   private k8sKey(k: string): string {
     let full = this.k8sKeys.get(k);
+    // Stryker disable next-line ConditionalExpression: the key built again is the same string
     if (full === undefined) this.k8sKeys.set(k, (full = `k8s:${k}`));
     return full;
   }
@@ -1008,7 +1015,9 @@ export class Reachability {
     if (src !== 'any') return this.indexed(`${src}:${key}`, value);
     const k8s = this.indexed(`k8s:${key}`, value);
     const reserved = this.indexed(`reserved:${key}`, value);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: shortcut, the union below gives the same members
     if (reserved.length === 0) return k8s;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: shortcut, the union below gives the same members
     if (k8s.length === 0) return reserved;
     return [...new Set([...k8s, ...reserved])].sort((a, b) => a - b);
   }
@@ -1084,6 +1093,7 @@ export class Reachability {
             // Rules naming the same ports (resolved alike) share one matcher (and what makes it uncertain).
             const portsKey = `${certain ? 1 : 0}${JSON.stringify([rule.toPorts, rule.icmps])}${group?.key ?? ''}`;
             let matcher = this.portMatchers.get(portsKey);
+            // Stryker disable next-line ConditionalExpression: a memo miss builds an equal matcher
             if (!matcher) {
               const portWhy: string[] = [];
               const ports = this.portMatcher(rule, portWhy, group?.resolved);
@@ -1247,12 +1257,14 @@ export class Reachability {
     const global = new Map<string, NamedPort[]>();
     for (const e of named) {
       const k = `${e.name}/${e.proto}`;
+      // Stryker disable next-line ConditionalExpression: a name given twice resolves to the same numbers
       if (global.has(k)) continue;
       const seen = new Map<string, NamedPort>();
       for (const id of this.identities) {
         const p = resolve(id.ports?.[e.name], e.proto);
         if (p) seen.set(`${p.port}/${p.protocol.toUpperCase()}`, { port: p.port, protocol: p.protocol.toUpperCase() });
       }
+      // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator,LogicalOperator,ConditionalExpression,EqualityOperator,UnaryOperator,NumericLiteral: the order of the maybe-ports only orders the matcher's entries
       global.set(k, [...seen.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1)));
     }
     const groups = new Map<string, { key: string; ids: number[]; resolved: Map<string, Resolution> }>();
@@ -1261,6 +1273,7 @@ export class Reachability {
       const resolved = new Map<string, Resolution>();
       for (const e of named) {
         const k = `${e.name}/${e.proto}`;
+        // Stryker disable next-line ConditionalExpression: a name given twice resolves the same way
         if (resolved.has(k)) continue;
         const everywhere = global.get(k)!;
         let r: Resolution;
@@ -1479,12 +1492,14 @@ export class Reachability {
       if (!nsReqs.every((r) => this.test(first, r))) continue;
       if (podReqs.length === 0) {
         let range = this.nsRanges.get(ns);
+        // Stryker disable next-line ConditionalExpression: a namespace's set built again is the same set
         if (!range) this.nsRanges.set(ns, (range = iv.fromSorted(members)));
         parts.push(range);
         continue;
       }
       for (const i of members) if (podReqs.every((r) => this.test(this.identities[i], r))) pods.push(i);
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: fromList of no pods is the empty set, which the union ignores
     if (pods.length > 0) parts.push(iv.fromList(pods));
     return iv.unionMany(parts);
   }

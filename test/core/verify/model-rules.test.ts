@@ -207,6 +207,21 @@ describe('named ports resolved against the pods\' container ports', () => {
     expect(from('web2', 7070, conflict)).toEqual([false, false]);
   });
 
+  test('a named port without a protocol (ANY) resolves to the port of any protocol; an allow and a deny rule naming it judge "maybe" each at their own end', () => {
+    const any = CNP('a', 'in', { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { role: 'client' } }], toPorts: [{ ports: [{ port: 'http' }] }] }] });
+    expect(into([any], 'web', { protocol: 'TCP', port: 8080 })).toMatchObject({ upper: ['client'], lower: ['client'] });
+    // an allow and a deny rule on the same named port of a pod whose ports are not known: allowed at the upper bound
+    // (the allow may apply, the deny may not), denied at the lower (the deny may apply)
+    const both = CNP('a', 'both', {
+      endpointSelector: {},
+      ingress: [{ fromEndpoints: [{ matchLabels: { role: 'client' } }], toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }] }],
+      ingressDeny: [{ fromEndpoints: [{ matchLabels: { role: 'client' } }], toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }] }],
+    });
+    expect(into([both], 'unknown', { protocol: 'TCP', port: 8080 })).toMatchObject({ upper: ['client'], lower: [] });
+    // on the pod that names the port, the deny holds for sure
+    expect(into([both], 'web', { protocol: 'TCP', port: 8080 })).toMatchObject({ upper: [], lower: [] });
+  });
+
   test('endpoints with the same labels but different named ports are different identities', () => {
     const model = new CiliumPolicyModel([]);
     const r = model.evaluate([
