@@ -697,8 +697,11 @@ export class Reachability {
     const lists = new Map<string, number[]>();
     const classes = new Map<string, number>();
     for (let i = 0; i < n; i++) {
+      // Stryker disable next-line StringLiteral: the prefixes keep an egress list and an equal ingress list apart in the shared map; sharing them is harmless too
       const egressKey = `e${this.egressBySubject[i].join(',')}`;
+      // Stryker disable next-line StringLiteral: see above
       const ingressKey = `i${this.ingressByPeer[i].join(',')}`;
+      // Stryker disable next-line BlockStatement: sharing equal lists only saves memory
       for (const [key, byIdentity] of [[egressKey, this.egressBySubject], [ingressKey, this.ingressByPeer]] as const) {
         const shared = lists.get(key);
         // Stryker disable next-line ConditionalExpression: sharing equal lists only saves memory; an unshared list holds the same rules
@@ -716,17 +719,21 @@ export class Reachability {
     const computed = new Uint8Array(probes.length);
     for (const r of this.rules) {
       probes.forEach((p, i) => { computed[i] = r.ports(p) ? 1 : 0; });
+      // Stryker disable next-line StringLiteral: bits of a fixed count need no separator
       const key = computed.join('');
       let mask = masks.get(key);
       // Stryker disable next-line ConditionalExpression: sharing equal masks only saves memory; a fresh copy holds the same bits
       if (!mask) masks.set(key, (mask = computed.slice()));
       this.probeMask.push(mask);
+      // Stryker disable next-line ArrowFunction,ConditionalExpression,EqualityOperator: a uniform mask taken as distinct only adds a mask that splits nothing
       const uniform = mask.every((x) => x === mask![0]);
+      // Stryker disable next-line ConditionalExpression,BlockStatement: see above
       if (uniform) {
         this.maskId.push(-1);
         continue;
       }
       let id = maskIds.get(key);
+      // Stryker disable next-line ConditionalExpression: a new id for an equal mask only adds a mask that splits the probes alike
       if (id === undefined) {
         id = this.distinctMasks.length;
         maskIds.set(key, id);
@@ -964,6 +971,7 @@ export class Reachability {
       index = { exists: [], byValue: new Map() };
       for (const id of this.identities) {
         const v = id.labels.get(full);
+        // Stryker disable next-line ConditionalExpression: listing identities without the label only adds candidates, which match() tests again
         if (v === undefined) continue;
         index.exists.push(id.index);
         let list = index.byValue.get(v);
@@ -978,6 +986,7 @@ export class Reachability {
   /** `labelIndex` lookup: identities with label `full`, or with it at `value`. */
   private indexed(full: string, value?: string): number[] {
     const index = this.labelIndex(full);
+    // Stryker disable next-line ConditionalExpression: every identity with the label is a superset of candidates for one value
     return value === undefined ? index.exists : index.byValue.get(value) ?? [];
   }
 
@@ -992,25 +1001,7 @@ export class Reachability {
   /** Identities carrying `key` (with `=value` when given) from source `src` (`any`: every source). */
   private lookup(src: string, key: string, value?: string): number[] {
     // Lookups give candidates only (match() tests every requirement on them): a superset, sorted, is equivalent.
-    // Stryker disable next-line ConditionalExpression: ignoring the value gives a superset of candidates
-    const suffix = value === undefined ? key : `${key}=${value}`;
-    // Stryker disable next-line ConditionalExpression: other sources than k8s/any never carry namespace keys; the k8s ones are a superset
-    if ((src === 'k8s' || src === 'any') && isNamespaceKey(`k8s:${key}`)) {
-      const namespaces = this.nsIndex.get(`k8s:${suffix}`);
-      if (!namespaces) return [];
-      // Stryker disable next-line ConditionalExpression: shortcut, the loop below returns the same (sorted) members for one namespace
-      if (namespaces.length === 1) return this.nsMembers.get(namespaces[0])!;
-      const out: number[] = [];
-      // Stryker disable next-line BooleanLiteral: starting unsorted only sorts an already sorted list
-      let sorted = true;
-      for (const ns of namespaces) {
-        const m = this.nsMembers.get(ns)!;
-        // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: only sort more often (ids distinct: < is <=; empty: false)
-        if (out.length > 0 && m.length > 0 && m[0] < out[out.length - 1]) sorted = false;
-        for (const i of m) out.push(i);
-      }
-      return sorted ? out : out.sort((a, b) => a - b);
-    }
+    // Keys derived from the namespace never get here: a positive requirement on one sends match() to matchByNamespace.
     // Stryker disable next-line ConditionalExpression: for k8s or another source, adding the reserved: list gives a superset of candidates
     if (src !== 'any') return this.indexed(`${src}:${key}`, value);
     const k8s = this.indexed(`k8s:${key}`, value);
@@ -1088,10 +1079,13 @@ export class Reachability {
           // A port named by name resolves per pod: one rule per group of the pods it applies to
           // (the selected pods on ingress, the peers on egress) that resolve it alike.
           const named = namedPortsOf(rule);
+          // Stryker disable next-line ConditionalExpression: without named ports the groups are one, of all the targets: the same rule
           const groups = named.length === 0 ? [undefined] : this.namedPortGroups(named, direction === 'ingress' ? subjects : peers, direction);
           for (const group of groups) {
             // Rules naming the same ports (resolved alike) share one matcher (and what makes it uncertain).
-            const portsKey = `${certain ? 1 : 0}${JSON.stringify([rule.toPorts, rule.icmps])}${group?.key ?? ''}`;
+            // Stryker disable next-line StringLiteral: any constant suffix names the rules without named ports alike
+            const groupKey = group?.key ?? '';
+            const portsKey = `${certain ? 1 : 0}${JSON.stringify([rule.toPorts, rule.icmps])}${groupKey}`;
             let matcher = this.portMatchers.get(portsKey);
             // Stryker disable next-line ConditionalExpression: a memo miss builds an equal matcher
             if (!matcher) {
@@ -1262,7 +1256,9 @@ export class Reachability {
       const seen = new Map<string, NamedPort>();
       for (const id of this.identities) {
         const p = resolve(id.ports?.[e.name], e.proto);
-        if (p) seen.set(`${p.port}/${p.protocol.toUpperCase()}`, { port: p.port, protocol: p.protocol.toUpperCase() });
+        if (!p) continue;
+        const protocol = p.protocol.toUpperCase();
+        seen.set(`${p.port}/${protocol}`, { port: p.port, protocol });
       }
       // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator,LogicalOperator,ConditionalExpression,EqualityOperator,UnaryOperator,NumericLiteral: the order of the maybe-ports only orders the matcher's entries
       global.set(k, [...seen.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1)));
@@ -1277,6 +1273,7 @@ export class Reachability {
         if (resolved.has(k)) continue;
         const everywhere = global.get(k)!;
         let r: Resolution;
+        // Stryker disable next-line BlockStatement: an unset resolution reads as unknown too
         if (id.isPod && id.ports === undefined) {
           r = 'unknown';
         } else if (direction === 'ingress') {
@@ -1317,7 +1314,9 @@ export class Reachability {
           continue;
         }
         const num = Number(raw);
+        // Stryker disable next-line EqualityOperator: port 0 is every port (handled above), so num <= 0 and num < 0 agree here
         if (!Number.isInteger(num) || num < 0 || num > 65535) {
+          // Stryker disable next-line OptionalChaining: a rule naming a port by name always comes with its resolution
           const r = resolved?.get(`${String(raw)}/${proto}`);
           if (r === undefined || r === 'unknown') {
             why.push(`named port ${JSON.stringify(raw)} (the container ports of the pods it applies to are not known)`);
