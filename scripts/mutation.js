@@ -112,6 +112,28 @@ function compactIncrementalFile(file) {
   fs.writeFileSync(file, format(data, 0) + '\n');
 }
 
+/** A `mutate` glob of groups.json (`*`, `**`) as a regular expression over repository paths. */
+function globRegExp(glob) {
+  const body = glob.split('**/').map((part) => part.split('*').map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('(?:.*/)?');
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * Results of files the group no longer mutates (a file moved to another
+ * group) are dropped from its incremental file: Stryker would otherwise carry
+ * them into its report as if they had been tested again.
+ */
+function keepGroupFiles(file, mutate) {
+  if (!fs.existsSync(file)) return;
+  const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const patterns = mutate.map(globRegExp);
+  const stale = Object.keys(data.files ?? {}).filter((f) => !patterns.some((re) => re.test(f)));
+  if (stale.length === 0) return;
+  for (const f of stale) delete data.files[f];
+  fs.writeFileSync(file, JSON.stringify(data));
+  compactIncrementalFile(file);
+}
+
 /**
  * Stryker reuses the result of a surviving static mutant (one reached only
  * while modules load) even when new tests were added, because no test
@@ -139,6 +161,7 @@ function main() {
     const report = path.join(ROOT, 'reports', 'mutation', `${group}.json`);
     fs.rmSync(report, { force: true });
     const incremental = path.join(ROOT, 'test', 'mutation', 'incremental', `${group}.json`);
+    keepGroupFiles(incremental, GROUPS[group].mutate);
     forgetStaticSurvivors(incremental);
     const cli = ['run', 'stryker.config.mjs'];
     if (args.force) cli.push('--force');
