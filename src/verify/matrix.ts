@@ -22,6 +22,7 @@
 import * as iv from './intervals';
 import { CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, L4Protocol, ModelEndpoint, NamedPort, Probe, Reachability } from './model';
 import { selectedPodLabels } from './verify';
+import { containerPortsOf } from './workloads';
 import { CozynetValidationError } from '../model/errors';
 
 /** Label Cilium gives every pod's identity: its service account. */
@@ -213,18 +214,6 @@ function workloadOf(o: any): Workload | undefined {
   return { kind: o.kind, labels, serviceAccount, containers: containers.filter((c: any) => c && typeof c === 'object') };
 }
 
-/** The named container ports of a workload's pods (the first container naming a port wins). */
-function containerPortsOf(w: Workload): Record<string, NamedPort> {
-  const out: Record<string, NamedPort> = {};
-  for (const c of w.containers) {
-    for (const p of Array.isArray(c.ports) ? c.ports : []) {
-      if (typeof p?.name !== 'string' || !Number.isInteger(p?.containerPort) || p.name in out) continue;
-      out[p.name] = { port: p.containerPort, protocol: String(p.protocol ?? 'TCP').toUpperCase() };
-    }
-  }
-  return out;
-}
-
 /** The analyzer's endpoints of a set of objects. */
 export function matrixEndpoints(objects: any[]): MatrixEndpoint[] {
   const namespaces = new Set<string>();
@@ -247,7 +236,7 @@ export function matrixEndpoints(objects: any[]): MatrixEndpoint[] {
     if (!w) continue;
     namespaces.add(ns);
     if (!workloads.has(ns)) workloads.set(ns, []);
-    workloads.get(ns)!.push({ id: `${ns}/${w.kind.toLowerCase()}/${o.metadata.name}`, labels: { ...w.labels, [SERVICE_ACCOUNT_LABEL]: w.serviceAccount }, ports: containerPortsOf(w) });
+    workloads.get(ns)!.push({ id: `${ns}/${w.kind.toLowerCase()}/${o.metadata.name}`, labels: { ...w.labels, [SERVICE_ACCOUNT_LABEL]: w.serviceAccount }, ports: containerPortsOf(w.containers) });
   }
   for (const ns of [...namespaces].sort()) {
     const mine = (workloads.get(ns) ?? []).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -38,9 +38,13 @@ function stringMap(v: unknown): Record<string, string> {
 
 /** Named ports of the containers of a pod spec. */
 function namedPorts(spec: any): Record<string, { port: number; protocol: string }> {
-  const out: Record<string, { port: number; protocol: string }> = {};
   const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
-  const containers = [...list(spec?.containers), ...list(spec?.initContainers)];
+  return containerPortsOf([...list(spec?.containers), ...list(spec?.initContainers)]);
+}
+
+/** Named ports of a list of containers (the first container naming a port wins). @internal */
+export function containerPortsOf(containers: any[]): Record<string, { port: number; protocol: string }> {
+  const out: Record<string, { port: number; protocol: string }> = {};
   for (const c of containers) {
     for (const p of Array.isArray(c?.ports) ? c.ports : []) {
       if (typeof p?.name === 'string' && Number.isInteger(p?.containerPort) && !(p.name in out)) {
