@@ -205,11 +205,15 @@ function parseFile(file: string, text: string, strings: Map<string, string>): an
   return out;
 }
 
-/** One fresh string per distinct text (not a slice of the file's text). */
+/**
+ * One fresh string per distinct text (not a slice of the file's text): the
+ * concatenation is flattened into a new string when sliced, so what is kept
+ * holds a copy of the text, never the file.
+ */
 function fresh(v: string, strings: Map<string, string>): string {
   let f = strings.get(v);
   if (f === undefined) {
-    f = JSON.parse(JSON.stringify(v)) as string;
+    f = (' ' + v).slice(1);
     strings.set(f, f);
   }
   return f;

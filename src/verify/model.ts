@@ -235,6 +235,8 @@ interface Requirement {
   set?: Set<string>;
   /** `src:key`, once. */
   full?: string;
+  /** `reserved:key`, once (an `any:` key also matches reserved labels). */
+  reserved?: string;
 }
 
 /** 0: no, 1: yes, 2: maybe (uncertain) */
@@ -551,6 +553,27 @@ export class CiliumPolicyModel {
 }
 
 /** Reachability between the endpoints given to `CiliumPolicyModel.evaluate`. */
+/** The rule list of identities no rule names (shared, never changed). */
+const NO_RULES: number[] = [];
+
+/** Appends rule `ri` to the list of identity `i`, which gets a list of its own first. */
+function addRule(lists: number[][], i: number, ri: number): void {
+  const list = lists[i];
+  if (list === NO_RULES) lists[i] = [ri];
+  else list.push(ri);
+}
+
+/** Equal lists of numbers become one list with one id (ids count from 0). */
+class ListInterner {
+  private readonly byKey = new Map<string, { id: number; list: number[] }>();
+  public intern(list: number[]): { id: number; list: number[] } {
+    const key = list.join(',');
+    let known = this.byKey.get(key);
+    if (known === undefined) this.byKey.set(key, (known = { id: this.byKey.size, list }));
+    return known;
+  }
+}
+
 export class Reachability {
   public readonly identities: Identity[];
   /** Endpoint index -> identity index. */
@@ -576,6 +599,8 @@ export class Reachability {
   private readonly nsRanges = new Map<string, Intervals>();
   /** Namespace -> its namespace-derived labels (`Identity.nsLabels`). */
   private readonly nsLabelMaps = new Map<string, Map<string, string>>();
+  /** An endpoint's labels object -> its pod label map (`labelsOf`), for endpoints that share the object. */
+  private readonly podLabelMaps = new Map<Readonly<Record<string, string>>, Map<string, string>>();
   private readonly k8sKeys = new Map<string, string>();
   /** Port matchers by the ports a rule names (and the bound's reading of "maybe"). */
   private readonly portMatchers = new Map<string, { ports: (p: Probe) => boolean; why: string[] }>();
@@ -622,12 +647,13 @@ export class Reachability {
       this.endpointIndex.set(ep.id, e);
       const { labels, nsLabels } = this.labelsOf(ep);
       const ports = ep.entity === undefined && ep.ports !== undefined ? ep.ports : undefined;
-      const key = distinct ? String(e) : [...labels.entries(), ...(nsLabels?.entries() ?? [])].map(([k, v]) => `${k}=${v}`).sort().join('\n') +
+      // distinct: every endpoint is an identity of its own (no key is built)
+      const key = distinct ? undefined : [...labels.entries(), ...(nsLabels?.entries() ?? [])].map(([k, v]) => `${k}=${v}`).sort().join('\n') +
         (ports ? `\nports=${JSON.stringify(Object.entries(ports).sort(([a], [b]) => (a < b ? -1 : 1)))}` : '');
-      let idx = byKey.get(key);
+      let idx = key === undefined ? undefined : byKey.get(key);
       if (idx === undefined) {
         idx = this.identities.length;
-        byKey.set(key, idx);
+        if (key !== undefined) byKey.set(key, idx);
         this.identities.push({
           index: idx,
           labels,
@@ -636,13 +662,14 @@ export class Reachability {
           namespace: ep.entity === undefined ? (ep.namespace ?? 'default') : undefined,
           entities: entitiesOf(ep),
           ip: ep.entity === undefined ? undefined : parseAddress(ep.ip ?? (ep.entity === 'world' ? DEFAULT_WORLD_IP : undefined)),
-          endpoints: [],
+          endpoints: [ep.id],
           ports,
         });
+      } else {
+        this.identities[idx].endpoints.push(ep.id);
       }
       // Stryker disable next-line ConditionalExpression,BooleanLiteral: idx !== e only after an earlier merge, which the length check below also catches
       if (idx !== e) oneToOne = false;
-      this.identities[idx].endpoints.push(ep.id);
       this.identityOfEndpoint[e] = idx;
     });
     // Stryker disable next-line LogicalOperator,ConditionalExpression: either check alone decides (a merge makes idx !== e and the lengths differ)
@@ -678,9 +705,10 @@ export class Reachability {
     this.ingressEnforced = new Uint8Array(n);
     this.egressEnforced = new Uint8Array(n);
     // Stryker disable next-line EqualityOperator: one more (empty) list at index n is never read: identities are 0..n-1
+    // Every identity starts with the one empty list; a list is its own once a rule is added (`addRule`).
     for (let i = 0; i < n; i++) {
-      this.egressBySubject.push([]);
-      this.ingressByPeer.push([]);
+      this.egressBySubject.push(NO_RULES);
+      this.ingressByPeer.push(NO_RULES);
     }
 
     // 2. policies
@@ -694,21 +722,16 @@ export class Reachability {
     // enforcement have the same row parts: they form one class, and equal
     // rule lists are one list.
     this.ruleClass = new Int32Array(n);
-    const lists = new Map<string, number[]>();
-    const classes = new Map<string, number>();
+    // A class is named by numbers: the ids of its two (shared) lists and its egress enforcement.
+    const egressLists = new ListInterner();
+    const ingressLists = new ListInterner();
+    const classes = new Map<number, number>();
     for (let i = 0; i < n; i++) {
-      // Stryker disable next-line StringLiteral: the prefixes keep an egress list and an equal ingress list apart in the shared map; sharing them is harmless too
-      const egressKey = `e${this.egressBySubject[i].join(',')}`;
-      // Stryker disable next-line StringLiteral: see above
-      const ingressKey = `i${this.ingressByPeer[i].join(',')}`;
-      // Stryker disable next-line BlockStatement: sharing equal lists only saves memory
-      for (const [key, byIdentity] of [[egressKey, this.egressBySubject], [ingressKey, this.ingressByPeer]] as const) {
-        const shared = lists.get(key);
-        // Stryker disable next-line ConditionalExpression: sharing equal lists only saves memory; an unshared list holds the same rules
-        if (shared) byIdentity[i] = shared;
-        else lists.set(key, byIdentity[i]);
-      }
-      const key = `${this.egressEnforced[i]}${egressKey}${ingressKey}`;
+      const e = egressLists.intern(this.egressBySubject[i]);
+      const g = ingressLists.intern(this.ingressByPeer[i]);
+      this.egressBySubject[i] = e.list;
+      this.ingressByPeer[i] = g.list;
+      const key = (e.id * n + g.id) * 2 + this.egressEnforced[i];
       let c = classes.get(key);
       if (c === undefined) classes.set(key, (c = classes.size));
       this.ruleClass[i] = c;
@@ -717,7 +740,17 @@ export class Reachability {
     // Rules with equal masks share one (most rules name the same few ports).
     const masks = new Map<string, Uint8Array>();
     const computed = new Uint8Array(probes.length);
+    // Rules share port matchers (one per list of ports): a matcher's mask is computed once.
+    const byMatcher = new Map<(p: Probe) => boolean, number>();
     for (const r of this.rules) {
+      const seen = byMatcher.get(r.ports);
+      // Stryker disable next-line ConditionalExpression: a matcher's mask computed again is the same mask
+      if (seen !== undefined) {
+        this.probeMask.push(this.probeMask[seen]);
+        this.maskId.push(this.maskId[seen]);
+        continue;
+      }
+      byMatcher.set(r.ports, this.probeMask.length);
       probes.forEach((p, i) => { computed[i] = r.ports(p) ? 1 : 0; });
       // Stryker disable next-line StringLiteral: bits of a fixed count need no separator
       const key = computed.join('');
@@ -928,24 +961,30 @@ export class Reachability {
   // ---------------------------------------------------------------- internals
 
   private labelsOf(ep: ModelEndpoint): { labels: Map<string, string>; nsLabels?: Map<string, string> } {
-    const labels = new Map<string, string>();
     if (ep.entity !== undefined) {
+      const labels = new Map<string, string>();
       labels.set(`reserved:${ep.entity}`, '');
       return { labels };
     }
     const ns = ep.namespace ?? 'default';
-    // A pod cannot carry labels of its namespace (Cilium strips such pod labels): all pods of a namespace share its keys.
-    for (const [k, v] of Object.entries(ep.labels ?? {})) {
-      const full = this.k8sKey(k);
-      if (!isNamespaceKey(full)) labels.set(full, v);
+    // Endpoints given one labels object (reps of many tenants) share one map: nothing changes a map once built.
+    let labels = ep.labels === undefined ? undefined : this.podLabelMaps.get(ep.labels);
+    if (labels === undefined) {
+      labels = new Map<string, string>();
+      // A pod cannot carry labels of its namespace (Cilium strips such pod labels): all pods of a namespace share its keys.
+      for (const [k, v] of Object.entries(ep.labels ?? {})) {
+        const full = this.k8sKey(k);
+        if (!isNamespaceKey(full)) labels.set(full, v);
+      }
+      if (!labels.has('k8s:io.cilium.k8s.policy.serviceaccount')) labels.set('k8s:io.cilium.k8s.policy.serviceaccount', 'default');
+      if (ep.labels !== undefined) this.podLabelMaps.set(ep.labels, labels);
     }
-    if (!labels.has('k8s:io.cilium.k8s.policy.serviceaccount')) labels.set('k8s:io.cilium.k8s.policy.serviceaccount', 'default');
     let nsLabels = this.nsLabelMaps.get(ns);
     // Stryker disable next-line ConditionalExpression: a namespace's labels built again are the same labels
     if (!nsLabels) {
       nsLabels = new Map();
       const fromNamespace = this.model.namespaceLabels.get(ns) ?? { 'kubernetes.io/metadata.name': ns };
-      for (const [k, v] of Object.entries(fromNamespace)) nsLabels.set(`k8s:${NS_LABELS}${k}`, v);
+      for (const [k, v] of Object.entries(fromNamespace)) nsLabels.set(this.k8sKey(`${NS_LABELS}${k}`), v);
       nsLabels.set(`k8s:${POD_NAMESPACE}`, ns);
       nsLabels.set('k8s:io.cilium.k8s.policy.cluster', 'default');
       this.nsLabelMaps.set(ns, nsLabels);
@@ -1114,9 +1153,9 @@ export class Reachability {
             const ri = this.rules.length;
             this.rules.push(compiled);
             if (direction === 'egress') {
-              for (const s of subjectList) this.egressBySubject[s].push(ri);
+              for (const s of subjectList) addRule(this.egressBySubject, s, ri);
             } else {
-              iv.forEach(compiled.peers, (p) => this.ingressByPeer[p].push(ri));
+              iv.forEach(compiled.peers, (p) => addRule(this.ingressByPeer, p, ri));
             }
           }
         });
@@ -1405,7 +1444,10 @@ export class Reachability {
     let v: string | undefined;
     if (r.full === undefined) r.full = `${r.src === 'any' ? 'k8s' : r.src}:${r.key}`;
     v = id.labels.get(r.full) ?? id.nsLabels?.get(r.full);
-    if (v === undefined && r.src === 'any') v = id.labels.get(`reserved:${r.key}`);
+    if (v === undefined && r.src === 'any') {
+      if (r.reserved === undefined) r.reserved = `reserved:${r.key}`;
+      v = id.labels.get(r.reserved);
+    }
     // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator,BooleanLiteral: the Set only speeds up long lists: has() and includes() agree
     if (r.values.length > 8 && !r.set) r.set = new Set(r.values);
     switch (r.op) {

@@ -9,6 +9,7 @@
  */
 import * as iv from './intervals';
 import { Intervals } from './intervals';
+import { collectGarbageIfLarge } from './memory';
 import { CILIUM_VERSIONS, CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, ModelEndpoint, NamedPort, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
@@ -142,6 +143,8 @@ export class Layout {
   public readonly ranges: PortRange[];
   /** Namespaces whose merged label sets were cut at MAX_MERGED_PER_NAMESPACE. */
   public readonly capped: string[] = [];
+  /** One frozen, key-sorted object per distinct label set of the reps (`labelSet`). */
+  private readonly labelSets = new Map<string, Readonly<Record<string, string>>>();
 
   constructor(public readonly cfg: ResolvedTenantIsolation, public readonly systemNamespace: string,
     selected: Map<string, Array<Record<string, string>>> = new Map(), inputs: LayoutInputs = {}) {
@@ -176,7 +179,14 @@ export class Layout {
     for (let i = 0; i < n; i++) this.peerOf.push([]);
     for (const e of cfg.exposures) for (const p of e.from) if (p.tenant) this.peerOf[p.tenant.index].push({ e, p });
     const everywhere = selected.get(ALL_NAMESPACES) ?? [];
-    const unions = new Map<string, Record<string, string> | null>();
+    // Label sets by number (their sorted `k=v` list names them): unions by the numbers of the pair.
+    const unions = new Map<number, Map<number, Record<string, string> | null>>();
+    const setIdsByKey = new Map<string, number>();
+    const setIdOf = (key: string) => {
+      let id = setIdsByKey.get(key);
+      if (id === undefined) setIdsByKey.set(key, (id = setIdsByKey.size));
+      return id;
+    };
     const workloadsIn = new Map<string, Workload[]>();
     for (const w of inputs.workloads ?? []) {
       if (!workloadsIn.has(w.namespace)) workloadsIn.set(w.namespace, []);
@@ -185,8 +195,14 @@ export class Layout {
     for (const t of cfg.tenants) {
       const ns = t.namespace;
       this.first[t.index] = this.reps.length;
-      const pod = (id: string, role: Role, labels: Record<string, string>, kind?: string) =>
-        this.reps.push({ id: `${ns}/${id}`, role, tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(id) }, probes: all, kind });
+      // Ids are unique: two label sets whose texts read alike (a value holding `,` or `=`) get `~2`, `~3`, ...
+      const ids = new Set<string>();
+      const pod = (name: string, role: Role, labels: Record<string, string>, kind?: string) => {
+        let id = name;
+        for (let k = 2; ids.has(id); k++) id = `${name}~${k}`;
+        ids.add(id);
+        this.reps.push({ id: `${ns}/${id}`, role, tenant: t, namespace: ns, labels: this.labelSet(labels, probeValue(id)), probes: all, kind });
+      };
       pod('pod', 'tenant-pod', {});
       for (const k of cfg.serviceKinds) pod(`svc:${k}`, 'tenant-service', { [cfg.serviceLabel]: k }, k);
       pod('api-client', 'tenant-apiserver-client', { [cfg.apiServerAccessLabel]: 'true' });
@@ -210,19 +226,20 @@ export class Layout {
       // A pod may carry the labels of several selectors at once: every
       // compatible union of the label sets above is a pod too.
       let merged = 0;
-      const setKeys = sets.map(labelKey);
+      const setIds = sets.map((x) => setIdOf(labelKey(x)));
       for (let i = 0; i < sets.length && merged < MAX_MERGED_PER_NAMESPACE; i++) {
         for (let j = 0; j < i && merged < MAX_MERGED_PER_NAMESPACE; j++) {
           // Tenants have mostly the same label sets: each union is built once.
-          const pair = `${setKeys[i]}\n${setKeys[j]}`;
-          let union = unions.get(pair);
+          let byJ = unions.get(setIds[i]);
+          if (byJ === undefined) unions.set(setIds[i], (byJ = new Map()));
+          let union = byJ.get(setIds[j]);
           if (union === undefined) {
             const u = mergeLabels(sets[i], sets[j]);
-            unions.set(pair, (union = u ? sortLabels(u) : null));
+            byJ.set(setIds[j], (union = u ? sortLabels(u) : null));
           }
           if (union && addSet(union, selectedId(union), 'tenant-selected')) merged++;
-          // Stryker disable next-line ArrayDeclaration: a key for the set added (if any) keeps the keys in step with the sets
-          if (setKeys.length < sets.length) setKeys.push(labelKey(sets[sets.length - 1]));
+          // Stryker disable next-line ArrayDeclaration: an id for the set added (if any) keeps the ids in step with the sets
+          if (setIds.length < sets.length) setIds.push(setIdOf(labelKey(sets[sets.length - 1])));
         }
       }
       if (merged >= MAX_MERGED_PER_NAMESPACE) this.capped.push(ns);
@@ -230,7 +247,7 @@ export class Layout {
       for (const w of workloadsIn.get(ns) ?? []) {
         const labels: Record<string, string> = { ...w.labels, ...(w.serviceAccount !== 'default' ? { [SA_KEY]: w.serviceAccount } : {}) };
         this.reps.push({
-          id: w.id, role: 'tenant-workload', tenant: t, namespace: ns, labels: { ...labels, [PROBE_LABEL]: probeValue(w.id) }, probes: all, kind: labels[cfg.serviceLabel], ports: w.ports,
+          id: w.id, role: 'tenant-workload', tenant: t, namespace: ns, labels: this.labelSet(labels, probeValue(w.id)), probes: all, kind: labels[cfg.serviceLabel], ports: w.ports,
         });
       }
       this.end[t.index] = this.reps.length;
@@ -257,16 +274,16 @@ export class Layout {
       this.reps.push(rep);
       return this.reps.length - 1;
     };
-    this.dns = push({ id: `${cfg.dnsNamespace}/kube-dns`, role: 'dns', namespace: cfg.dnsNamespace, labels: { ...cfg.dnsPodLabels }, probes: all });
-    this.kubeSystemPod = push({ id: `${KUBE_SYSTEM}/pod`, role: 'kube-system-pod', namespace: KUBE_SYSTEM, labels: { [PROBE_LABEL]: 'workload' }, probes: all });
-    this.systemPod = push({ id: `${systemNamespace}/pod`, role: 'system-pod', namespace: systemNamespace, labels: { [PROBE_LABEL]: 'workload' }, probes: all });
+    this.dns = push({ id: `${cfg.dnsNamespace}/kube-dns`, role: 'dns', namespace: cfg.dnsNamespace, labels: this.labelSet(cfg.dnsPodLabels), probes: all });
+    this.kubeSystemPod = push({ id: `${KUBE_SYSTEM}/pod`, role: 'kube-system-pod', namespace: KUBE_SYSTEM, labels: this.labelSet({}, 'workload'), probes: all });
+    this.systemPod = push({ id: `${systemNamespace}/pod`, role: 'system-pod', namespace: systemNamespace, labels: this.labelSet({}, 'workload'), probes: all });
     cfg.platformServices.forEach((svc, i) => {
       const ns = svc.namespace ?? `platform-${svc.name}`;
       this.platformServices.push(push({
         id: `${ns}/svc:${svc.name}`,
         role: 'platform-service',
         namespace: ns,
-        labels: { ...svc.selector, [PROBE_LABEL]: probeValue(`svc-${svc.name}`) },
+        labels: this.labelSet(svc.selector, probeValue(`svc-${svc.name}`)),
         probes: all,
         service: i,
       }));
@@ -278,6 +295,31 @@ export class Layout {
     this.host = push({ id: 'host', role: 'entity', entity: 'host', probes: all });
     this.remoteNode = push({ id: 'remote-node', role: 'entity', entity: 'remote-node', probes: all });
     this.ingress = push({ id: 'ingress', role: 'entity', entity: 'ingress', probes: [] });
+  }
+
+  /**
+   * The labels of a rep: `labels` with the probe label set to `probe` (when
+   * given), keys in sorted order (as the report lists them), one frozen
+   * object per distinct set. Reps of many tenants carry the same labels
+   * (their namespaces tell them apart), so they share one object, and the
+   * report and the model read it without copies.
+   */
+  private labelSet(labels: Readonly<Record<string, string>>, probe?: string): Readonly<Record<string, string>> {
+    // Looked up by the labels as given (keys in their order; an order seen first builds the set),
+    // each text prefixed by its length: no two label sets give one key.
+    let key = probe === undefined ? '-' : `${probe.length}:${probe}`;
+    for (const k in labels) {
+      const v = String(labels[k]);
+      key += `${k.length}:${k}${v.length}:${v}`;
+    }
+    let set = this.labelSets.get(key);
+    if (set === undefined) {
+      const entries = Object.entries(labels).filter(([k]) => probe === undefined || k !== PROBE_LABEL);
+      if (probe !== undefined) entries.push([PROBE_LABEL, probe]);
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      this.labelSets.set(key, (set = Object.freeze(Object.fromEntries(entries))));
+    }
+    return set;
   }
 
   /**
@@ -467,9 +509,14 @@ export function cidrsOf(objects: any[]): string[] {
   return [...out].sort();
 }
 
-/** Sorted `k=v` list of labels without the probe label. */
+/**
+ * The labels without the probe label, as one text: sorted by key, each key
+ * and value prefixed by its length, so that two different sets never give
+ * one text (`{a: '1,b=x'}` is not `{a: '1', b: 'x'}`).
+ */
 function labelKey(labels: Record<string, string> | undefined): string {
-  return Object.entries(labels ?? {}).filter(([k]) => k !== PROBE_LABEL).map(([k, v]) => `${k}=${v}`).sort().join(',');
+  return Object.entries(labels ?? {}).filter(([k]) => k !== PROBE_LABEL).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k.length}:${k}=${String(v).length}:${v}`).join(',');
 }
 
 const POD_NS_KEY = 'io.kubernetes.pod.namespace';
@@ -916,9 +963,12 @@ export function compileVerification(cfg: ResolvedTenantIsolation, objects: any[]
   const layout = new Layout(cfg, systemNamespace, selectedPodLabels(selectorsFrom, new Set(cfg.tenants.map((t) => t.namespace))),
     { ranges: portRangesOf(selectorsFrom), cidrs: cidrsOf(selectorsFrom), workloads: workloadsOf(selectorsFrom) });
   const model = new CiliumPolicyModel(objects, { namespaces: layout.extraNamespaces(), ciliumVersion });
+  // Large runs: what laying out left behind is freed before the evaluation, and what the evaluation left before the matrix.
+  collectGarbageIfLarge(layout.size);
   const endpoints = layout.endpoints();
   const upper = model.evaluate(endpoints, layout.probes, { bound: 'upper', distinct: true });
   const lower = upper.uncertain.length > 0 ? model.evaluate(endpoints, layout.probes, { bound: 'lower', distinct: true }) : undefined;
+  collectGarbageIfLarge(layout.size);
   return { layout, model, upper, lower, objects };
 }
 
@@ -1089,25 +1139,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   });
 
   const policies = Object.values(model.policyCounts).reduce((a, b) => a + b, 0);
-  // Endpoints probed alike share one list of probe names.
-  const probeNames = layout.probes.map(probeName);
-  const namesOf = new Map<number[], string[]>();
-  const endpoints: VerifyEndpoint[] = layout.reps.map((r) => {
-    let names = namesOf.get(r.probes);
-    if (!names) namesOf.set(r.probes, (names = r.probes.map((p) => probeNames[p])));
-    // keys in sorted order, as everywhere in the report
-    const e: Record<string, unknown> = {};
-    if (r.entity !== undefined) e.entity = r.entity;
-    e.id = r.id;
-    if (r.labels !== undefined) e.labels = sortedLabels(r.labels);
-    if (r.namespace !== undefined) e.namespace = r.namespace;
-    e.probes = names;
-    e.role = r.role;
-    if (r.tenant !== undefined) e.tenant = r.tenant.namespace;
-    return e as unknown as VerifyEndpoint;
-  });
-
-  return {
+  const report: VerifyReport = {
     ok: diffCount === 0 && tenantAuthored.ok && !crossTenantUndetermined,
     summary: {
       tenants: cfg.tenants.length,
@@ -1123,7 +1155,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
       openedByTenantPolicies: authored ? authored.total : 0,
     },
     legend: { ...LEGEND },
-    endpoints,
+    endpoints: [],
     sources: layout.reps.map((r) => r.id),
     destinations: layout.reps.map((r) => r.id),
     ...(includeMatrix ? { matrix } : {}),
@@ -1133,6 +1165,49 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     tenantAuthored,
     warnings,
   };
+  // The endpoint list is built when it is first read (the JSON report, the
+  // matrix view): a text verdict at 20,000 tenants never needs its 168,008 entries.
+  lazyProperty(report, 'endpoints', () => reportEndpoints(layout));
+  return report;
+}
+
+/** The report's list of endpoints (keys in sorted order, as everywhere in the report). */
+function reportEndpoints(layout: Layout): VerifyEndpoint[] {
+  // Endpoints probed alike share one list of probe names.
+  const probeNames = layout.probes.map(probeName);
+  const namesOf = new Map<number[], string[]>();
+  return layout.reps.map((r) => {
+    let names = namesOf.get(r.probes);
+    if (!names) namesOf.set(r.probes, (names = r.probes.map((p) => probeNames[p])));
+    const e: Record<string, unknown> = {};
+    if (r.entity !== undefined) e.entity = r.entity;
+    e.id = r.id;
+    if (r.labels !== undefined) e.labels = sortedLabels(r.labels);
+    if (r.namespace !== undefined) e.namespace = r.namespace;
+    e.probes = names;
+    e.role = r.role;
+    if (r.tenant !== undefined) e.tenant = r.tenant.namespace;
+    return e as unknown as VerifyEndpoint;
+  });
+}
+
+/**
+ * Makes `key` of `target` an enumerable property computed by `make` when
+ * first read (then a plain value: JSON, spreads and comparisons see data).
+ */
+function lazyProperty(target: object, key: string, make: () => unknown): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make();
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 /** Per probe, an id shared by the probes whose sets are equal. */
