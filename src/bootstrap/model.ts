@@ -156,6 +156,30 @@ function ruleMatches(h: Webhook, group: string, resource: string): boolean {
 
 type Reason = { code: FindingCode; text: string };
 
+/** What a step's objects create that later steps look up: namespaces, and cert-manager Certificates by `namespace/secretName`. */
+interface StepFacts {
+  readonly namespaces: string[];
+  readonly certificates: Array<[string, any]>;
+}
+
+/** `StepFacts` of each step, read once (every World of a path holds the steps before it). */
+const STEP_FACTS = new WeakMap<Step, StepFacts>();
+
+function stepFacts(s: Step): StepFacts {
+  let facts = STEP_FACTS.get(s);
+  if (facts === undefined) {
+    facts = { namespaces: [], certificates: [] };
+    for (const o of s.content.objects) {
+      if (o?.apiVersion === 'v1' && o?.kind === 'Namespace' && typeof o.metadata?.name === 'string') facts.namespaces.push(o.metadata.name);
+      if (o?.kind === 'Certificate' && groupOf(String(o.apiVersion)) === 'cert-manager.io' && o.metadata?.namespace && o.spec?.secretName) {
+        facts.certificates.push([`${o.metadata.namespace}/${o.spec.secretName}`, o]);
+      }
+    }
+    STEP_FACTS.set(s, facts);
+  }
+  return facts;
+}
+
 /** The state of a cluster after a set of steps: namespaces, CRDs, webhooks, workloads. */
 class World {
   readonly steps: Step[];
@@ -163,7 +187,7 @@ class World {
   readonly webhooks: Webhook[];
   private readonly ready = new Set<Workload>();
   private readonly reasons = new Map<Workload, Reason>();
-  private readonly allObjects: any[];
+  private allObjects?: any[];
   private readonly backends = new Map<Webhook, Workload[] | undefined>();
   private readonly namespaces = new Set<string>();
   /** Certificates by `namespace/secretName`. */
@@ -171,12 +195,10 @@ class World {
 
   constructor(private readonly model: Model, steps: Step[]) {
     this.steps = steps;
-    this.allObjects = steps.flatMap((s) => s.content.objects);
-    for (const o of this.allObjects) {
-      if (o?.apiVersion === 'v1' && o?.kind === 'Namespace' && typeof o.metadata?.name === 'string') this.namespaces.add(o.metadata.name);
-      if (o?.kind === 'Certificate' && groupOf(String(o.apiVersion)) === 'cert-manager.io' && o.metadata?.namespace && o.spec?.secretName) {
-        this.certificates.set(`${o.metadata.namespace}/${o.spec.secretName}`, o);
-      }
+    for (const st of steps) {
+      const facts = stepFacts(st);
+      for (const ns of facts.namespaces) this.namespaces.add(ns);
+      for (const [key, o] of facts.certificates) this.certificates.set(key, o);
     }
     this.workloads = steps.flatMap((s) => s.content.workloads);
     this.webhooks = steps.flatMap((s) => s.content.webhooks).filter((h) => h.failurePolicy === 'Fail');
@@ -210,6 +232,7 @@ class World {
   }
 
   objects(): any[] {
+    if (this.allObjects === undefined) this.allObjects = this.steps.flatMap((st) => st.content.objects);
     return this.allObjects;
   }
 

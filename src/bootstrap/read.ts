@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { parsePlainYamlStream } from '../render/plain-yaml';
 import { ChartFacts, PodSecurityLevel, Provider, remoteChartFacts, TOOL_FACTS, WorkloadFact } from './facts';
 
 /**
@@ -107,8 +108,17 @@ export interface ReadOutput {
   readonly assumes: { certManager?: { namespace: string } };
 }
 
-/** Parses multi-document YAML into plain objects (ignores empty documents). @internal */
+/**
+ * Parses multi-document YAML into plain objects (ignores empty documents).
+ * What cozynet writes is read by its own plain reader (what it returns is
+ * what the library reads, src/render/plain-yaml.ts); anything else by the
+ * library.
+ * @internal
+ */
 export function parseYamlDocs(text: string): any[] {
+  const body = text.replace(/^\n+/, '');
+  const plain = body.endsWith('\n') ? parsePlainYamlStream(body) : undefined;
+  if (plain !== undefined) return plain.filter((v) => v !== null && v !== undefined);
   const out: any[] = [];
   for (const d of parseAllDocuments(text)) {
     if (d.errors.length > 0) throw new Error(d.errors[0].message.split('\n')[0]);

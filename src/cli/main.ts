@@ -11,6 +11,7 @@ import { verifyCommand } from './verify-command';
 import { checkBootstrap, readOutputFolder, repositoryLocation } from '../bootstrap';
 import { Finding } from '../bootstrap/model';
 import { CozynetValidationError, ValidationIssue } from '../model/errors';
+import { collectGarbageIfLarge, LARGE_RUN_OBJECTS } from '../model/memory';
 import { buildPlatform, loadPlatformProps } from '../platform/build';
 import { MAX_TENANTS } from '../platform/checks';
 import { MAX_PLATFORM_FILE_BYTES, platformSchema } from '../platform/file';
@@ -18,6 +19,7 @@ import { disruptiveChanges } from '../platform/live-changes';
 import { PlatformProps, SynthesisSummary } from '../platform/platform';
 import { readUserFile } from '../platform/safe-read';
 import { MAX_CLUSTER_CONFIG_BYTES, parseClusterConfig } from '../render/cluster-settings';
+import { collect } from '../render/collect';
 import { WriteFolderOptions, WriteInterrupted } from '../render/output';
 import { validateObjects } from '../validation/object-validator';
 
@@ -249,9 +251,14 @@ function makeProgram(io: CliIo, state: { code: number }, interruptible: boolean)
       const clusterIssues = ((opts.clusterConfig ?? []) as string[]).flatMap((f) => platform._clusterConfigIssues(f, readClusterConfig(f)));
       if (clusterIssues.length > 0) throw new CozynetValidationError(clusterIssues);
       // every object of the output: manifests and the whole layer's Flux objects (values checks run in the same walk)
-      const objects = platform._outputObjects();
+      const collected = collect(platform);
+      const objects = platform._outputObjects(collected);
       const problems = validateObjects(objects);
-      const boot = checkBootstrap(platform._renderFiles());
+      // large platforms: the validation's garbage is freed before rendering, and the rendering's before the bootstrap model
+      collectGarbageIfLarge(objects.length, LARGE_RUN_OBJECTS);
+      const files = platform._renderFiles(collected);
+      collectGarbageIfLarge(objects.length, LARGE_RUN_OBJECTS);
+      const boot = checkBootstrap(files);
       problems.push(...boot.errors.map((f) => `bootstrap: ${f.message}`));
       if (problems.length > 0) {
         io.err(problems.map((p) => `invalid: ${p}\n`).join(''));

@@ -16,6 +16,7 @@ import { PassthroughService, PassthroughServiceProps } from '../constructs/passt
 import { ValuesLayer } from '../helm/release';
 import { sortKeys } from '../helm/values';
 import { CozynetValidationError, ValidationIssue, withPathPrefix } from '../model/errors';
+import { collectGarbageIfLarge, LARGE_RUN_OBJECTS } from '../model/memory';
 import { MtuPlan, mtuPlanJson, MtuProps, UnderlayFamily } from '../model/mtu';
 import { renderApplyScript } from '../render/apply-script';
 import { planDelivery } from '../render/charts';
@@ -341,7 +342,9 @@ export class Platform extends Construct {
     progress?: (text: string) => void,
     options: WriteFolderOptions = {},
   ): SynthesisSummary {
-    const { files, notices } = this._prepare(outdir, progress, options);
+    const { files, notices, objects } = this._prepare(outdir, progress, options);
+    // and what rendering left behind, before writing (and the bootstrap model) allocate
+    collectGarbageIfLarge(objects, LARGE_RUN_OBJECTS);
     writeFolderAtomically(outdir, files, options);
     progress?.('');
     return { ...summarize(outdir, files), notices };
@@ -358,7 +361,9 @@ export class Platform extends Construct {
     progress?: (text: string) => void,
     options: WriteFolderOptions = {},
   ): Promise<SynthesisSummary> {
-    const { files, notices } = this._prepare(outdir, progress, options);
+    const { files, notices, objects } = this._prepare(outdir, progress, options);
+    // and what rendering left behind, before writing (and the bootstrap model) allocate
+    collectGarbageIfLarge(objects, LARGE_RUN_OBJECTS);
     await writeFolderInterruptibly(outdir, files, options);
     progress?.('');
     return { ...summarize(outdir, files), notices };
@@ -370,12 +375,14 @@ export class Platform extends Construct {
     // both before any file is written
     const collected = collect(this);
     checkOutputTarget(outdir, options.config);
+    // Large platforms: what collecting left behind is freed before rendering allocates.
+    collectGarbageIfLarge(collectedObjectCount(collected), LARGE_RUN_OBJECTS);
     // The local charts' paths in flux/ are where the output lands in its Git repository.
     const flux = fluxPathFor(outdir, this.delivery.flux?.path);
     const rendered = this._render(collected, flux.path);
     const notices = flux.notice ? [...rendered.notices, flux.notice] : rendered.notices;
     progress?.(`cozynet: writing ${rendered.files.size} files`);
-    return { files: rendered.files, notices };
+    return { files: rendered.files, notices, objects: collectedObjectCount(collected) };
   }
 
   /**
@@ -504,6 +511,13 @@ function passthroughExposure(svc: PassthroughService, tenantNamespaces: string[]
 }
 
 /** @internal */
+/** Objects of every manifest and Flux file of a collection. */
+function collectedObjectCount(collected: Collected): number {
+  let n = 0;
+  for (const m of collected.manifests) n += m.objects.length;
+  return n;
+}
+
 export function summarize(outdir: string, files: Map<string, string>): SynthesisSummary {
   const byKind: Record<string, number> = {};
   let count = 0;

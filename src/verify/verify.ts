@@ -9,7 +9,7 @@
  */
 import * as iv from './intervals';
 import { Intervals } from './intervals';
-import { collectGarbageIfLarge } from './memory';
+import { collectGarbageIfLarge } from '../model/memory';
 import { CILIUM_VERSIONS, CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, ModelEndpoint, NamedPort, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';

@@ -1,7 +1,13 @@
 // The reader of the bootstrap model: chart templates are read for what the
 // model uses, and what it reads equals a full YAML parse of the same fields.
+import { parseAllDocuments } from 'yaml';
 import { outputOf } from './helpers';
 import { chartDocs, parseYamlDocs } from '../../src/bootstrap/read';
+
+/** What the YAML library reads (the reference of both readers). */
+function library(text: string): any[] {
+  return parseAllDocuments(text).map((d) => d.toJS()).filter((v) => v !== null && v !== undefined);
+}
 
 const WHOLE = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'Pod', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'Service', 'Certificate']);
 
@@ -27,7 +33,8 @@ test.each([
   let n = 0;
   for (const [f, text] of files) {
     if (!/^charts\/[^/]+\/templates\//.test(f)) continue;
-    const full = parseYamlDocs(text.split('{{ "{{" }}').join('{{'));
+    const full = library(text.split('{{ "{{" }}').join('{{'));
+    expect(parseYamlDocs(text.split('{{ "{{" }}').join('{{'))).toEqual(full);
     expect(chartDocs(text.split('{{ "{{" }}').join('{{'))).toEqual(full.map(projected));
     n += full.length;
   }
@@ -45,4 +52,16 @@ test('a document not in cozynet\'s block style is parsed whole', () => {
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'n' }, data: { y: '2' } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'c', labels: { k: 'v' } } },
   ]);
+});
+
+test('YAML that cozynet does not write is read by the library: comments, flow style, anchors, leading blank lines; errors still throw', () => {
+  for (const text of [
+    '# a comment\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+    '\n\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+    'a: &x\n  k: v\nb: *x\n---\nc: 1\n',
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: "1"',
+  ]) {
+    expect(parseYamlDocs(text)).toEqual(library(text));
+  }
+  expect(() => parseYamlDocs('a: [1, 2\n')).toThrow();
 });

@@ -115,11 +115,11 @@ describe('the report', () => {
 
 describe('collections between the phases of large runs', () => {
   const load = () => {
-    let mod!: typeof import('../../../src/verify/memory');
+    let mod!: typeof import('../../../src/model/memory');
     jest.isolateModules(() => {
       // a fresh module: the collector it finds is kept per module
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      mod = require('../../../src/verify/memory');
+      mod = require('../../../src/model/memory');
     });
     return mod;
   };

@@ -14,6 +14,8 @@ import * as vm from 'vm';
 
 /** Endpoints from which a verification pays for a full collection between its phases (below, a collection costs more than it saves). */
 export const LARGE_RUN_ENDPOINTS = 50_000;
+/** Kubernetes objects from which a synth or validate pays for one (20,000 tenants make about 70,000). */
+export const LARGE_RUN_OBJECTS = 20_000;
 
 let collector: (() => void) | null | undefined;
 
@@ -33,11 +35,11 @@ function obtainCollector(): (() => void) | null {
 }
 
 /**
- * Runs a full garbage collection when `size` (the endpoints of the run) is
- * at least `LARGE_RUN_ENDPOINTS`; results never depend on it.
+ * Runs a full garbage collection when `size` is at least `largeFrom` (the
+ * endpoints of a verification by default); results never depend on it.
  */
-export function collectGarbageIfLarge(size: number): void {
-  if (size < LARGE_RUN_ENDPOINTS) return;
+export function collectGarbageIfLarge(size: number, largeFrom: number = LARGE_RUN_ENDPOINTS): void {
+  if (size < largeFrom) return;
   if (collector === undefined) collector = obtainCollector();
   collector?.();
 }
