@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { parsePlainYamlStream } from '../render/plain-yaml';
 import { ChartFacts, PodSecurityLevel, Provider, remoteChartFacts, TOOL_FACTS, WorkloadFact } from './facts';
+import { parsePlainYamlStream } from '../render/plain-yaml';
 
 /**
  * Reads the three delivery paths of a synthesized output (relative path →
