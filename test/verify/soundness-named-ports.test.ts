@@ -51,7 +51,10 @@ const workloads = fc.array(workload, { minLength: 2, maxLength: 5 }).map((list) 
 
 const podSelector = fc.constantFrom<Record<string, string>>({}, { app: 'api' }, { app: 'db' }, { tier: 'web' }, { [SA]: 'sa1' });
 const peer = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ ns: fc.constantFrom(...NS), sel: podSelector }).map(({ ns, sel }) => ({ toEndpoints: [{ matchLabels: { ...sel, [NS_NAME]: ns } }] })) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ ns: fc.constantFrom(...NS), sel: podSelector }).map(({ ns, sel }) => ({ toEndpoints: [{ matchLabels: { ...sel, [NS_NAME]: ns } }] })),
+  },
   { weight: 2, arbitrary: fc.constantFrom({ toEntities: ['cluster'] }, { toEntities: ['all'] }, {}) },
 );
 const namedPortRule = fc.record({ port: fc.constantFrom('http', 'pg', 'dns', 'nope'), protocol: fc.constantFrom('TCP', 'UDP', 'ANY', undefined) })
@@ -99,7 +102,9 @@ describe('soundness with workloads and named ports', () => {
       const objects = [...base, ...deployments, ...extra];
       const ws = workloadsOf(objects);
       // every workload a concrete pod of its own: labels, service account, named ports
-      const endpoints: ModelEndpoint[] = ws.map((w) => ({ id: w.id, namespace: w.namespace, labels: { ...w.labels, [SA]: w.serviceAccount }, ports: w.ports }));
+      const endpoints: ModelEndpoint[] = ws.map((w) => ({
+        id: w.id, namespace: w.namespace, labels: { ...w.labels, [SA]: w.serviceAccount }, ports: w.ports,
+      }));
       const reach = new CiliumPolicyModel(objects).evaluate(endpoints, [], { bound: 'upper' });
       const leaks: Array<{ src: string; dst: string }> = [];
       const wanted: Array<[string, string]> = [];
