@@ -53,7 +53,8 @@ const podSelector = fc.constantFrom<Record<string, string>>({}, { app: 'api' }, 
 const peer = fc.oneof(
   {
     weight: 3,
-    arbitrary: fc.record({ ns: fc.constantFrom(...NS), sel: podSelector }).map(({ ns, sel }) => ({ toEndpoints: [{ matchLabels: { ...sel, [NS_NAME]: ns } }] })),
+    arbitrary: fc.record({ ns: fc.constantFrom(...NS), sel: podSelector })
+      .map(({ ns, sel }) => ({ toEndpoints: [{ matchLabels: { ...sel, [NS_NAME]: ns } }] })),
   },
   { weight: 2, arbitrary: fc.constantFrom({ toEntities: ['cluster'] }, { toEntities: ['all'] }, {}) },
 );
