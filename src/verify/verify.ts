@@ -9,12 +9,12 @@
  */
 import * as iv from './intervals';
 import { Intervals } from './intervals';
-import { collectGarbageIfLarge } from '../model/memory';
 import { CILIUM_VERSIONS, CiliumPolicyModel, CiliumVersion, Decision, DEFAULT_CILIUM_VERSION, EntityName, ModelEndpoint, NamedPort, parseCidr, PortRange, portRangesOf, Probe, probeClasses, Reachability, RowParts } from './model';
 import { TenantAuthoredCheck, VerifyDifference, VerifyEndpoint, VerifyOptions, VerifyReport } from './report';
 import { CELL, LEGEND } from './symbols';
 import { Workload, workloadsOf } from './workloads';
 import { CozynetValidationError } from '../model/errors';
+import { collectGarbageIfLarge } from '../model/memory';
 import { renderTenantIsolation } from '../tenants/policies';
 import { TenantIsolationProps } from '../tenants/props';
 import { KUBE_SYSTEM, ResolvedExposure, ResolvedPeer, ResolvedPort, ResolvedTenant, ResolvedTenantIsolation, resolveTenants } from '../tenants/tree';
@@ -458,11 +458,24 @@ function worldClasses(cidrs: string[]): string[] {
   return out;
 }
 
+/** An address as text: IPv4 dotted, IPv6 as RFC 5952 writes it (the longest run of two or more zero groups, the first of equal runs, as `::`). */
 function formatAddress(n: bigint, v6: boolean): string {
   if (!v6) return [24n, 16n, 8n, 0n].map((s) => String((n / 2n ** s) % 256n)).join('.');
   const groups: string[] = [];
   for (let s = 112n; s >= 0n; s -= 16n) groups.push(((n / 2n ** s) % 65536n).toString(16));
-  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+  let best = -1;
+  let bestLength = 1;
+  for (let i = 0; i < groups.length;) {
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > bestLength) {
+      best = i;
+      bestLength = j - i;
+    }
+    i = j > i ? j : i + 1;
+  }
+  if (best < 0) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLength).join(':')}`;
 }
 
 /**
