@@ -929,19 +929,24 @@ function buildIntendedParts(layout: Layout, s: number, matched: ResolvedExposure
   } else if (s === layout.systemPod || src.namespace === KUBE_SYSTEM) {
     base.push(iv.range(0, layout.tenantEnd));
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the set of no points adds nothing to the union
   if (basePoints.length > 0) base.push(iv.fromList(basePoints));
+  // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: any order that is the same for equal sets names them alike; one that is not only splits groups further
   const key = [...new Set(extras.map((x) => x.matcher.id))].sort((a, b) => a - b).join(',');
   return { base: iv.unionMany(base), extras, key, rows: new Map() };
 }
 
 /** The intended row of a source on probe `p`, from its parts. */
 function intendedRowOn(parts: IntendedParts, p: number): Intervals {
+  // Stryker disable next-line StringLiteral: a prefix every signature shares tells none apart
   let sig = '';
   for (const x of parts.extras) sig += x.matcher.mask[p];
   let row = parts.rows.get(sig);
+  // Stryker disable next-line ConditionalExpression: a row built again is the same row
   if (!row) {
     const points: number[] = [];
     for (const x of parts.extras) if (x.matcher.mask[p]) points.push(...x.reps);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the union with no points is the base
     parts.rows.set(sig, (row = points.length > 0 ? iv.union(parts.base, iv.fromList(points)) : parts.base));
   }
   return row;
@@ -1062,9 +1067,9 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
   const authored = options.tenantAuthored === false ? undefined : new TenantAuthoredCheckBuilder(v, maxDiffs);
 
   const allProbes = layout.probes.map((_, p) => p);
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a probe without destinations adds no cell (its mask is empty)
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: a probe without destinations adds no cell (its mask is empty)
   const tenantProbes = allProbes.filter((p) => probeDest[p].length > 0);
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: a probe without destinations adds no cell (its mask is empty)
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: a probe without destinations adds no cell (its mask is empty)
   const otherProbes = allProbes.filter((p) => checkedTenant[p].length > 0);
   // Probes whose checked destinations differ are never grouped together.
   const grouper = new ProbeGrouper([probeDest, checkedTenant, authored ? authored.tenantProbeDest : []].map(internedIds));
@@ -1074,15 +1079,19 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
     const probeList = only ?? allProbes;
     // Probes that the rules for this source, its lower bound and its intention treat alike give one result.
     const split = upper.probeSplit(s);
+    // Stryker disable next-line UnaryOperator: lowId is read only when there is a lower bound
     const lowId = lower ? lower.identityOfEndpoint[s] : -1;
     const lowSplit = lower ? lower.probeSplit(lowId) : undefined;
     const intent = intendedParts(layout, s);
-    // Stryker disable next-line StringLiteral,ConditionalExpression: names the probe list; lists that differ also differ in their probes' masks, which the grouper splits by
+    // Stryker disable next-line StringLiteral,ConditionalExpression,EqualityOperator: names the probe list; lists that differ also differ in their probes' masks, which the grouper splits by
     const listKey = only === undefined ? 'all' : src.tenant ? 'tenant' : 'other';
+    // Stryker disable next-line LogicalOperator,StringLiteral,ArrayDeclaration: without a lower bound its part of the key is the same for every source, and a mask that is not one splits nothing
     const groups = grouper.groups(`${listKey}|${split.key}|${lowSplit?.key ?? ''}|${intent.key}`, probeList,
+      // Stryker disable next-line ArrayDeclaration: without a lower bound, a list that is not masks splits nothing
       [...split.masks, ...(lowSplit?.masks ?? []), ...intent.extras.map((x) => x.matcher.mask)]);
     // Stryker disable next-line ArrayDeclaration: only probes of probeList are read (the others have empty masks)
     const rows: Intervals[] = new Array(P).fill(iv.EMPTY);
+    // Stryker disable next-line ArrayDeclaration: every probe read is set below, group by group
     const lowRows: Intervals[] = lower ? new Array(P).fill(iv.EMPTY) : rows;
     // Stryker disable next-line ArrayDeclaration: every probe the matrix row reads has a non-empty mask and is set below
     const rowDiffSets: Intervals[] = new Array(P).fill(iv.EMPTY);
@@ -1105,6 +1114,7 @@ export function verifyResolved(cfg: ResolvedTenantIsolation, objs: any[], option
         rows[q] = row;
         lowRows[q] = lowRow;
       }
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: the groups are read only for a tenant source with the check on (below)
       if (src.tenant && authored) authoredGroups.push({ probes: g.probes, parts });
       const mask = src.tenant ? probeDest[p] : checkedTenant[p];
       // Stryker disable next-line ConditionalExpression: an empty mask adds no check, no allowed cell and no difference
@@ -1191,6 +1201,7 @@ function reportEndpoints(layout: Layout): VerifyEndpoint[] {
   const namesOf = new Map<number[], string[]>();
   return layout.reps.map((r) => {
     let names = namesOf.get(r.probes);
+    // Stryker disable next-line ConditionalExpression: a list built again holds the same names
     if (!names) namesOf.set(r.probes, (names = r.probes.map((p) => probeNames[p])));
     const e: Record<string, unknown> = {};
     if (r.entity !== undefined) e.entity = r.entity;
@@ -1248,14 +1259,17 @@ class ProbeGrouper {
 
   public groups(key: string, probeList: number[], columns: ArrayLike<number>[]): Array<{ probes: number[] }> {
     let out = this.cache.get(key);
+    // Stryker disable next-line ConditionalExpression: groups built again are the same groups
     if (!out) {
       out = [];
       const bySignature = new Map<string, { probes: number[] }>();
       for (const p of probeList) {
+        // Stryker disable next-line StringLiteral: a prefix every signature shares tells none apart
         let sig = '';
         for (const c of this.fixed) sig += `${c[p]},`;
         for (const c of columns) sig += `${c[p]},`;
         let g = bySignature.get(sig);
+        // Stryker disable next-line ConditionalExpression: a group per probe gives every probe its own result, the same as the group's
         if (!g) {
           g = { probes: [] };
           bySignature.set(sig, g);
@@ -1363,6 +1377,7 @@ class TenantAuthoredCheckBuilder {
     const pair: [Intervals, Intervals] = [iv.subtract(iv.subtract(egressOpen, r.row), own), iv.subtract(iv.subtract(ingressOpen, r.row), own)];
     // Stryker disable next-line ConditionalExpression,EqualityOperator: a memo cleared more often computes the same pairs again
     if (this.opensMemo.size >= 4096) this.opensMemo.clear();
+    // Stryker disable next-line ObjectLiteral: an entry without its tenant is never used, and the pair is computed again
     this.opensMemo.set(r, { tenant, pair });
     return pair;
   }

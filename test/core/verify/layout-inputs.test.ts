@@ -163,3 +163,51 @@ describe('pods a selector can select', () => {
     expect(Object.fromEntries(got)).toEqual({ 'tenant-a': [{ 'app': 'e', 'x.io.cilium.k8s.namespace.labels.': 'v' }] });
   });
 });
+
+describe('the numbers workloads give their named ports are probes', () => {
+  const workload = (ports: Record<string, { port: number; protocol: string }>) => ({
+    id: 'tenant-root/deployment/w', kind: 'Deployment', name: 'w', namespace: 'tenant-root', labels: { app: 'w' }, serviceAccount: 'default', ports,
+  });
+
+  test('each TCP, UDP or SCTP number from 1 to 65535 once; anything else is no probe', () => {
+    const probesWith = (ports: Record<string, { port: number; protocol: string }>) =>
+      new Layout(resolveTenants(SMALL), 'cozy-system', new Map(), { workloads: [workload(ports)] }).probes.map((p) => `${p.protocol}/${p.port}`);
+    const none = probesWith({});
+    expect(probesWith({ big: { port: 70000, protocol: 'TCP' }, zero: { port: 0, protocol: 'SCTP' }, odd: { port: 7777, protocol: 'FOO' } })).toEqual(none);
+    const some = probesWith({ http: { port: 9443, protocol: 'TCP' }, again: { port: 9443, protocol: 'TCP' }, dns: { port: 5353, protocol: 'UDP' }, top: { port: 65535, protocol: 'SCTP' } });
+    expect([...some].sort()).toEqual([...none, 'TCP/9443', 'UDP/5353', 'SCTP/65535'].sort());
+  });
+
+  test('a policy that opens a named port across tenants shows on the number the workload gives it', () => {
+    const props: TenantIsolationProps = { tenants: [{ name: 'root', children: [{ name: 'a' }, { name: 'b' }] }] };
+    const NSN = 'k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name';
+    const dep = (ns: string, name: string, ports: object[]) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: ns },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'x', ports }] } } },
+    });
+    const objects = [
+      ...TenantIsolation.manifests(props),
+      dep('tenant-a', 'src', []),
+      dep('tenant-b', 'dst', [{ name: 'http', containerPort: 9443 }]),
+      {
+        apiVersion: 'cilium.io/v2',
+        kind: 'CiliumNetworkPolicy',
+        metadata: { name: 'e', namespace: 'tenant-a' },
+        spec: { endpointSelector: {}, egress: [{ toEndpoints: [{ matchLabels: { [NSN]: 'tenant-b' } }], toPorts: [{ ports: [{ port: 'http' }] }] }] },
+      },
+      {
+        apiVersion: 'cilium.io/v2',
+        kind: 'CiliumNetworkPolicy',
+        metadata: { name: 'i', namespace: 'tenant-b' },
+        spec: { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { [NSN]: 'tenant-a' } }], toPorts: [{ ports: [{ port: 'http' }] }] }] },
+      },
+    ];
+    const report = verifyTenantIsolation(props, objects, { maxDifferences: 100_000 });
+    expect(report.ok).toBe(false);
+    const toDst = report.differences.filter((d) => d.destination === 'tenant-b/deployment/dst');
+    expect(new Set(toDst.map((d) => d.probe))).toEqual(new Set(['TCP/9443']));
+    expect(toDst.some((d) => d.source === 'tenant-a/deployment/src')).toBe(true);
+  });
+});
