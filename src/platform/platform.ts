@@ -376,13 +376,14 @@ export class Platform extends Construct {
     const collected = collect(this);
     checkOutputTarget(outdir, options.config);
     // Large platforms: what collecting left behind is freed before rendering allocates.
-    collectGarbageIfLarge(collectedObjectCount(collected), LARGE_RUN_OBJECTS);
+    const objects = collectedObjectCount(collected);
+    collectGarbageIfLarge(objects, LARGE_RUN_OBJECTS);
     // The local charts' paths in flux/ are where the output lands in its Git repository.
     const flux = fluxPathFor(outdir, this.delivery.flux?.path);
     const rendered = this._render(collected, flux.path);
     const notices = flux.notice ? [...rendered.notices, flux.notice] : rendered.notices;
     progress?.(`cozynet: writing ${rendered.files.size} files`);
-    return { files: rendered.files, notices, objects: collectedObjectCount(collected) };
+    return { files: rendered.files, notices, objects };
   }
 
   /**
