@@ -403,13 +403,6 @@ function withoutProbe(labels: Record<string, string> | undefined): Record<string
   return Object.fromEntries(Object.entries(labels ?? {}).filter(([k]) => k !== PROBE_LABEL));
 }
 
-/** `labels` itself when its keys are in order, else a sorted copy. */
-function sortedLabels(labels: Record<string, string>): Record<string, string> {
-  const keys = Object.keys(labels);
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return sortLabels(labels);
-  return labels;
-}
-
 function sortLabels(labels: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -1206,7 +1199,8 @@ function reportEndpoints(layout: Layout): VerifyEndpoint[] {
     const e: Record<string, unknown> = {};
     if (r.entity !== undefined) e.entity = r.entity;
     e.id = r.id;
-    if (r.labels !== undefined) e.labels = sortedLabels(r.labels);
+    // a rep's labels are key-sorted already (`Layout.labelSet`), as the report lists them
+    if (r.labels !== undefined) e.labels = r.labels;
     if (r.namespace !== undefined) e.namespace = r.namespace;
     e.probes = names;
     e.role = r.role;
